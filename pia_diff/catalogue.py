@@ -1,0 +1,202 @@
+"""The form catalogue: every item of a form edition, loaded from packaged data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from .text import label_key
+
+_NUMBERED = re.compile(r"^(\d+)\.\s*")
+
+
+class Kind(StrEnum):
+    GROUP = "group"
+    ENTITY = "entity"
+    TEXT = "text"
+    CHOICE = "choice"
+    CHECKBOX = "checkbox"
+    DATE = "date"
+
+
+LEAF_KINDS = {Kind.TEXT, Kind.CHOICE, Kind.CHECKBOX, Kind.DATE}
+
+
+@dataclass(eq=False)
+class Node:
+    """One item or heading of the form."""
+
+    label: str
+    kind: Kind
+    star: bool
+    parent: Node | None = None
+    options: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    per_file: bool = False
+    prefix: str | None = None
+    title: bool = False
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def segment(self) -> str:
+        """The label as a path segment and in 項目 text: '4. 委託' → '4 委託'."""
+        return _NUMBERED.sub(r"\1 ", self.label)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(label_key(text) for text in (self.label, *self.aliases))
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind in LEAF_KINDS
+
+    @property
+    def part(self) -> Node:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    def walk(self) -> list[Node]:
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+    def ancestors(self) -> list[Node]:
+        out: list[Node] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def leaves(self) -> list[Node]:
+        return [node for node in self.walk() if node.is_leaf]
+
+
+@dataclass
+class Catalogue:
+    form: str
+    edition: str
+    name: str
+    ignore: frozenset[str]
+    parts: list[Node]
+
+    def nodes(self) -> list[Node]:
+        return [node for part in self.parts for node in part.walk()]
+
+    def part_named(self, label: str) -> Node:
+        for part in self.parts:
+            if part.label == label:
+                return part
+        raise KeyError(label)
+
+    def node_at(self, path: tuple[str, ...] | list[str]) -> Node | None:
+        """The catalogue node for a snapshot path (entity numbers and file keys resolved)."""
+        nodes = self.parts
+        found: Node | None = None
+        for segment in path:
+            match = next((n for n in nodes if n.segment == segment), None)
+            if match is None:
+                match = next(
+                    (n for n in nodes if n.kind is Kind.ENTITY and re.fullmatch(re.escape(n.label) + r"\d+", segment)),
+                    None,
+                )
+            if match is None:
+                if found is not None and found.per_file and found.parent is None and segment.startswith("("):
+                    continue  # the file key of a per-file part
+                return None
+            found = match
+            nodes = match.children
+        return found
+
+
+    def order_key(self, path: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
+        """Sort key that puts paths in the form's printed order (entities by number)."""
+        nodes = self.parts
+        key: list[tuple[int, int]] = []
+        for segment in path:
+            digits = re.search(r"(\d+)\)?$", segment)
+            number = int(digits.group(1)) if digits else 0
+            index = next(
+                (
+                    i
+                    for i, n in enumerate(nodes)
+                    if n.segment == segment or (n.kind is Kind.ENTITY and segment.startswith(n.label))
+                ),
+                None,
+            )
+            if index is None:
+                key.append((-1, number))  # a file key: files in their order
+                continue
+            key.append((index, number))
+            nodes = nodes[index].children
+        return tuple(key)
+
+
+# The path segment under which an entity's own name (委託事項1 ⇥ name) is stored.
+TITLE = "名称"
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, where: str) -> Node:
+    unknown = set(raw) - {"label", "kind", "star", "options", "aliases", "per_file", "prefix", "title", "children"}
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field(s) {sorted(unknown)}")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label:
+        raise CatalogueError(f"{where}: every item needs a label")
+    children_raw = raw.get("children") or []
+    if not isinstance(children_raw, list):
+        raise CatalogueError(f"{where}/{label}: children must be a list")
+    kind = Kind(str(raw.get("kind") or (Kind.GROUP if children_raw else Kind.TEXT)))
+    options = tuple(str(o) for o in raw.get("options") or ())  # type: ignore[attr-defined]
+    if kind in (Kind.CHOICE, Kind.CHECKBOX) and not options:
+        raise CatalogueError(f"{where}/{label}: a {kind} needs options")
+    star = bool(raw["star"]) if "star" in raw else inherited_star
+    node = Node(
+        label=label,
+        kind=kind,
+        star=star,
+        parent=parent,
+        options=options,
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),  # type: ignore[attr-defined]
+        per_file=bool(raw.get("per_file", False)),
+        prefix=str(raw["prefix"]) if raw.get("prefix") else None,
+        title=bool(raw.get("title", False)),
+    )
+    node.children = [_build(child, node, star, f"{where}/{label}") for child in children_raw]
+    if node.title:
+        # An entity's own name (委託事項1 ⇥ COKAS-i…) is an item of its own.
+        node.children.insert(0, Node(label=TITLE, kind=Kind.TEXT, star=star, parent=node))
+    return node
+
+
+def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or not isinstance(data.get("parts"), list):
+        raise CatalogueError(f"{source}: a catalogue needs a 'parts' list")
+    parts = [_build(part, None, False, source) for part in data["parts"]]
+    return Catalogue(
+        form=str(data["form"]),
+        edition=str(data["edition"]),
+        name=str(data["name"]),
+        ignore=frozenset(label_key(s) for s in data.get("ignore", [])),
+        parts=parts,
+    )
+
+
+@cache
+def load_catalogue(name: str = "form3_r6_10.yaml") -> Catalogue:
+    """A packaged catalogue, read once."""
+    text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
+    return parse_catalogue(text, name)

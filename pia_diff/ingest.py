@@ -1,0 +1,176 @@
+"""Documents in, snapshots out: recognise the input by content, decode it, parse it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path as FsPath
+
+from .catalogue import Catalogue, Kind, Node, load_catalogue
+from .errors import InputError
+from .snapshot import Field, Path, Snapshot, from_json
+from .text import fold
+from .textform import TextFormParser, file_names, read_hit
+from .values import Certainty
+from .wareki import parse_date
+
+MAX_BYTES = 20 * 1024 * 1024
+# A text that names fewer of the form's labels than this is not a 評価書.
+MIN_LABELS = 15
+
+
+def read_document(path: str | FsPath) -> Snapshot:
+    """Parse a document file (text or snapshot JSON) into a snapshot; InputError on bad input."""
+    source = FsPath(path)
+    name = str(path)
+    if not source.exists():
+        raise InputError(name, "ファイルが見つかりません。パスを確認してください。")
+    if source.is_dir():
+        raise InputError(name, "フォルダが指定されました。評価書のファイルを指定してください。")
+    try:
+        size = source.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"ファイルが大きすぎます ({size // (1024 * 1024)} MB)。評価書のテキストは通常 1 MB 未満です。")
+        data = source.read_bytes()
+    except PermissionError as exc:
+        raise InputError(name, "ファイルを読む権限がありません。") from exc
+    except OSError as exc:
+        raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
+    return parse_bytes(data, source.name)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, or CP932, told apart by content."""
+    if not data.strip():
+        raise InputError(name, "ファイルが空です。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "UTF-16 として読めません。ファイルが壊れている可能性があります。") from exc
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(name, "Excel などの ZIP 形式のファイルです。この版はテキスト (.txt) と snapshot (.json) のみ読み込めます。")
+    if b"\x00" in data:
+        raise InputError(name, "バイナリファイルのようです (NUL 文字を含みます)。評価書のテキストを指定してください。")
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(name, "文字コードを判別できません (UTF-8、UTF-16、Shift_JIS のいずれでもありません)。")
+
+
+def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> Snapshot:
+    text = decode(data, name)
+    if text.lstrip().startswith("{"):
+        try:
+            snapshot = from_json(text)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(name, f"snapshot JSON として読めません ({exc})。") from exc
+        return snapshot
+    return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue)
+
+
+def _unique_keys(catalogue: Catalogue) -> dict[int, set[str]]:
+    """Per part (by id), the label keys that name exactly one item of that part."""
+    out: dict[int, set[str]] = {}
+    for part in catalogue.parts:
+        counts = Counter(key for node in part.walk() for key in node.keys)
+        out[id(part)] = {key for key, n in counts.items() if n == 1}
+    return out
+
+
+def _check_form(title: str, labels_found: int, name: str) -> None:
+    folded = fold(title)
+    if "基礎項目評価書" in folded:
+        raise InputError(name, "基礎項目評価書 (様式2) です。この版は重点項目評価書 (様式3) のみ扱えます。")
+    if "全項目評価書" in folded:
+        raise InputError(name, "全項目評価書 (様式4) です。この版は重点項目評価書 (様式3) のみ扱えます。")
+    if labels_found < MIN_LABELS:
+        raise InputError(
+            name,
+            f"特定個人情報保護評価書として認識できません (様式の項目名が {labels_found} 個しか見つかりません)。",
+        )
+
+
+def parse_text(text: str, name: str, sha256: str = "", catalogue: Catalogue | None = None) -> Snapshot:
+    cat = catalogue or load_catalogue()
+    parser = TextFormParser(cat, text)
+    result = parser.parse()
+    _check_form(result.title, result.labels_found, name)
+    names = file_names(result)
+    file_total = max([1, *names, *parser.file_count.values()])
+    multi = file_total > 1
+    unique = _unique_keys(cat)
+
+    def file_key(number: int) -> str:
+        return f"({number})"
+
+    fields: dict[Path, Field] = {}
+    for hit in result.hits:
+        reading = read_hit(hit, parser.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
+        path = hit.path
+        if multi and hit.file:
+            path = (path[0], file_key(hit.file), *path[1:])
+        fields[path] = Field(path, reading.value, hit.line, reading.certainty)
+
+    # Items of the form that the document does not show: listed as missing, never invented.
+    entities = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}
+    for part in cat.parts:
+        files = [file_key(n) for n in range(1, file_total + 1)] if (multi and part.per_file) else [None]
+        for file in files:
+            base: Path = (part.segment,) if file is None else (part.segment, file)
+            for path in _expected_paths(part, base, entities):
+                fields.setdefault(path, Field(path, None, None, Certainty.MISSING))
+
+    cover = {p[-1]: f for p, f in fields.items() if p[0] == cat.parts[0].segment}
+    published = cover.get("公表日")
+    published_date = parse_date(str(published.value)) if published and published.value else None
+    form_version = result.form_version
+    if form_version:
+        path = (cat.parts[0].segment, "様式版")
+        fields[path] = Field(path, form_version, None, Certainty.OK)
+    meta = {
+        "評価書番号": _plain(cover.get("評価書番号")),
+        "評価書名": _plain(cover.get("評価書名")),
+        "評価実施機関名": _plain(cover.get("評価実施機関名")),
+        "公表日": published_date.isoformat() if published_date else None,
+        "様式": cat.form,
+        "版": cat.edition,
+        "様式版": form_version,
+        "source": name,
+        "sha256": sha256,
+        "style": "cell" if parser.cell_style else "pdf",
+        "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
+        "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
+    }
+    ordered = sorted(fields.items(), key=lambda item: cat.order_key(item[0]))
+    return Snapshot(meta=meta, fields=dict(ordered), history=result.history)
+
+
+def _plain(item: Field | None) -> str | None:
+    if item is None or item.value is None:
+        return None
+    return str(item.value).strip() or None
+
+
+def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:
+    """Leaf paths the catalogue expects under node (entities: only those the document has)."""
+    if node.is_leaf:
+        return [base]
+    out: list[Path] = []
+    for child in node.children:
+        if child.kind is Kind.ENTITY:
+            present = sorted(p for p in entities if p[:-1] == base and p[-1].startswith(child.label))
+            for entity_path in present:
+                out.extend(_expected_paths_entity(child, entity_path))
+            continue
+        out.extend(_expected_paths(child, base + (child.segment,), entities))
+    return out
+
+
+def _expected_paths_entity(entity: Node, path: Path) -> list[Path]:
+    out: list[Path] = []
+    for child in entity.children:
+        out.extend(_expected_paths(child, path + (child.segment,), set()))
+    return out

@@ -1,0 +1,61 @@
+"""The `show` listing: every extracted field as rows (the JSON contract and a terminal table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalogue import Catalogue
+from .snapshot import Snapshot, item_label
+from .text import display_width
+from .values import render
+
+
+def field_rows(snapshot: Snapshot, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """DESIGN.md `show` shape: 項目, item_path, 重要, 値, 確度 (plus 行 and 表示)."""
+    rows = []
+    for path, item in snapshot.fields.items():
+        node = catalogue.node_at(path)
+        value: Any = item.value
+        if isinstance(value, dict):
+            value = [option for option, state in value.items() if state is True]
+        rows.append(
+            {
+                "項目": item_label(path, snapshot.files),
+                "item_path": list(path),
+                "重要": bool(node and node.star),
+                "値": value,
+                "確度": str(item.certainty),
+                "行": item.line,
+                "表示": render(item.value),
+            }
+        )
+    return rows
+
+
+def shorten(text: str, width: int, keep_end: bool = False) -> str:
+    """Cut text to a display width for the screen only (reports keep the whole text).
+    keep_end keeps the tail, where an item path says which item it is."""
+    flat = " ".join(text.split())
+    if display_width(flat) <= width:
+        return flat
+    chars = list(reversed(flat)) if keep_end else list(flat)
+    out: list[str] = []
+    used = 1
+    for ch in chars:
+        used += display_width(ch)
+        if used > width:
+            break
+        out.append(ch)
+    return "…" + "".join(reversed(out)) if keep_end else "".join(out) + "…"
+
+
+def field_table(rows: list[dict[str, Any]], width: int = 160) -> str:
+    from tabulate import tabulate
+
+    label_width = max(30, width // 2 - 10)
+    value_width = max(20, width - label_width - 20)
+    body = [
+        [shorten(r["項目"], label_width, keep_end=True), "※" if r["重要"] else "", shorten(r["表示"], value_width), r["確度"]]
+        for r in rows
+    ]
+    return str(tabulate(body, headers=["項目", "※", "値", "確度"], tablefmt="simple"))

@@ -1,0 +1,48 @@
+"""Text normalisation: folding for comparison, HTML debris to readable text, label keys."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Circled numbers carry the form's item numbering (①…⑳); NFKC would turn them into plain digits.
+_CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
+# Only real HTML tags: "<選択肢>" and "<ガバメントクラウドにおける措置>" are text.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^>]*>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_ALL_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """NFKC, but keep circled numbers (they are part of item labels)."""
+    return "".join(ch if ch in _CIRCLED else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+def html_to_text(raw: str) -> str:
+    """Strip HTML fragments to text; block tags become line breaks so lists stay readable."""
+    text = _BLOCK_TAG.sub("\n", raw)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def compare_key(text: str) -> str:
+    """The key two values are compared by: width, whitespace and line wrapping do not count."""
+    return _ALL_SPACE.sub("", fold(html_to_text(text)))
+
+
+def label_key(text: str) -> str:
+    """The key a label is matched by: folded, no spaces, no ※, no trailing colon."""
+    key = compare_key(text).replace("※", "")
+    return key.rstrip(":")
+
+
+_WIDE = {"W", "F"}
+
+
+def display_width(text: str) -> int:
+    """Width on screen or in a spreadsheet column, counting East Asian wide characters twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in _WIDE else 1 for ch in text)

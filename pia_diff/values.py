@@ -1,0 +1,161 @@
+"""Reading one item's raw cell text as a value of its kind (text, choice, checkbox set)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .catalogue import Kind, Node
+from .text import compare_key, html_to_text
+
+Value = str | dict[str, object] | None
+
+
+class Certainty(StrEnum):
+    OK = "ok"
+    UNCERTAIN = "uncertain"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: Value
+    certainty: Certainty
+
+
+# Marker sentinels, after the many checkbox spellings are unified.
+CHECKED, BARE, UNCHECKED = "\x01", "\x02", "\x03"
+_MARKERS = (
+    (re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I), CHECKED),
+    (re.compile(r"<input\b[^>]*>", re.I), BARE),
+    (re.compile(r"\[\s*[○〇◯✓✔●■]\s*\]"), CHECKED),
+    (re.compile(r"\[\s*\]"), UNCHECKED),
+    # PDF dumps break "[ ○ ]" around the mark; a lone "[ ○" still says checked.
+    (re.compile(r"\[\s*[○〇◯]"), CHECKED),
+)
+_STRAY_BRACKET = re.compile(r"\[\s*([\x01\x02\x03])\s*\]?|([\x01\x02\x03])\s*\]")
+_MARK = re.compile(r"[\x01\x02\x03]")
+_CHECKED_ATTR = re.compile(r"<input\b[^>]*\bchecked\b", re.I)
+_CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
+_BRACKET = re.compile(r"\[([^\[\]]*)(?:\]|$)")
+_DETAIL = re.compile(r"^\s*[(（]([^()（）]*)[)）]")
+
+
+def unify_markers(raw: str) -> str:
+    text = raw
+    for pattern, mark in _MARKERS:
+        text = pattern.sub(mark, text)
+    return _STRAY_BRACKET.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def has_marker(raw: str) -> bool:
+    return bool(_MARK.search(unify_markers(raw)))
+
+
+def read_value(node: Node, raw: str) -> Reading:
+    if node.kind is Kind.CHOICE:
+        return read_choice(node.options, raw)
+    if node.kind is Kind.CHECKBOX:
+        return read_checkbox(node.options, raw)
+    text = html_to_text(raw)
+    return Reading(text, Certainty.OK)
+
+
+def _match_option(options: tuple[str, ...], text: str) -> str | None:
+    key = compare_key(text)
+    if not key:
+        return None
+    exact = [o for o in options if compare_key(o) == key]
+    if exact:
+        return exact[0]
+    # longest option that the text starts with ("委託する (1) 件" → 委託する)
+    starts = sorted((o for o in options if key.startswith(compare_key(o))), key=len, reverse=True)
+    return starts[0] if starts else None
+
+
+def read_choice(options: tuple[str, ...], raw: str) -> Reading:
+    """'[実施しない] <選択肢> 1) …' → 実施しない. The bracket holds the choice; never guess beyond it."""
+    if re.match(r"^\s*\[\s*\]\s*(?:[<＜]\s*選択肢\s*[>＞]\s*(?:1\)|$)|$)", html_to_text(raw)):
+        return Reading("", Certainty.OK)  # "[] <選択肢> …": the form shows no option chosen
+    text = _MARK.sub(" ", unify_markers(raw))
+    head = _CHOICE_LIST.split(html_to_text(text.replace("<選択肢>", "＜選択肢＞")), maxsplit=1)
+    before_list = head[0]
+    for match in _BRACKET.finditer(before_list):
+        inner = match.group(1).strip()
+        if inner:
+            option = _match_option(options, inner)
+            if option is not None:
+                return Reading(option, Certainty.OK)
+            return Reading(html_to_text(inner), Certainty.UNCERTAIN)
+    # No filled bracket: the chosen value may stand alone before the option list.
+    loose = _BRACKET.sub(" ", before_list).strip()
+    if loose:
+        option = _match_option(options, loose)
+        if option is not None:
+            return Reading(option, Certainty.OK)
+    filled = {_match_option(options, m.group(1)) for m in _BRACKET.finditer(html_to_text(text)) if m.group(1).strip()}
+    if len(filled) == 1 and None not in filled:
+        # "<p>＜選択肢＞</p> <table>…[10万人以上30万人未満]…": the one filled bracket, after the list heading.
+        return Reading(filled.pop(), Certainty.OK)
+    if len(head) > 1:
+        # "[]<選択肢> 50人以上100人未満 1) …": a value outside the bracket — the extractor lost its place.
+        after = re.split(r"\s1\)", " " + head[1], maxsplit=1)[0].strip()
+        option = _match_option(options, after)
+        if option is not None:
+            return Reading(option, Certainty.UNCERTAIN)
+    if not compare_key(before_list):
+        return Reading(None, Certainty.MISSING)
+    return Reading(html_to_text(before_list), Certainty.UNCERTAIN)
+
+
+def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:
+    """A checkbox set: each option checked (True), unchecked (False) or unknown (None)."""
+    text = unify_markers(raw)
+    text = _CHOICE_LIST.split(text, maxsplit=1)[0]
+    states: dict[str, bool | None] = {}
+    details: dict[str, str] = {}
+    any_checked_input = bool(_CHECKED_ATTR.search(raw))
+    pieces = _MARK.split(text)
+    marks = _MARK.findall(text)
+    for mark, piece in zip(marks, pieces[1:], strict=True):
+        plain = html_to_text(piece).replace("\n", " ").strip()
+        option = _match_option(options, plain)
+        if option is None or option in states:
+            continue
+        if mark == CHECKED:
+            states[option] = True
+        elif mark == UNCHECKED:
+            states[option] = False
+        else:
+            # A bare <input/>: unchecked when the same item shows its checked ones, else unknown.
+            states[option] = False if any_checked_input else None
+        rest = compare_key(plain)[len(compare_key(option)) :]
+        detail = _DETAIL.match(plain[plain.find(option[-1]) + 1 :] if option[-1] in plain else rest)
+        if detail and detail.group(1).strip():
+            details[option] = detail.group(1).strip()
+    if not states:
+        return Reading(None, Certainty.MISSING)
+    value: dict[str, object] = {option: states.get(option) for option in options}
+    if details:
+        value["詳細"] = details
+    certain = all(states.get(option) is not None for option in options)
+    return Reading(value, Certainty.OK if certain else Certainty.UNCERTAIN)
+
+
+def render(value: Value) -> str:
+    """A value as people read it in the form: '[○] 紙 [ ] 電子メール', text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    details = value.get("詳細", {})
+    assert isinstance(details, dict)
+    parts = []
+    for option, state in value.items():
+        if option == "詳細":
+            continue
+        mark = {True: "[○]", False: "[ ]", None: "[?]"}[state]  # type: ignore[index]
+        extra = f" ({details[option]})" if option in details else ""
+        parts.append(f"{mark} {option}{extra}")
+    return " ".join(parts)

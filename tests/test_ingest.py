@@ -1,0 +1,168 @@
+"""Reading the four real samples: values, certainty, 別添2 rows, cover fields, determinism."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pia_diff.catalogue import load_catalogue
+from pia_diff.ingest import parse_bytes, read_document
+from pia_diff.listing import field_rows
+from pia_diff.values import Certainty
+
+from .conftest import seed
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+CAT = load_catalogue()
+
+
+def _listing(prefix: str) -> list[dict[str, object]]:
+    rows = field_rows(read_document(seed(prefix)), CAT)
+    return [{"行": r["行"], "項目": r["項目"], "確度": r["確度"], "表示": r["表示"]} for r in rows]
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_cell_text_samples_match_their_golden_listing(prefix: str, update_golden: bool) -> None:
+    """Golden files reviewed by eye against the source lines they cite (行)."""
+    golden = GOLDEN / f"ingest_{prefix}.json"
+    listing = _listing(prefix)
+    if update_golden:
+        golden.write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert listing == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_every_starred_item_present_in_cell_text_is_found(prefix: str) -> None:
+    snapshot = read_document(seed(prefix))
+    for path, item in snapshot.fields.items():
+        node = CAT.node_at(path)
+        assert node is not None, path
+        if node.star and item.certainty is Certainty.MISSING:
+            # 003's extract lacks III-6 and III-7 entirely (the sections are not in the text)
+            assert prefix == "003" and path[1][:2] in ("6 ", "7 "), path
+
+
+def test_001_values_typed_from_the_source() -> None:
+    """A few values copied by hand from 001 (line numbers of the source in comments)."""
+    fields = {" ".join(p): f for p, f in read_document(seed("001")).fields.items()}
+    expect = {
+        "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ③対象人数": "10万人以上30万人未満",  # l.42
+        "Ⅰ 基本情報 5 情報提供ネットワークシステムによる情報連携 ①実施の有無": "実施しない",  # l.90
+        "Ⅰ 基本情報 6 評価実施機関における担当部署 ②所属長の役職名": "国民年金課長",  # l.96
+        "Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託の有無": "委託しない",  # l.127
+        "Ⅲ リスク対策 9 従業者に対する教育・啓発 従業者に対する教育・啓発": "十分に行っている",  # l.300
+        "Ⅴ 評価実施手続 1 基礎項目評価 ①実施日": "令和7年9月5日",  # l.330
+    }
+    for label, value in expect.items():
+        assert fields[label].value == value, label
+        assert fields[label].certainty is Certainty.OK
+    audit = fields["Ⅲ リスク対策 8 監査 実施の有無"].value  # l.296: [○] 自己点検 [] 内部監査 [] 外部監査
+    assert audit == {"自己点検": True, "内部監査": False, "外部監査": False}
+    systems = {p.split(" ")[4] for p in fields if " システム" in p and p.startswith("Ⅰ")}
+    assert systems == {f"システム{n}" for n in range(1, 8)}  # l.47-77
+
+
+def test_lost_checkbox_states_are_uncertain_never_guessed() -> None:
+    """003 l.61: every 入手元 box is a bare <input/>: the extractor lost which were ticked."""
+    fields = {" ".join(p): f for p, f in read_document(seed("003")).fields.items()}
+    source = fields["Ⅱ 特定個人情報ファイルの概要 3 特定個人情報の入手・使用 ①入手元"]
+    assert source.certainty is Certainty.UNCERTAIN
+    assert isinstance(source.value, dict)
+    assert all(state is None for key, state in source.value.items() if key != "詳細")
+    # 003 l.94: one <input checked=""/> among bare ones: the bare ones are known unticked
+    moved = fields["Ⅱ 特定個人情報ファイルの概要 5 特定個人情報の提供・移転(委託に伴うものを除く。) 移転先1 ⑥移転方法"]
+    assert moved.certainty is Certainty.OK
+    assert isinstance(moved.value, dict)
+    assert moved.value["その他"] is True and moved.value["紙"] is False
+    assert moved.value["詳細"] == {"その他": "既存住民基本台帳システム"}
+
+
+@pytest.mark.parametrize(("prefix", "rows"), [("001", 61), ("003", 18)])
+def test_history_rows_are_read_with_six_cells(prefix: str, rows: int) -> None:
+    history = read_document(seed(prefix)).history
+    assert len(history) == rows
+    for row in history:
+        cells = row.as_dict()
+        assert cells["変更日"] and cells["項目"], row
+        assert cells["提出時期"] in ("事前", "事後"), row
+
+
+def test_003_history_first_and_last_rows() -> None:
+    history = read_document(seed("003")).history
+    assert history[0].cells[0] == "令和3年3月31日"
+    assert history[0].cells[1] == "I-1-② 事務の内容"
+    inquiry = history[-2].as_dict()  # l.233
+    assert inquiry["項目"].startswith("IV 開示請求, 問合せ 2")
+    assert (inquiry["変更前の記載"], inquiry["変更後の記載"], inquiry["提出時期"]) == (
+        "旭川市6条通9丁目46番地",
+        "旭川市7条通9丁目48番地",
+        "事後",
+    )
+    assert history[-1].cells[1] == "V 評価実施手続 1 基礎項目評価 ①実施日"  # l.234
+
+
+@pytest.mark.parametrize(
+    ("prefix", "meta"),
+    [
+        ("000", {"評価書番号": "8", "評価実施機関名": "厚木市長", "公表日": "2025-08-21"}),
+        ("001", {"評価書番号": "17", "評価実施機関名": "埼玉県川口市長", "公表日": "2025-12-26", "様式版": "[令和6年10月 様式3]"}),
+        ("002", {"評価書番号": "49", "評価実施機関名": "藤沢市長", "公表日": "2025-02-26", "様式版": "[令和6年10月 様式3]"}),
+        ("003", {"評価書番号": "17", "評価実施機関名": "旭川市長", "公表日": "2023-11-06", "様式版": None}),
+    ],
+)
+def test_cover_fields(prefix: str, meta: dict[str, str]) -> None:
+    snapshot = read_document(seed(prefix))
+    for key, value in meta.items():
+        assert snapshot.meta[key] == value, key
+
+
+@pytest.mark.parametrize("prefix", ["000", "002"])
+def test_pdf_dumps_same_line_values_are_right_the_rest_flagged(prefix: str) -> None:
+    snapshot = read_document(seed(prefix))
+    assert snapshot.meta["style"] == "pdf"
+    assert list(snapshot.files) == ["(1)", "(2)"]
+    fields = {" ".join(p): f for p, f in snapshot.fields.items()}
+    ok = {k: f.value for k, f in fields.items() if f.certainty is Certainty.OK}
+    expected = {
+        "000": {
+            "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ①事務の名称": "国民年金に関する事務",  # l.91
+            "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ③対象人数": "10万人以上30万人未満",  # l.95
+            "Ⅰ 基本情報 6 評価実施機関における担当部署 ①部署": "市民福祉部国保年金課",  # l.278
+            "Ⅰ 基本情報 6 評価実施機関における担当部署 ②所属長の役職名": "国保年金課長",  # l.274
+        },
+        "002": {
+            "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ①事務の名称": "地方税の収滞納に関する事務",
+            "Ⅰ 基本情報 6 評価実施機関における担当部署 ①部署": "財務部 納税課",
+            "Ⅰ 基本情報 6 評価実施機関における担当部署 ②所属長の役職名": "納税課長",
+        },
+    }[prefix]
+    for label, value in expected.items():
+        assert ok[label] == value
+    # Items inside repeated entities or per-file parts are never 'ok' in a PDF dump.
+    for label in ok:
+        assert " システム" not in label and not label.startswith(("Ⅱ", "Ⅲ", "(別添1)")), label
+    counts = Counter(str(f.certainty) for f in fields.values())
+    assert counts["ok"] >= 8 and counts["uncertain"] > 0 and counts["missing"] > 0
+
+
+def test_snapshot_json_is_deterministic() -> None:
+    data = seed("001").read_bytes()
+    first = parse_bytes(data, "001.txt").to_json()
+    assert parse_bytes(data, "001.txt").to_json() == first
+    assert json.loads(first)["meta"]["sha256"]
+    # a snapshot reads back as the same snapshot
+    again = parse_bytes(first.encode("utf-8"), "001.json")
+    assert again.to_json() == first
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "utf-16"])
+def test_encodings_are_detected_by_content(encoding: str) -> None:
+    text = seed("003").read_text(encoding="utf-8")
+    # 003 has characters outside CP932? keep only what the codec can hold
+    data = text.encode(encoding, errors="replace")
+    snapshot = parse_bytes(data, f"003.{encoding}.txt")
+    assert snapshot.meta["評価実施機関名"] == "旭川市長"
+    assert len(snapshot.history) == 18
