@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
@@ -87,6 +88,92 @@ def show(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(field_table(rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
+
+
+def parse_date_option(value: str | None) -> dt.date:
+    from .wareki import parse_date
+
+    if value is None:
+        return dt.date.today()
+    parsed = parse_date(value)
+    if parsed is None:
+        raise typer.BadParameter(f"日付「{value}」を読めません (例: 2026-01-15、令和8年1月15日)。")
+    return parsed
+
+
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="変更日 (改訂の日付)。ISO または和暦。省略時は今日。", show_default=False)
+]
+DecisionsOpt = Annotated[
+    Path | None, typer.Option("--decisions", help="判断ファイル (YAML): 確認済みの例外・施行日・事前確認", show_default=False)
+]
+
+
+@app.command("diff")
+def diff_(
+    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
+    date: DateOpt = None,
+    decisions: DecisionsOpt = None,
+    format: Annotated[DiffFormat, typer.Option("--format", help="画面に出す形式")] = DiffFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="別添2 の Excel ブック (.xlsx) の出力先", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="既存の出力を上書きする／別の評価書どうしでも比べる")] = False,
+) -> None:
+    """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
+    from .output import check_target, write_atomic
+    from .pipeline import compare_files
+    from .report import rows_csv, rows_json, rows_table
+
+    revision = parse_date_option(date)
+    try:
+        if output is not None:
+            check_target(output, force)
+        result = compare_files(old, new, revision, decisions, allow_different=force)
+        for warning in result.warnings:
+            typer.echo(f"注意: {warning}", err=True)
+        if output is not None:
+            from .excel import workbook_bytes
+
+            write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
+            typer.echo(f"書き出しました: {output} (既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行)", err=True)
+    except InputError as exc:
+        fail(exc)
+    if format is DiffFormat.json:
+        sys.stdout.write(rows_json(result.rows))
+    elif format is DiffFormat.csv:
+        sys.stdout.write(rows_csv(result.rows))
+    else:
+        sys.stdout.write(rows_table(result.rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
+
+
+@app.command()
+def check(
+    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
+    decisions: DecisionsOpt = None,
+    date: DateOpt = None,
+) -> None:
+    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更があれば 1。"""
+    from .classify import blocking
+    from .pipeline import compare_files
+
+    try:
+        result = compare_files(old, new, parse_date_option(date), decisions)
+    except InputError as exc:
+        fail(exc)
+    blockers = blocking(result.rows)
+    for warning in result.warnings:
+        typer.echo(f"注意: {warning}", err=True)
+    if not blockers:
+        typer.echo(f"提出できます: 変更 {len(result.rows)} 件、事前の提出が必要で未確認の変更はありません。")
+        return
+    typer.echo(f"まだ提出できません: 事前の提出が必要な変更が {len(blockers)} 件、判断ファイルで確認されていません。")
+    for row in blockers:
+        typer.echo(f"  - {row.項目} ({row.根拠})")
+    typer.echo("変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
+    raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,151 @@
+"""Field-by-field differences between two snapshots (the only module that knows deepdiff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from .catalogue import Catalogue, Kind
+from .snapshot import Field, Path, Snapshot
+from .text import compare_key
+from .values import Certainty, Value, render
+
+# Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
+NOT_CHANGES = frozenset({"公表日", "様式版"})
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed item (or one added/removed entity such as システム3)."""
+
+    path: Path
+    kind: ChangeKind
+    before: str
+    after: str
+    certainty: Certainty
+    entity: bool = False
+    detail: str = ""
+    before_value: Value = None
+    after_value: Value = None
+
+
+def comparable(item: Field) -> Any:
+    """What two versions of an item are compared by: width, spaces and wrapping do not count."""
+    value = item.value
+    if item.certainty is Certainty.MISSING:
+        return None
+    if isinstance(value, str):
+        return compare_key(value)
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, state in value.items():
+            if key == "詳細" and isinstance(state, dict):
+                out[key] = {k: compare_key(str(v)) for k, v in state.items()}
+            else:
+                out[key] = state
+        return out
+    return value
+
+
+def _tree(snapshot: Snapshot) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for path, item in snapshot.fields.items():
+        if path[-1] in NOT_CHANGES and len(path) == 2:
+            continue
+        node = root
+        for segment in path[:-1]:
+            node = node.setdefault(segment, {})
+        node[path[-1]] = comparable(item)
+    return root
+
+
+def _checkbox_detail(before: Value, after: Value) -> str:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ""
+    words = []
+    for option, state in after.items():
+        if option == "詳細":
+            continue
+        old = before.get(option)
+        if old is not state:
+            mark = {True: "[○]", False: "[ ]", None: "[?]"}
+            words.append(f"{option}: {mark[old]}→{mark[state]}")  # type: ignore[index]
+    if before.get("詳細") != after.get("詳細"):
+        words.append("その他の記載の変更")
+    return "、".join(words)
+
+
+def _entity_text(snapshot: Snapshot, prefix: Path) -> str:
+    lines = []
+    for path, item in snapshot.fields.items():
+        if path[: len(prefix)] == prefix and item.value not in (None, ""):
+            label = " ".join(path[len(prefix) :])
+            lines.append(f"{label}: {render(item.value)}")
+    return "\n".join(lines)
+
+
+def _certainty(*items: Field | None) -> Certainty:
+    if any(item is None or item.certainty is not Certainty.OK for item in items):
+        return Certainty.UNCERTAIN
+    return Certainty.OK
+
+
+def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
+    """Every difference between two versions, in the form's order."""
+    from deepdiff import DeepDiff
+
+    result = DeepDiff(_tree(old), _tree(new), threshold_to_diff_deeper=0, view="tree")
+    leaves: set[Path] = set()
+    entities: dict[Path, ChangeKind] = {}
+    for report, levels in result.items():
+        for level in levels:
+            parts = tuple(str(p) for p in level.path(output_format="list"))
+            leaf = next(
+                (parts[:n] for n in range(len(parts), 0, -1) if parts[:n] in old.fields or parts[:n] in new.fields),
+                None,
+            )
+            if leaf is not None:
+                leaves.add(leaf)
+            elif report == "dictionary_item_added":
+                entities[parts] = ChangeKind.ADDED
+            elif report == "dictionary_item_removed":
+                entities[parts] = ChangeKind.REMOVED
+
+    changes: list[Change] = []
+    for path in leaves:
+        before, after = old.fields.get(path), new.fields.get(path)
+        changes.append(
+            Change(
+                path=path,
+                kind=ChangeKind.MODIFIED,
+                before=render(before.value) if before else "",
+                after=render(after.value) if after else "",
+                certainty=_certainty(before, after),
+                detail=_checkbox_detail(before.value if before else None, after.value if after else None),
+                before_value=before.value if before else None,
+                after_value=after.value if after else None,
+            )
+        )
+    for path, kind in entities.items():
+        node = catalogue.node_at(path)
+        side = new if kind is ChangeKind.ADDED else old
+        text = _entity_text(side, path)
+        sure = all(f.certainty is Certainty.OK for p, f in side.fields.items() if p[: len(path)] == path)
+        changes.append(
+            Change(
+                path=path,
+                kind=kind,
+                before="" if kind is ChangeKind.ADDED else text,
+                after=text if kind is ChangeKind.ADDED else "",
+                certainty=Certainty.OK if sure else Certainty.UNCERTAIN,
+                entity=node is not None and node.kind is Kind.ENTITY,
+            )
+        )
+    return sorted(changes, key=lambda c: catalogue.order_key(c.path))

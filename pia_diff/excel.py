@@ -1,0 +1,84 @@
+"""The 別添2 workbook (the only module that knows openpyxl)."""
+
+from __future__ import annotations
+
+import io
+
+from .classify import Row
+from .report import COLUMNS, FORMULA_START
+from .snapshot import HistoryRow
+from .text import display_width
+
+SHEET = "別添2 変更箇所"
+BASIS_SHEET = "判定根拠"
+TITLE = "（別添2）変更箇所"
+# Column width caps (characters of display width) so long texts wrap instead of running off.
+MAX_WIDTH = {"変更日": 16, "項目": 40, "変更前の記載": 50, "変更後の記載": 50, "提出時期": 10, "提出時期に係る説明": 40}
+
+
+def _put(cell: object, value: str) -> None:
+    """Write text as text: a value starting like a formula must never become one."""
+    cell.value = value  # type: ignore[attr-defined]
+    if value.startswith(FORMULA_START):
+        cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def _widths(rows: list[list[str]], header: list[str], caps: dict[str, int]) -> list[float]:
+    widths = []
+    for i, name in enumerate(header):
+        longest = max([display_width(name)] + [max((display_width(x) for x in r[i].split("\n")), default=0) for r in rows])
+        widths.append(min(max(longest, display_width(name)) + 2, caps.get(name, 40)))
+    return widths
+
+
+def _sheet(book: object, title: str, header: list[str], rows: list[list[str]], caps: dict[str, int], heading: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)  # type: ignore[attr-defined]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    sheet["A1"] = heading
+    sheet["A1"].font = Font(bold=True, size=12)
+    for col, name in enumerate(header, start=1):
+        cell = sheet.cell(row=2, column=col)
+        _put(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, values in enumerate(rows, start=3):
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=col)
+            _put(cell, value)
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for col, width in enumerate(_widths(rows, header, caps), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def workbook_bytes(published: list[HistoryRow], rows: list[Row]) -> bytes:
+    """別添2 sheet (OLD's published rows, then the new ones) and the 判定根拠 sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    table = [list(h.cells) for h in published] + [[str(r.as_json()[c]) for c in COLUMNS] for r in rows]
+    _sheet(book, SHEET, list(COLUMNS), table, MAX_WIDTH, TITLE)
+    basis_header = ["項目", "item_path", "※", "根拠", "提案", "確度", "判断ファイルの使用", "変更の内容"]
+    basis = [
+        [r.項目, " / ".join(r.item_path), "※" if r.重要 else "", r.根拠, "\n".join(r.提案), str(r.確度), r.判断, r.詳細]
+        for r in rows
+    ]
+    caps = {"項目": 40, "item_path": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40}
+    _sheet(book, BASIS_SHEET, basis_header, basis, caps, "判定根拠 (pia-diff による判定の内訳)")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

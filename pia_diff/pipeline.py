@@ -1,0 +1,65 @@
+"""The main job as one library call: two documents in, classified 別添2 rows out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .classify import Options, Row, classify, unknown_decisions
+from .decisions import NONE, read_decisions
+from .diff import diff
+from .errors import InputError
+from .ingest import read_document
+from .rules import load_rules
+from .snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: Snapshot
+    new: Snapshot
+    rows: list[Row]
+    warnings: list[str]
+
+
+def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
+    for key in ("評価書番号", "評価実施機関名"):
+        a, b = old.meta.get(key), new.meta.get(key)
+        if a and b and a != b:
+            raise InputError(
+                new_name,
+                f"別の評価書のようです ({key}: 旧「{a}」、新「{b}」)。同じ評価書の2つの版を指定してください"
+                " (承知の上で比べるときは --force)。",
+            )
+
+
+def compare(
+    old: Snapshot,
+    new: Snapshot,
+    revision_date: dt.date,
+    decisions_path: Path | None = None,
+) -> Comparison:
+    catalogue, table = load_catalogue(), load_rules()
+    decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
+    files = new.files or old.files
+    rows = classify(diff(old, new, catalogue), catalogue, table, Options(revision_date, decisions, files))
+    warnings = [
+        f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
+        for d in unknown_decisions(decisions, rows)
+    ]
+    return Comparison(old, new, rows, warnings)
+
+
+def compare_files(
+    old_path: Path,
+    new_path: Path,
+    revision_date: dt.date,
+    decisions_path: Path | None = None,
+    allow_different: bool = False,
+) -> Comparison:
+    old, new = read_document(old_path), read_document(new_path)
+    if not allow_different:
+        _same_assessment(old, new, str(new_path))
+    return compare(old, new, revision_date, decisions_path)

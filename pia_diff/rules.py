@@ -1,0 +1,79 @@
+"""The 提出時期 rule table: packaged data, validated on load, evaluated in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+FACTS = frozenset({"important", "exempted", "effective_later", "star", "part"})
+
+
+class Timing(StrEnum):
+    BEFORE = "事前"
+    AFTER = "事後"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    when: dict[str, Any]
+    timing: Timing
+    explanation: str
+
+    def holds(self, facts: dict[str, Any]) -> bool:
+        return all(facts.get(key) == value for key, value in self.when.items())
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    form: str
+    rules: tuple[Rule, ...]
+    exemptions: tuple[str, ...]
+    safer_choices: dict[str, list[list[str]]]
+    safer_when_added: tuple[str, ...]
+    safer_when_removed: tuple[str, ...]
+
+    def decide(self, facts: dict[str, Any]) -> Rule:
+        return next(rule for rule in self.rules if rule.holds(facts))
+
+
+class RuleError(ValueError):
+    pass
+
+
+def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
+    data = yaml.safe_load(text)
+    rules = []
+    for i, raw in enumerate(data.get("rules", []), start=1):
+        where = f"{source}: rule {i}"
+        if not {"id", "when", "timing", "explanation"} <= set(raw):
+            raise RuleError(f"{where}: needs id, when, timing and explanation")
+        unknown = set(raw["when"]) - FACTS
+        if unknown:
+            raise RuleError(f"{where} ({raw['id']}): unknown fact(s) {sorted(unknown)}")
+        rules.append(Rule(raw["id"], raw.get("name", raw["id"]), dict(raw["when"]), Timing(raw["timing"]), raw["explanation"]))
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise RuleError(f"{source}: rule ids must be unique: {ids}")
+    if not rules or rules[-1].when:
+        raise RuleError(f"{source}: the last rule must be a catch-all (empty when)")
+    return RuleTable(
+        form=str(data["form"]),
+        rules=tuple(rules),
+        exemptions=tuple(data.get("exemptions", [])),
+        safer_choices=dict(data.get("safer_choices", {})),
+        safer_when_added=tuple(data.get("safer_when_added", [])),
+        safer_when_removed=tuple(data.get("safer_when_removed", [])),
+    )
+
+
+@cache
+def load_rules(name: str = "rules_form3.yaml") -> RuleTable:
+    text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
+    return parse_rules(text, name)
