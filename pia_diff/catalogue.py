@@ -116,7 +116,6 @@ class Catalogue:
             nodes = match.children
         return found
 
-
     def order_key(self, path: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
         """Sort key that puts paths in the form's printed order (entities by number)."""
         nodes = self.parts

@@ -108,9 +108,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
             reason=decision.reason if decision else "",
             effective=to_wareki(decision.effective) if decision and decision.effective else "",
         )
-        offered = tuple(
-            s for s in suggestions(change, catalogue.node_at(change.path), table) if not exempted
-        )
+        offered = tuple(s for s in suggestions(change, catalogue.node_at(change.path), table) if not exempted)
         before, after = change.before, change.after
         if change.kind is ChangeKind.ADDED:
             before, after = before or "—", f"{ADDED_MARK} {after}".strip()

@@ -22,7 +22,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-Doc = Annotated[Path, typer.Argument(help="評価書 (テキスト .txt または snapshot .json)。内容で判別します。", show_default=False)]
+Doc = Annotated[
+    Path, typer.Argument(help="評価書 (テキスト .txt または snapshot .json)。内容で判別します。", show_default=False)
+]
 
 
 class ShowFormat(StrEnum):
@@ -55,7 +57,9 @@ def emit(text: str, output: Path | None, force: bool) -> None:
 @app.command("import")
 def import_(
     doc: Doc,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="snapshot JSON の出力先 (省略時は標準出力)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="snapshot JSON の出力先 (省略時は標準出力)")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="既存の出力ファイルを上書きする")] = False,
 ) -> None:
     """評価書を読み、snapshot (JSON) にします。"""
@@ -105,7 +109,8 @@ DateOpt = Annotated[
     str | None, typer.Option("--date", help="変更日 (改訂の日付)。ISO または和暦。省略時は今日。", show_default=False)
 ]
 DecisionsOpt = Annotated[
-    Path | None, typer.Option("--decisions", help="判断ファイル (YAML): 確認済みの例外・施行日・事前確認", show_default=False)
+    Path | None,
+    typer.Option("--decisions", help="判断ファイル (YAML): 確認済みの例外・施行日・事前確認", show_default=False),
 ]
 
 
@@ -137,7 +142,10 @@ def diff_(
             from .excel import workbook_bytes
 
             write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
-            typer.echo(f"書き出しました: {output} (既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行)", err=True)
+            typer.echo(
+                f"書き出しました: {output} (既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行)",
+                err=True,
+            )
     except InputError as exc:
         fail(exc)
     if format is DiffFormat.json:

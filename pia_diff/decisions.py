@@ -55,13 +55,17 @@ def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Deci
             raise InputError(source, f"{where}: 「項目:」などのキーを持つ形で書いてください。")
         unknown = set(raw) - KEYS
         if unknown:
-            raise InputError(source, f"{where}: 知らないキー {sorted(unknown)} があります (使えるキー: {sorted(KEYS)})。")
+            raise InputError(
+                source, f"{where}: 知らないキー {sorted(unknown)} があります (使えるキー: {sorted(KEYS)})。"
+            )
         item = raw.get("項目") or " ".join(raw.get("item_path") or [])
         if not item:
             raise InputError(source, f"{where}: 「項目」がありません。")
         exemption = raw.get("例外")
         if exemption is not None and exemption not in exemptions:
-            raise InputError(source, f"{where}: 例外の区分「{exemption}」は使えません (使える区分: {'、'.join(exemptions)})。")
+            raise InputError(
+                source, f"{where}: 例外の区分「{exemption}」は使えません (使える区分: {'、'.join(exemptions)})。"
+            )
         if exemption is not None and not raw.get("理由"):
             raise InputError(source, f"{where}: 例外には「理由」(一文) が必要です。")
         effective = None

@@ -23,15 +23,19 @@ def _put(cell: object, value: str) -> None:
         cell.data_type = "s"  # type: ignore[attr-defined]
 
 
-def _widths(rows: list[list[str]], header: list[str], caps: dict[str, int]) -> list[float]:
+def _widths(rows: list[list[str]], header: list[str], caps: dict[str, int]) -> list[int]:
     widths = []
     for i, name in enumerate(header):
-        longest = max([display_width(name)] + [max((display_width(x) for x in r[i].split("\n")), default=0) for r in rows])
+        longest = max(
+            [display_width(name)] + [max((display_width(x) for x in r[i].split("\n")), default=0) for r in rows]
+        )
         widths.append(min(max(longest, display_width(name)) + 2, caps.get(name, 40)))
     return widths
 
 
-def _sheet(book: object, title: str, header: list[str], rows: list[list[str]], caps: dict[str, int], heading: str) -> None:
+def _sheet(
+    book: object, title: str, header: list[str], rows: list[list[str]], caps: dict[str, int], heading: str
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 

@@ -30,13 +30,18 @@ def read_document(path: str | FsPath) -> Snapshot:
     try:
         size = source.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(name, f"ファイルが大きすぎます ({size // (1024 * 1024)} MB)。評価書のテキストは通常 1 MB 未満です。")
+            raise InputError(
+                name, f"ファイルが大きすぎます ({size // (1024 * 1024)} MB)。評価書のテキストは通常 1 MB 未満です。"
+            )
         data = source.read_bytes()
     except PermissionError as exc:
         raise InputError(name, "ファイルを読む権限がありません。") from exc
     except OSError as exc:
         raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
-    return parse_bytes(data, source.name)
+    try:
+        return parse_bytes(data, source.name)
+    except InputError as exc:
+        raise InputError(name, exc.problem) from None  # name the file as the user gave it
 
 
 def decode(data: bytes, name: str) -> str:
@@ -49,7 +54,9 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(name, "UTF-16 として読めません。ファイルが壊れている可能性があります。") from exc
     if data.startswith(b"PK\x03\x04"):
-        raise InputError(name, "Excel などの ZIP 形式のファイルです。この版はテキスト (.txt) と snapshot (.json) のみ読み込めます。")
+        raise InputError(
+            name, "Excel などの ZIP 形式のファイルです。この版はテキスト (.txt) と snapshot (.json) のみ読み込めます。"
+        )
     if b"\x00" in data:
         raise InputError(name, "バイナリファイルのようです (NUL 文字を含みます)。評価書のテキストを指定してください。")
     for encoding in ("utf-8-sig", "cp932"):
@@ -165,12 +172,12 @@ def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:
             for entity_path in present:
                 out.extend(_expected_paths_entity(child, entity_path))
             continue
-        out.extend(_expected_paths(child, base + (child.segment,), entities))
+        out.extend(_expected_paths(child, (*base, child.segment), entities))
     return out
 
 
 def _expected_paths_entity(entity: Node, path: Path) -> list[Path]:
     out: list[Path] = []
     for child in entity.children:
-        out.extend(_expected_paths(child, path + (child.segment,), set()))
+        out.extend(_expected_paths(child, (*path, child.segment), set()))
     return out

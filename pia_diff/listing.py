@@ -55,7 +55,12 @@ def field_table(rows: list[dict[str, Any]], width: int = 160) -> str:
     label_width = max(30, width // 2 - 10)
     value_width = max(20, width - label_width - 20)
     body = [
-        [shorten(r["項目"], label_width, keep_end=True), "※" if r["重要"] else "", shorten(r["表示"], value_width), r["確度"]]
+        [
+            shorten(r["項目"], label_width, keep_end=True),
+            "※" if r["重要"] else "",
+            shorten(r["表示"], value_width),
+            r["確度"],
+        ]
         for r in rows
     ]
     return str(tabulate(body, headers=["項目", "※", "値", "確度"], tablefmt="simple"))

@@ -57,7 +57,9 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         unknown = set(raw["when"]) - FACTS
         if unknown:
             raise RuleError(f"{where} ({raw['id']}): unknown fact(s) {sorted(unknown)}")
-        rules.append(Rule(raw["id"], raw.get("name", raw["id"]), dict(raw["when"]), Timing(raw["timing"]), raw["explanation"]))
+        rules.append(
+            Rule(raw["id"], raw.get("name", raw["id"]), dict(raw["when"]), Timing(raw["timing"]), raw["explanation"])
+        )
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise RuleError(f"{source}: rule ids must be unique: {ids}")

@@ -70,11 +70,11 @@ def _leaves(tree: dict[str, Any], prefix: Path) -> list[Field]:
     out: list[Field] = []
     for key, node in tree.items():
         if isinstance(node, dict) and "certainty" in node and "value" in node:
-            out.append(Field(prefix + (key,), node["value"], node.get("line"), Certainty(node["certainty"])))
+            out.append(Field((*prefix, key), node["value"], node.get("line"), Certainty(node["certainty"])))
         elif isinstance(node, dict):
-            out.extend(_leaves(node, prefix + (key,)))
+            out.extend(_leaves(node, (*prefix, key)))
         else:
-            raise ValueError(f"{'/'.join(prefix + (key,))}: not an item")
+            raise ValueError(f"{'/'.join((*prefix, key))}: not an item")
     return out
 
 

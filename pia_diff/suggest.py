@@ -40,11 +40,7 @@ def _citation(before: str, after: str) -> str | None:
 def _tokens_changed(before: str, after: str) -> list[tuple[str, str]]:
     a, b = _TOKEN_SPLIT.split(before.strip()), _TOKEN_SPLIT.split(after.strip())
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [
-        (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op != "equal"
-    ]
+    return [(" ".join(a[i1:i2]), " ".join(b[j1:j2])) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
 
 
 def _organisation(before: str, after: str) -> str | None:

@@ -132,7 +132,7 @@ class TextFormParser:
             for child in node.children:
                 if child.kind is Kind.ENTITY:
                     continue
-                child_path = path + (child.segment,)
+                child_path = (*path, child.segment)
                 out.append((child, child_path))
                 if child.kind is Kind.GROUP:
                     visit(child, child_path)
@@ -174,7 +174,7 @@ class TextFormParser:
             walker = walker.parent
         prefix = base[-1].path
         for group in reversed(chain):
-            prefix = prefix + (group.segment,)
+            prefix = (*prefix, group.segment)
             base.append(Scope(group, prefix))
         self.scope = base
 
@@ -238,7 +238,11 @@ class TextFormParser:
             if part.is_leaf:
                 self.pending = self._hit(part, (part.segment,), number, same_line=False)
             return
-        if self.pending is not None and self.pending.node.kind is Kind.DATE and any(r.strip() for r in self.pending.raw):
+        if (
+            self.pending is not None
+            and self.pending.node.kind is Kind.DATE
+            and any(r.strip() for r in self.pending.raw)
+        ):
             self._close_pending()  # a date is one line: what follows is something else
         if _FORM_VERSION.search(fold(line)):
             self._close_pending()
@@ -292,9 +296,9 @@ class TextFormParser:
         text = cell_key(re.sub(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]", "", raw))
         for depth in range(len(self.scope) - 1, -1, -1):
             for node, path in self._candidates(self.scope[depth]):
-                if node.kind is Kind.CHECKBOX and text.startswith(compare_key(node.options[0])):
-                    if node.label in node.options[0]:
-                        return depth, node, path, 0
+                first = node.options[0] if node.options else ""
+                if node.kind is Kind.CHECKBOX and node.label in first and text.startswith(compare_key(first)):
+                    return depth, node, path, 0
         return None
 
     def _enter_entity(self, label: str, segment: str, rest: list[str], number: int) -> bool:
@@ -311,12 +315,12 @@ class TextFormParser:
                     self.scope = self.scope[:1]
                     path = self.scope[0].path
                     for group in chain:
-                        path = path + (group.segment,)
+                        path = (*path, group.segment)
                         self.scope.append(Scope(group, path))
-                    self.scope.append(Scope(node, path + (segment,)))
+                    self.scope.append(Scope(node, (*path, segment)))
                     if node.title:
                         title = next(c for c in node.children if c.label == TITLE)
-                        self._leaf(title, path + (segment, TITLE), number, "\t".join(rest))
+                        self._leaf(title, (*path, segment, TITLE), number, "\t".join(rest))
                     return True
         return False
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pia_diff.catalogue import Kind, load_catalogue, parse_catalogue, CatalogueError
+from pia_diff.catalogue import CatalogueError, Kind, load_catalogue, parse_catalogue
 from pia_diff.text import label_key
 
 from .conftest import RULES
@@ -79,13 +79,15 @@ def test_older_names_are_aliases() -> None:
 
 def test_paths_resolve_back_to_their_nodes() -> None:
     for node in CAT.nodes():
-        path = [a.segment for a in reversed(node.ancestors())] + [node.segment]
-        path = [s + "1" if n.kind is Kind.ENTITY else s for s, n in zip(path, [*reversed(node.ancestors()), node])]
+        chain = [*reversed(node.ancestors()), node]
+        path = [n.segment + ("1" if n.kind is Kind.ENTITY else "") for n in chain]
         assert CAT.node_at(path) is node, path
 
 
 def test_a_broken_catalogue_is_refused_with_its_place() -> None:
     with pytest.raises(CatalogueError, match="needs options"):
-        parse_catalogue("form: x\nedition: y\nname: z\nparts:\n  - label: P\n    children:\n      - {label: Q, kind: choice}\n")
+        parse_catalogue(
+            "form: x\nedition: y\nname: z\nparts:\n  - label: P\n    children:\n      - {label: Q, kind: choice}\n"
+        )
     with pytest.raises(CatalogueError, match="unknown field"):
         parse_catalogue("form: x\nedition: y\nname: z\nparts:\n  - label: P\n    colour: red\n")

@@ -1,0 +1,246 @@
+"""The 重要な変更 rules (RULES.md §3–§5), one by one, on the real sample 001 with single edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pia_diff.classify import Options, classify
+from pia_diff.decisions import parse_decisions
+from pia_diff.diff import diff
+from pia_diff.rules import RuleError, Timing, load_rules, parse_rules
+from pia_diff.snapshot import item_label
+from pia_diff.values import Certainty
+
+from .helpers import CAT, DAY, edited, ok_fields, other_value, sample
+
+TABLE = load_rules()
+HIT: set[str] = set()
+
+
+def run(old, new, decisions_yaml: str = "", day: dt.date = DAY):
+    decisions = parse_decisions(decisions_yaml, "判断.yaml", TABLE.exemptions) if decisions_yaml else None
+    options = Options(day, decisions) if decisions else Options(day)
+    rows = classify(diff(old, new, CAT), CAT, TABLE, options)
+    HIT.update(r.根拠 for r in rows)
+    return rows
+
+
+FIELDS = ok_fields("001")
+
+
+@pytest.mark.parametrize("path", [f.path for f in FIELDS], ids=[" ".join(f.path)[-50:] for f in FIELDS])
+def test_one_edit_gives_one_row_with_the_rule_of_its_item(path) -> None:
+    """RULES.md §3: ※ → 事前 (STAR); III 7.② and its details → 事後 (III-7-2); others → 事後 (OTHER)."""
+    old = sample()
+    node = CAT.node_at(path)
+    assert node is not None
+    new = edited(old, path, other_value(node, old.fields[path].value))
+    rows = run(old, new)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.item_path == path
+    if node.star:
+        assert (row.提出時期, row.根拠, row.重要) == (Timing.BEFORE, "STAR", True)
+    elif path[0] == "Ⅲ リスク対策":
+        assert (row.提出時期, row.根拠) == (Timing.AFTER, "III-7-2")
+        assert path[1] == "7 特定個人情報の保管・消去"
+    else:
+        assert (row.提出時期, row.根拠, row.重要) == (Timing.AFTER, "OTHER", False)
+    assert row.提出時期に係る説明
+    assert row.変更日 == "令和8年1月15日"
+
+
+def test_every_starred_item_of_001_was_edited_above() -> None:
+    starred = {f.path for f in FIELDS if (n := CAT.node_at(f.path)) is not None and n.star}
+    assert len(starred) >= 40
+
+
+def test_width_and_whitespace_only_edits_are_not_changes() -> None:
+    old = sample()
+    path = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")
+    assert old.fields[path].value == "川口市 市民生活部 国民年金課"
+    new = edited(old, path, "川口市　市民生活部\n国民年金課")  # full-width space, a line break
+    assert run(old, new) == []
+    digits = ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日")
+    assert run(old, edited(old, digits, "令和７年９月５日")) == []  # full-width digits
+
+
+def test_publication_date_and_change_table_are_not_changes() -> None:
+    old = sample()
+    new = edited(old, ("表紙", "公表日"), "令和8年3月1日")
+    new.history = new.history[:3]
+    assert run(old, new) == []
+
+
+def test_added_and_removed_entities_are_one_row_each() -> None:
+    old = sample()
+    new = sample()
+    system7 = [p for p in new.fields if p[2:3] == ("システム7",)]
+    moved = {("Ⅰ 基本情報", p[1], "システム8", *p[3:]): new.fields[p] for p in system7}
+    for p in system7:
+        del new.fields[p]
+    for path, item in moved.items():
+        new.fields[path] = item.__class__(path, item.value, item.line, item.certainty)
+    rows = run(old, new)
+    assert [(r.item_path[-1], r.変更後の記載[:4]) for r in rows] == [("システム7", "(削除)"), ("システム8", "(追加)")]
+    assert all(r.提出時期 is Timing.AFTER for r in rows)  # システム has no ※ item
+
+
+def test_uncertain_values_are_flagged_not_dropped() -> None:
+    old = sample()
+    path = ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用", "④使用の主体", "使用者数")
+    assert old.fields[path].certainty is Certainty.UNCERTAIN
+    new = edited(old, path, "100人以上500人未満")
+    rows = run(old, new)
+    assert len(rows) == 1 and rows[0].確度 is Certainty.UNCERTAIN
+
+
+STAR_PATH = ("Ⅱ 特定個人情報ファイルの概要", "4 特定個人情報ファイルの取扱いの委託", "委託の有無")
+
+
+def test_a_confirmed_exemption_files_a_starred_change_after() -> None:
+    """RULES.md §4: an exemption is effective only when the user confirms it."""
+    old = edited(sample(), STAR_PATH, "委託する")
+    new = sample()  # 委託しない
+    plain = run(old, new)
+    assert plain[0].提出時期 is Timing.BEFORE
+    assert any(s.startswith("リスクを明らかに軽減させる変更") for s in plain[0].提案)
+    label = item_label(STAR_PATH)
+    decided = run(
+        old, new, f"- 項目: {label}\n  例外: リスクを明らかに軽減させる変更\n  理由: 委託を取りやめたため。\n"
+    )
+    row = decided[0]
+    assert (row.提出時期, row.根拠, row.重要, row.提案) == (Timing.AFTER, "EXEMPT", False, ())
+    assert "委託を取りやめたため" in row.提出時期に係る説明 and "1件目" in row.判断
+
+
+def test_an_effective_date_after_the_revision_date_files_a_plain_change_before() -> None:
+    """RULES.md §3 (seed 001, 令和5年3月1日 rows): a law change effective later → 事前."""
+    old = sample()
+    path = ("Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求", "②請求方法")
+    new = edited(old, path, "条例の改正に伴い、請求書に必要事項を記載し提出。")
+    decisions = f"- 項目: {item_label(path)}\n  施行日: 令和8年4月1日\n"
+    later = run(old, new, decisions, day=dt.date(2026, 3, 1))
+    assert (later[0].提出時期, later[0].根拠) == (Timing.BEFORE, "EFFECTIVE-LATER")
+    assert "令和8年4月1日" in later[0].提出時期に係る説明
+    earlier = run(old, new, decisions, day=dt.date(2026, 5, 1))
+    assert (earlier[0].提出時期, earlier[0].根拠) == (Timing.AFTER, "OTHER")
+
+
+def test_an_exemption_cannot_make_a_plain_item_important_or_unimportant() -> None:
+    old = sample()
+    path = ("Ⅳ 開示請求、問合せ", "2 特定個人情報ファイルの取扱いに関する問合せ", "①連絡先")
+    new = edited(old, path, "川口市総務部行政管理課 川口市青木2-1-2 048-258-1641")
+    rows = run(old, new, f"- 項目: {item_label(path)}\n  例外: 誤字脱字の修正\n  理由: 番地の誤り。\n")
+    assert (rows[0].提出時期, rows[0].根拠) == (Timing.AFTER, "OTHER")
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after", "category"),
+    [
+        (
+            ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用", "③使用目的"),
+            "国民年金に関する事務の執行において各業務を効率的かつ的確に行い市民サービスの向上を図るため",
+            "国民年金に関する事務の執行において各業務を効率的かつ的確に行い市民サービスの向上を図るたため",
+            "誤字脱字の修正",
+        ),
+        (
+            ("Ⅰ 基本情報", "4 個人番号の利用", "法令上の根拠"),
+            "番号法第9条第1項 別表第1の31の項",
+            "番号法第9条第1項 別表46項",
+            "形式的な変更（法令の条項番号）",
+        ),
+        (
+            ("Ⅱ 特定個人情報ファイルの概要", "6 特定個人情報の保管・消去", "保管場所"),
+            "国民年金課の施錠できる書庫に保管する。",
+            "市民課 の施錠できる書庫に保管する。",
+            None,
+        ),
+        (
+            ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用", "③使用目的"),
+            "国民年金課、市民課で使用する",
+            "年金課、市民課で使用する",
+            "形式的な変更（組織名・所在地）",
+        ),
+    ],
+)
+def test_text_suggestions(path, before, after, category) -> None:
+    rows = run(edited(sample(), path, before), edited(sample(), path, after))
+    assert rows[0].提出時期 is Timing.BEFORE  # a suggestion never changes the timing
+    found = [s.split(":")[0] for s in rows[0].提案]
+    if category is None:
+        assert not any("組織名" in s for s in found)
+    else:
+        assert category in found
+
+
+def test_choice_and_checkbox_suggestions() -> None:
+    audit = ("Ⅲ リスク対策", "8 監査", "実施の有無")
+    before = {"自己点検": True, "内部監査": True, "外部監査": False}
+    rows = run(edited(sample(), audit, before), edited(sample(), audit, {**before, "外部監査": True}))
+    assert rows[0].提案 == ("リスクを明らかに軽減させる変更: 外部監査の追加",)
+    assert "外部監査: [ ]→[○]" in rows[0].詳細
+    fewer = run(edited(sample(), audit, before), edited(sample(), audit, {**before, "内部監査": False}))
+    assert fewer[0].提案 == ()
+    link = ("Ⅰ 基本情報", "5 情報提供ネットワークシステムによる情報連携", "①実施の有無")
+    rows = run(edited(sample(), link, "実施しない"), edited(sample(), link, "実施する"))
+    assert rows[0].提案 == ()  # the riskier direction gets no suggestion
+
+
+def test_unknown_decision_items_are_reported() -> None:
+    from pia_diff.classify import unknown_decisions
+
+    decisions = parse_decisions("- 項目: Ⅸ 存在しない項目\n  確認済み: true\n", "判断.yaml", TABLE.exemptions)
+    rows = classify(diff(sample(), sample(), CAT), CAT, TABLE, Options(DAY, decisions))
+    assert [d.item for d in unknown_decisions(decisions, rows)] == ["Ⅸ 存在しない項目"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("- 項目: x\n  例外: 事務の見直し\n  理由: r\n", "使えません"),
+        ("- 項目: x\n  例外: 誤字脱字の修正\n", "理由"),
+        ("- 項目: x\n  施行日: そのうち\n", "日付として読めません"),
+        ("- 例外: 誤字脱字の修正\n", "項目"),
+        ("- 項目: x\n  色: 赤\n", "知らないキー"),
+        ("項目: [", "YAML"),
+    ],
+)
+def test_bad_decisions_files_are_refused_with_a_reason(text: str, problem: str) -> None:
+    from pia_diff.errors import InputError
+
+    with pytest.raises(InputError, match=problem):
+        parse_decisions(text, "判断.yaml", TABLE.exemptions)
+
+
+def test_rule_table_is_sound() -> None:
+    ids = [r.id for r in TABLE.rules]
+    assert len(set(ids)) == len(ids)
+    assert TABLE.rules[-1].when == {}  # catch-all last
+    # no rule is shadowed: each one decides for some combination of facts
+    reachable = set()
+    for important in (True, False):
+        for exempted in (True, False):
+            for later in (True, False):
+                for star in (True, False):
+                    for part in ("Ⅲ リスク対策", "Ⅰ 基本情報"):
+                        facts = {
+                            "important": important,
+                            "exempted": exempted,
+                            "effective_later": later,
+                            "star": star,
+                            "part": part,
+                        }
+                        reachable.add(TABLE.decide(facts).id)
+    assert reachable == set(ids)
+    with pytest.raises(RuleError, match="catch-all"):
+        parse_rules("form: x\nrules:\n  - {id: A, when: {star: true}, timing: 事前, explanation: e}\n")
+    with pytest.raises(RuleError, match="unknown fact"):
+        parse_rules("form: x\nrules:\n  - {id: A, when: {colour: red}, timing: 事前, explanation: e}\n")
+
+
+def test_zz_every_rule_was_exercised_by_this_module() -> None:
+    """Meta-test (runs last in this file): each rule id decided at least one row above."""
+    assert {r.id for r in TABLE.rules} == HIT

@@ -1,0 +1,165 @@
+"""The command line contract (DESIGN.md): commands, flags, JSON keys, exit codes, Japanese errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pia_diff.cli import app
+
+from .conftest import ROOT, seed
+
+runner = CliRunner()
+OLD = ROOT / "samples" / "asahikawa" / "old.txt"
+NEW = ROOT / "samples" / "asahikawa" / "new.txt"
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_show_json_has_the_contract_keys() -> None:
+    result = invoke("show", seed("003"), "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {"項目", "item_path", "重要", "値", "確度"} <= set(rows[0])
+    by_label = {r["項目"]: r for r in rows}
+    row = by_label["Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託事項1 ④再委託の有無"]
+    assert (row["値"], row["重要"], row["確度"]) == ("再委託する", True, "ok")
+    audit = by_label["Ⅲ リスク対策 8 監査 実施の有無"]
+    assert audit["値"] == [] and audit["確度"] == "uncertain"
+
+
+def test_show_table_is_readable() -> None:
+    result = invoke("show", seed("001"))
+    assert result.exit_code == 0
+    assert "国民年金課長" in result.stdout and "確度" in result.stdout.splitlines()[0]
+
+
+def test_import_writes_a_snapshot_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "v1.json"
+    assert invoke("import", seed("003"), "-o", out).exit_code == 0
+    first = out.read_bytes()
+    again = invoke("import", seed("003"), "-o", out)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert out.read_bytes() == first
+    assert invoke("import", seed("003"), "-o", out, "--force").exit_code == 0
+    assert out.read_bytes() == first  # deterministic
+    # a snapshot is a DOC like any other
+    shown = invoke("show", out, "--format", "json")
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)) > 100
+
+
+def test_diff_json_keys_and_values() -> None:
+    result = invoke("diff", OLD, NEW, "--date", "2023-11-06", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    keys = {
+        "変更日",
+        "項目",
+        "変更前の記載",
+        "変更後の記載",
+        "提出時期",
+        "提出時期に係る説明",
+        "item_path",
+        "重要",
+        "根拠",
+        "提案",
+        "確度",
+    }
+    assert all(keys <= set(r) for r in rows)
+    assert rows[0]["変更日"] == "令和5年11月6日"
+    assert {r["提出時期"] for r in rows} == {"事前", "事後"}
+
+
+def test_diff_csv_has_a_bom_and_the_six_columns() -> None:
+    result = invoke("diff", OLD, NEW, "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("\ufeff変更日,項目,変更前の記載,変更後の記載,提出時期,提出時期に係る説明")
+
+
+def test_diff_writes_the_workbook_once(tmp_path: Path) -> None:
+    out = tmp_path / "別添2.xlsx"
+    assert invoke("diff", OLD, NEW, "-o", out).exit_code == 0
+    size = out.stat().st_size
+    refused = invoke("diff", OLD, NEW, "-o", out)
+    assert refused.exit_code == 2 and "既にあります" in refused.stderr
+    assert out.stat().st_size == size
+    assert [p.name for p in tmp_path.iterdir()] == ["別添2.xlsx"]  # no temporary left behind
+
+
+def test_check_exit_codes(tmp_path: Path) -> None:
+    same = invoke("check", NEW, NEW)
+    assert same.exit_code == 0 and "提出できます" in same.stdout
+    blocked = invoke("check", OLD, NEW)
+    assert blocked.exit_code == 1 and "④再委託の有無" in blocked.stdout
+    items = json.loads(invoke("diff", OLD, NEW, "--format", "json").stdout)
+    acknowledged = tmp_path / "判断.yaml"
+    acknowledged.write_text(
+        "".join(f"- 項目: {r['項目']}\n  確認済み: true\n" for r in items if r["提出時期"] == "事前"), encoding="utf-8"
+    )
+    assert invoke("check", OLD, NEW, "--decisions", acknowledged).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- 色: 赤\n", encoding="utf-8")
+    assert invoke("check", OLD, NEW, "--decisions", bad).exit_code == 2
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    prose = tmp_path / "memo.txt"
+    prose.write_text("会議のメモです。\n評価書とは関係ありません。\n" * 20, encoding="utf-8")
+    basic = tmp_path / "kiso.txt"
+    basic.write_text("特定個人情報保護評価書(基礎項目評価書)\n評価書番号\t評価書名\n", encoding="utf-8")
+    return {
+        "empty": (empty, "空です"),
+        "binary": (binary, "バイナリ"),
+        "not a 評価書": (prose, "認識できません"),
+        "基礎項目評価書": (basic, "基礎項目評価書"),
+        "missing": (tmp_path / "nothing.txt", "見つかりません"),
+        "folder": (tmp_path, "フォルダ"),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "binary", "not a 評価書", "基礎項目評価書", "missing", "folder"])
+def test_bad_input_gets_a_japanese_message_and_exit_2(tmp_path: Path, case: str) -> None:
+    path, message = _bad_inputs(tmp_path)[case]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "out.json"
+    result = invoke("import", path, "-o", out)
+    assert result.exit_code == 2
+    assert message in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output, input untouched
+
+
+def test_different_assessments_are_refused_unless_forced(tmp_path: Path) -> None:
+    result = invoke("diff", seed("003"), seed("001"))
+    assert result.exit_code == 2 and "別の評価書" in result.stderr
+    assert invoke("diff", seed("003"), seed("001"), "--force").exit_code == 0
+
+
+def test_output_in_a_missing_folder_is_refused() -> None:
+    result = invoke("diff", OLD, NEW, "-o", "/nonexistent-folder/別添2.xlsx")
+    assert result.exit_code == 2 and "フォルダ" in result.stderr
+
+
+def test_help_is_fast_and_imports_nothing_heavy() -> None:
+    code = "import sys, pia_diff.cli; print(sorted(m for m in ('pandas','openpyxl','deepdiff') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_module_and_shim_entry_points(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "120"}
+    for command in ([sys.executable, "-m", "pia_diff", "--help"], [sys.executable, str(ROOT / "cli.py"), "--help"]):
+        out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert out.returncode == 0 and "diff" in out.stdout
