@@ -142,10 +142,6 @@ def diff_(
             from .excel import workbook_bytes
 
             write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
-            typer.echo(
-                f"書き出しました: {output} (既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行)",
-                err=True,
-            )
     except InputError as exc:
         fail(exc)
     if format is DiffFormat.json:
@@ -154,6 +150,10 @@ def diff_(
         sys.stdout.write(rows_csv(result.rows))
     else:
         sys.stdout.write(rows_table(result.rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
+    sys.stdout.flush()
+    if output is not None:
+        written = f"既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行"
+        typer.echo(f"書き出しました: {output} ({written})", err=True)
 
 
 @app.command()
