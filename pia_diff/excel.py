@@ -13,7 +13,9 @@ SHEET = "別添2 変更箇所"
 BASIS_SHEET = "判定根拠"
 TITLE = "（別添2）変更箇所"
 # Column width caps (characters of display width) so long texts wrap instead of running off.
-MAX_WIDTH = {"変更日": 16, "項目": 40, "変更前の記載": 50, "変更後の記載": 50, "提出時期": 10, "提出時期に係る説明": 40}
+MAX_WIDTH = {"変更日": 16, "項目": 30, "変更前の記載": 40, "変更後の記載": 40, "提出時期": 10, "提出時期に係る説明": 30}
+LINE_HEIGHT = 15  # points per wrapped line at the default 11pt font
+MAX_HEIGHT = 409  # Excel's limit for one row
 
 
 def _put(cell: object, value: str) -> None:
@@ -31,6 +33,10 @@ def _widths(rows: list[list[str]], header: list[str], caps: dict[str, int]) -> l
         )
         widths.append(min(max(longest, display_width(name)) + 2, caps.get(name, 40)))
     return widths
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    return sum(max(1, -(-display_width(line) // max(1, width))) for line in text.split("\n"))
 
 
 def _sheet(
@@ -57,8 +63,13 @@ def _sheet(
             _put(cell, value)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for col, width in enumerate(_widths(rows, header, caps), start=1):
+    widths = _widths(rows, header, caps)
+    for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
+    # Row heights from the wrapped line count: office suites do not grow rows written by a program.
+    for r, values in enumerate(rows, start=3):
+        lines = max(_wrapped_lines(value, int(width * 0.85)) for value, width in zip(values, widths, strict=True))
+        sheet.row_dimensions[r].height = min(MAX_HEIGHT, LINE_HEIGHT * lines)
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "2:2"
     sheet.page_setup.orientation = "landscape"

@@ -68,6 +68,9 @@ def test_widths_follow_east_asian_display_width_and_text_wraps() -> None:
     assert widths["C"] <= 50 and widths["B"] <= 40  # long texts wrap instead
     assert all(c.alignment.wrap_text for r in sheet.iter_rows(min_row=3) for c in r)
     assert all(c.border.left.style == "thin" for c in sheet[3])
+    # rows grow with their wrapped text (office suites do not resize rows written by a program)
+    heights = [sheet.row_dimensions[r].height for r in range(3, sheet.max_row + 1)]
+    assert min(heights) >= 15 and max(heights) > 100 and len(set(heights)) > 2
 
 
 def test_basis_sheet_lists_rule_and_certainty() -> None:
