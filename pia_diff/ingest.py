@@ -74,7 +74,7 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> S
             snapshot = from_json(text)
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(name, f"snapshot JSON として読めません ({exc})。") from exc
-        return snapshot
+        return _in_form_order(snapshot, catalogue or load_catalogue())
     return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue)
 
 
@@ -85,6 +85,17 @@ def _unique_keys(catalogue: Catalogue) -> dict[int, set[str]]:
         counts = Counter(key for node in part.walk() for key in node.keys)
         out[id(part)] = {key for key, n in counts.items() if n == 1}
     return out
+
+
+def _in_form_order(snapshot: Snapshot, catalogue: Catalogue) -> Snapshot:
+    """JSON keeps keys sorted; put checkbox options back in the order the form prints them."""
+    for path, item in snapshot.fields.items():
+        node = catalogue.node_at(path)
+        if isinstance(item.value, dict) and node is not None:
+            order = [*node.options, "詳細"]
+            value = {k: item.value[k] for k in sorted(item.value, key=lambda k: order.index(k) if k in order else 99)}
+            snapshot.fields[path] = Field(path, value, item.line, item.certainty)
+    return snapshot
 
 
 def _check_form(title: str, labels_found: int, name: str) -> None:
