@@ -164,24 +164,84 @@ def check(
     date: DateOpt = None,
 ) -> None:
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更があれば 1。"""
-    from .classify import blocking
-    from .pipeline import compare_files
+    from .pipeline import compare_files, release_blockers
 
     try:
         result = compare_files(old, new, parse_date_option(date), decisions)
     except InputError as exc:
         fail(exc)
-    blockers = blocking(result.rows)
     for warning in result.warnings:
         typer.echo(f"注意: {warning}", err=True)
-    if not blockers:
-        typer.echo(f"提出できます: 変更 {len(result.rows)} 件、事前の提出が必要で未確認の変更はありません。")
+    unacknowledged, audit_errors = release_blockers(result)
+    if not unacknowledged and not audit_errors:
+        typer.echo(
+            f"提出できます: 変更 {len(result.rows)} 件、事前の提出が必要で未確認の変更はなく、別添2 にも誤りはありません。"
+        )
         return
-    typer.echo(f"まだ提出できません: 事前の提出が必要な変更が {len(blockers)} 件、判断ファイルで確認されていません。")
-    for row in blockers:
-        typer.echo(f"  - {row.項目} ({row.根拠})")
-    typer.echo("変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
+    typer.echo("まだ提出できません。")
+    if unacknowledged:
+        typer.echo(f"事前の提出が必要な変更が {len(unacknowledged)} 件、判断ファイルで確認されていません:")
+        for row in unacknowledged:
+            typer.echo(f"  - {row.項目} ({row.根拠})")
+        typer.echo("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
+    if audit_errors:
+        typer.echo(f"新しい版の別添2 に要対応の指摘が {len(audit_errors)} 件あります:")
+        for finding in audit_errors:
+            typer.echo(f"  - {finding.message} [{finding.項目}]")
     raise typer.Exit(1)
+
+
+@app.command("audit")
+def audit_(
+    doc: Annotated[Path, typer.Argument(help="評価書、またはフォルダ (中の全文書を並列に監査)", show_default=False)],
+    against: Annotated[
+        Path | None, typer.Option("--against", help="前の版。実際の変更と別添2 を突き合わせる", show_default=False)
+    ] = None,
+    format: Annotated[ShowFormat, typer.Option("--format", help="出力形式")] = ShowFormat.table,
+    workers: Annotated[int, typer.Option("--workers", help="フォルダの監査で使う並列数 (0 = コア数)", min=0)] = 0,
+) -> None:
+    """公表済みの別添2 を監査します (提出時期の妥当性、漏れ、しきい値判断、5年の再評価)。"""
+    if doc.is_dir():
+        _audit_folder(doc, format, workers)
+        return
+    from .audit import audit
+    from .catalogue import load_catalogue
+    from .ingest import read_document
+    from .rules import load_rules
+
+    try:
+        document = read_document(doc)
+        old = read_document(against) if against is not None else None
+    except InputError as exc:
+        fail(exc)
+    result = audit(document, load_catalogue(), load_rules(), old)
+    if format is ShowFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .listing import audit_table
+
+        sys.stdout.write(audit_table(result, shutil.get_terminal_size((160, 40)).columns) + "\n")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
+    from tabulate import tabulate
+
+    from .batch import SUMMARY_HEADERS, audit_folder, summary_rows, terminal_progress
+
+    progress = terminal_progress if sys.stderr.isatty() else None
+    try:
+        audits = audit_folder(folder, workers or None, progress)
+    except InputError as exc:
+        fail(exc)
+    if format is ShowFormat.json:
+        data = [{"file": a.file, "error": a.error, **(a.result or {}), "counts": a.counts} for a in audits]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS) + "\n")
+    if any(a.result is None or a.counts["要対応"] for a in audits):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .audit import Audit
 from .catalogue import Catalogue
 from .snapshot import Snapshot, item_label
 from .text import display_width
@@ -64,3 +65,22 @@ def field_table(rows: list[dict[str, Any]], width: int = 160) -> str:
         for r in rows
     ]
     return str(tabulate(body, headers=["項目", "※", "値", "確度"], tablefmt="simple"))
+
+
+def audit_table(result: Audit, width: int = 160) -> str:
+    """An audit for the terminal: each published row with its verdict, then the findings."""
+    from tabulate import tabulate
+
+    item_width = max(30, width // 2)
+    body = [
+        [r.line, r.cells[0], shorten(r.cells[1], item_width, keep_end=True), r.cells[4], r.judged or "?", r.verdict]
+        for r in result.rows
+    ]
+    parts = [str(tabulate(body, headers=["行", "変更日", "項目", "提出時期", "判定", "結果"]))] if body else []
+    marks = {"error": "要対応", "warning": "警告", "info": "参考"}
+    for finding in result.findings:
+        where = f" [{shorten(finding.項目, 50, keep_end=True)}]" if finding.項目 else ""
+        parts.append(f"{marks[finding.level]}: {finding.message}{where}")
+    errors = len(result.errors)
+    parts.append(f"\n{len(result.rows)} 行を監査しました。要対応 {errors} 件。")
+    return "\n".join(parts)

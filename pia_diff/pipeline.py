@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import load_catalogue
-from .classify import Options, Row, classify, unknown_decisions
+from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import diff
 from .errors import InputError
 from .ingest import read_document
 from .rules import load_rules
 from .snapshot import Snapshot
+from .threshold import Finding, band_move, band_of
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ def compare(
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
     ]
+    moved = band_move(band_of(old), band_of(new))
+    if moved is not None:
+        warnings.append(moved.message)
     return Comparison(old, new, rows, warnings)
 
 
@@ -63,3 +67,15 @@ def compare_files(
     if not allow_different:
         _same_assessment(old, new, str(new_path))
     return compare(old, new, revision_date, decisions_path)
+
+
+def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
+    """What stops a revision going out: 事前 changes not acknowledged, and audit errors on the
+    new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
+    from .audit import audit, revision_rows
+
+    catalogue = load_catalogue()
+    report = audit(result.new, catalogue, load_rules(), result.old)
+    lines = {r.line for r in revision_rows(result.new, report.rows, result.old)}
+    errors = [f for f in report.errors if f.line is None or f.line in lines]
+    return blocking(result.rows), [f for f in errors if not f.code.startswith("threshold")]

@@ -38,6 +38,7 @@ class RuleTable:
     safer_choices: dict[str, list[list[str]]]
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
+    exemption_words: dict[str, list[str]]
 
     def decide(self, facts: dict[str, Any]) -> Rule:
         return next(rule for rule in self.rules if rule.holds(facts))
@@ -72,6 +73,7 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         safer_choices=dict(data.get("safer_choices", {})),
         safer_when_added=tuple(data.get("safer_when_added", [])),
         safer_when_removed=tuple(data.get("safer_when_removed", [])),
+        exemption_words=dict(data.get("exemption_words", {})),
     )
 
 

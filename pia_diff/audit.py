@@ -1,0 +1,238 @@
+"""Audit a published 別添2: resolve each row, re-derive its 提出時期, and (with OLD) check completeness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import Catalogue
+from .diff import Change, diff
+from .rules import RuleTable, Timing
+from .snapshot import HistoryRow, Path, Snapshot, item_label
+from .text import compare_key
+from .threshold import Finding, band_move, band_of, reassessment_warning, threshold_warnings
+from .values import Certainty, render
+from .wareki import parse_date
+
+CONSISTENT = "一致"
+STAR_AFTER_NAMED = "※項目を事後で提出 (例外の区分に当たる理由あり)"
+STAR_AFTER_UNNAMED = "※項目を事後で提出 (例外の区分に当たる理由なし)"
+PLAIN_BEFORE = "※でない項目を事前で提出 (問題なし)"
+UNRESOLVED = "項目を特定できない"
+NO_TIMING = "提出時期の記載がない"
+# Markers of shortened or added text in practice ('(略)', '(追加)'); not compared.
+_ELIDED = ("略", "追加", "削除", "記入", "—", "-")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    cells: tuple[str, ...]
+    item_paths: tuple[Path, ...] | None
+    judged: Timing | None
+    verdict: str
+    line: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        names = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+        out: dict[str, Any] = dict(zip(names, self.cells, strict=True))
+        out["item_path"] = next(list(p) for p in self.item_paths) if self.item_paths else None
+        out["item_paths"] = [list(p) for p in self.item_paths] if self.item_paths else []
+        out["判定"] = str(self.judged) if self.judged else None
+        out["verdict"] = self.verdict
+        out["行"] = self.line
+        return out
+
+
+@dataclass
+class Audit:
+    source: str
+    rows: list[AuditRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": [r.as_json() for r in self.rows],
+            "findings": [
+                {"level": f.level, "code": f.code, "message": f.message, "項目": f.項目} for f in self.findings
+            ],
+        }
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+
+def named_exemption(explanation: str, table: RuleTable) -> str | None:
+    """The exemption category a published 説明 names, if any (RULES.md §4)."""
+    found = [
+        (explanation.find(word), category)
+        for category, words in table.exemption_words.items()
+        for word in words
+        if word in explanation
+    ]
+    return min(found)[1] if found else None  # the category named first
+
+
+def _judge(paths: tuple[Path, ...], catalogue: Catalogue) -> Timing:
+    nodes = [catalogue.node_at(p) for p in paths]
+    star = any(n is not None and (n.star or any(leaf.star for leaf in n.leaves())) for n in nodes)
+    return Timing.BEFORE if star else Timing.AFTER
+
+
+def _timing(text: str) -> Timing | None:
+    folded = compare_key(text)
+    if "事前" in folded:
+        return Timing.BEFORE
+    if "事後" in folded:
+        return Timing.AFTER
+    return None
+
+
+def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple[AuditRow, Finding | None]:
+    from .resolve import resolve
+
+    cells = row.as_dict()
+    resolution = resolve(cells["項目"], catalogue)
+    label = cells["項目"]
+    if not resolution.resolved:
+        finding = Finding(
+            "warning", "unresolved", f"{row.line}行目: 項目を様式の項目に対応づけられません。", label, row.line
+        )
+        return AuditRow(row.cells, None, None, UNRESOLVED, row.line), finding
+    judged = _judge(resolution.paths, catalogue)
+    filed = _timing(cells["提出時期"])
+    if filed is None:
+        finding = Finding(
+            "warning", "no-timing", f"{row.line}行目: 提出時期が事前/事後のどちらでもありません。", label, row.line
+        )
+        return AuditRow(row.cells, resolution.paths, judged, NO_TIMING, row.line), finding
+    if filed == judged:
+        return AuditRow(row.cells, resolution.paths, judged, CONSISTENT, row.line), None
+    if filed is Timing.BEFORE:
+        finding = Finding(
+            "info",
+            "plain-filed-before",
+            f"{row.line}行目: ※でない項目を事前で提出しています (問題ありません)。",
+            label,
+            row.line,
+        )
+        return AuditRow(row.cells, resolution.paths, judged, PLAIN_BEFORE, row.line), finding
+    category = named_exemption(cells["提出時期に係る説明"], table)
+    if category:
+        message = f"{row.line}行目: ※項目を事後で提出。説明は例外「{category}」に当たると読めます。例外の判断を確認してください。"
+        finding = Finding("warning", "star-after-exemption", message, label, row.line)
+        return AuditRow(row.cells, resolution.paths, judged, STAR_AFTER_NAMED, row.line), finding
+    message = f"{row.line}行目: ※項目 (重要な変更) を事後で提出していますが、説明が例外の区分に当たりません。"
+    finding = Finding("error", "star-after-unexplained", message, label, row.line)
+    return AuditRow(row.cells, resolution.paths, judged, STAR_AFTER_UNNAMED, row.line), finding
+
+
+def _covers(row_path: Path, change: Change) -> bool:
+    n = min(len(row_path), len(change.path))
+    return row_path[:n] == change.path[:n]
+
+
+def _after_matches(published: str, snapshot: Snapshot, path: Path) -> bool | None:
+    """Whether a row's 変更後の記載 is what the document says (None: cannot tell)."""
+    item = snapshot.fields.get(path)
+    if item is None or item.certainty is not Certainty.OK:
+        return None
+    text = compare_key(published.replace("[ ]", "[]"))
+    if not text or any(mark in published for mark in _ELIDED):
+        return None
+    actual = compare_key(render(item.value).replace("[ ]", "[]"))
+    return text in actual or actual in text
+
+
+def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapshot | None = None) -> Audit:
+    result = Audit(source=str(doc.meta.get("source", "")))
+    published_day = dt.date.fromisoformat(doc.meta["公表日"]) if doc.meta.get("公表日") else None
+    if doc.meta.get("別添2の確度") != "ok":
+        result.findings.append(
+            Finding("warning", "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None)
+        )
+    for row in doc.history:
+        audited, finding = _audit_row(row, catalogue, table)
+        result.rows.append(audited)
+        if finding is not None:
+            result.findings.append(finding)
+        day = parse_date(row.cells[0])
+        if day is not None and published_day is not None and day > published_day:
+            result.findings.append(
+                Finding(
+                    "warning",
+                    "date-after-publication",
+                    f"{row.line}行目: 変更日が公表日より後です。",
+                    row.cells[1],
+                    row.line,
+                )
+            )
+    result.findings.extend(threshold_warnings(doc))
+    overdue = reassessment_warning(doc)
+    if overdue is not None:
+        result.findings.append(overdue)
+    if against is not None:
+        result.findings.extend(_against(doc, against, result.rows, catalogue))
+    return result
+
+
+def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[AuditRow]:
+    """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date)."""
+    since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
+    dated = [(parse_date(r.cells[0]), r) for r in rows]
+    if since is not None:
+        return [r for day, r in dated if day is not None and day > since]
+    days = [day for day, _ in dated if day is not None]
+    return [r for day, r in dated if days and day == max(days)]
+
+
+def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Catalogue) -> list[Finding]:
+    findings: list[Finding] = []
+    changes = diff(old, doc, catalogue)
+    current = revision_rows(doc, rows, old)
+    files = doc.files or old.files
+    for change in changes:
+        covered = any(_covers(p, change) for r in current for p in (r.item_paths or ()))
+        if not covered:
+            level = "error" if change.certainty is Certainty.OK else "warning"
+            findings.append(
+                Finding(
+                    level,
+                    "change-without-row",
+                    "実際の変更に別添2の行がありません"
+                    + ("。" if level == "error" else " (読み取りが不確かな項目です)。"),
+                    item_label(change.path, files),
+                )
+            )
+    for row in current:
+        for path in row.item_paths or ():
+            if not any(_covers(path, c) for c in changes):
+                unsure = any(
+                    f.certainty is not Certainty.OK
+                    for s in (old, doc)
+                    for p, f in s.fields.items()
+                    if p[: len(path)] == path
+                )
+                findings.append(
+                    Finding(
+                        "info" if unsure else "warning",
+                        "row-without-change",
+                        f"{row.line}行目: 別添2にある項目ですが、2つの版の間で変わっていません"
+                        + (" (読み取りが不確かなため確認できません)。" if unsure else "。"),
+                        row.cells[1],
+                    )
+                )
+            elif len(row.item_paths or ()) == 1 and _after_matches(row.cells[3], doc, path) is False:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "after-text-mismatch",
+                        f"{row.line}行目: 変更後の記載が文書の記載と一致しません。",
+                        row.cells[1],
+                    )
+                )
+    moved = band_move(band_of(old), band_of(doc))
+    if moved is not None:
+        findings.append(moved)
+    return findings

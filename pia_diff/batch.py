@@ -1,0 +1,98 @@
+"""Audit every document in a folder, in parallel; one unreadable document does not stop the rest."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class DocumentAudit:
+    file: str
+    result: dict[str, Any] | None  # the audit JSON, or None when the document could not be read
+    error: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        if self.result is None:
+            return {"行": 0, "不整合": 0, "特定不能": 0, "要対応": 0, "警告": 0}
+        rows, findings = self.result["rows"], self.result["findings"]
+        return {
+            "行": len(rows),
+            "不整合": sum(r["判定"] is not None and r["判定"] not in r["提出時期"] for r in rows),
+            "特定不能": sum(r["item_path"] is None for r in rows),
+            "要対応": sum(f["level"] == "error" for f in findings),
+            "警告": sum(f["level"] == "warning" for f in findings),
+        }
+
+
+def audit_file(path: str) -> DocumentAudit:
+    """One document (runs in a worker process): never raises for a bad document."""
+    from .audit import audit
+    from .catalogue import load_catalogue
+    from .ingest import read_document
+    from .rules import load_rules
+
+    try:
+        doc = read_document(path)
+        return DocumentAudit(path, audit(doc, load_catalogue(), load_rules()).as_json())
+    except InputError as exc:
+        return DocumentAudit(path, None, exc.problem)
+
+
+def documents_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def audit_folder(
+    folder: Path, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[DocumentAudit]:
+    files = [str(p) for p in documents_in(folder)]
+    if not files:
+        raise InputError(str(folder), "フォルダに文書がありません。")
+    workers = max(1, workers or os.cpu_count() or 1)
+    results: dict[str, DocumentAudit] = {}
+    if workers == 1:
+        for done, path in enumerate(files, start=1):
+            results[path] = audit_file(path)
+            if progress:
+                progress(done, len(files))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(audit_file, path): path for path in files}
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(done, len(files))
+    return [results[path] for path in files]
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r監査中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def summary_rows(audits: list[DocumentAudit]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for item in audits:
+        counts = item.counts
+        status = "読めません: " + (item.error or "") if item.result is None else "監査済み"
+        rows.append([Path(item.file).name, status, *counts.values()])
+    totals = [sum(int(r[i]) for r in rows) for i in range(2, 7)]  # type: ignore[call-overload]
+    rows.append([f"合計 {len(audits)} 文書", f"読めない文書 {sum(a.result is None for a in audits)}", *totals])
+    return rows
+
+
+SUMMARY_HEADERS = ["文書", "状態", "行", "不整合", "特定不能", "要対応", "警告"]
