@@ -221,6 +221,7 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                         f"{row.line}行目: 別添2にある項目ですが、2つの版の間で変わっていません"
                         + (" (読み取りが不確かなため確認できません)。" if unsure else "。"),
                         row.cells[1],
+                        row.line,
                     )
                 )
             elif len(row.item_paths or ()) == 1 and _after_matches(row.cells[3], doc, path) is False:
@@ -230,6 +231,7 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                         "after-text-mismatch",
                         f"{row.line}行目: 変更後の記載が文書の記載と一致しません。",
                         row.cells[1],
+                        row.line,
                     )
                 )
     moved = band_move(band_of(old), band_of(doc))

@@ -1,0 +1,79 @@
+"""Free-text 項目 of the samples' own 別添2 tables → form items (pinned; resolution rate reported)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pia_diff.catalogue import load_catalogue
+from pia_diff.ingest import read_document
+from pia_diff.resolve import resolve
+
+from .conftest import seed
+
+CAT = load_catalogue()
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _resolutions(prefix: str) -> list[dict[str, object]]:
+    out = []
+    for row in read_document(seed(prefix)).history:
+        found = resolve(row.cells[1], CAT)
+        out.append(
+            {"行": row.line, "項目": row.cells[1], "level": found.level, "paths": [" / ".join(p) for p in found.paths]}
+        )
+    return out
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_published_rows_resolve_to_the_items_a_person_would_choose(prefix: str, update_golden: bool) -> None:
+    """Golden files reviewed by eye row by row against the tables (lines 214-234 of 003, 348-421 of 001)."""
+    golden = GOLDEN / f"resolve_{prefix}.json"
+    found = _resolutions(prefix)
+    if update_golden:
+        golden.write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert found == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_resolution_rates() -> None:
+    rates = {p: [r["level"] != "unresolved" for r in _resolutions(p)] for p in ("001", "003")}
+    assert (sum(rates["003"]), len(rates["003"])) == (18, 18)
+    # 001 l.384 「V 評価実施一手手続き①実施日」: ①実施日 is in V-1 and V-3 and the heading is garbled
+    assert (sum(rates["001"]), len(rates["001"])) == (60, 61)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I-6-② 所属長", "Ⅰ 基本情報 / 6 評価実施機関における担当部署 / ②所属長の役職名"),
+        (
+            "II 特定個人情報ファイルの概要－2基本情報－③対象となる本人の範囲",
+            "Ⅱ 特定個人情報ファイルの概要 / 2 基本情報 / ③対象となる本人の範囲",
+        ),
+        ("Ⅱ 特定個人情報ファイルの概要 ②基本情報 ⑤保有開始", "Ⅱ 特定個人情報ファイルの概要 / 2 基本情報 / ⑤保有開始日"),
+        ("<p>III リスク対策 8 監査 実施の有無</p>", "Ⅲ リスク対策 / 8 監査 / 実施の有無"),
+        (
+            "Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託事項1 ④再委託の有無",
+            "Ⅱ 特定個人情報ファイルの概要 / 4 特定個人情報ファイルの取扱いの委託 / 委託事項1 / ④再委託の有無",
+        ),
+        (
+            "II 特定個人情報ファイルの概要-5. 特定個人情報の提供・移転(委託に伴うものを除く。)一提供先①-①法令上の根拠",
+            "Ⅱ 特定個人情報ファイルの概要 / 5 特定個人情報の提供・移転(委託に伴うものを除く。) / 提供先1 / ①法令上の根拠",
+        ),
+    ],
+)
+def test_spellings_seen_in_real_tables(text: str, expected: str) -> None:
+    found = resolve(text, CAT)
+    assert [" / ".join(p) for p in found.paths] == [expected]
+
+
+def test_several_items_in_one_cell() -> None:
+    found = resolve("I-2-システム2 ①システムの名称 ②システムの機能", CAT)
+    assert [p[-2:] for p in found.paths] == [("システム2", "①システムの名称"), ("システム2", "②システムの機能")]
+
+
+@pytest.mark.parametrize("text", ["", "その他", "別表の変更", "Ⅵ 存在しない部 1 何か"])
+def test_unresolvable_text_is_not_forced_onto_an_item(text: str) -> None:
+    assert not resolve(text, CAT).resolved
