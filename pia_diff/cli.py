@@ -75,6 +75,26 @@ def import_(
 
 
 @app.command()
+def export(
+    doc: Doc,
+    output: Annotated[Path, typer.Option("-o", "--output", help="書き出す Excel ブック (.xlsx)", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="既存の出力ファイルを上書きする")] = False,
+) -> None:
+    """評価書を、様式どおりに並べた編集用の Excel ブックに書き出します。"""
+    from .catalogue import load_catalogue
+    from .export import export_bytes
+    from .ingest import read_document
+    from .output import check_target, write_atomic
+
+    try:
+        check_target(output, force)
+        write_atomic(output, export_bytes(read_document(doc), load_catalogue()), force)
+    except InputError as exc:
+        fail(exc)
+    typer.echo(f"書き出しました: {output}", err=True)
+
+
+@app.command()
 def show(
     doc: Doc,
     format: Annotated[ShowFormat, typer.Option("--format", help="出力形式")] = ShowFormat.table,

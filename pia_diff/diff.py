@@ -40,7 +40,7 @@ def comparable(item: Field) -> Any:
     """What two versions of an item are compared by: width, spaces and wrapping do not count."""
     value = item.value
     if item.certainty is Certainty.MISSING:
-        return None
+        return ""  # not found reads like blank: an empty cell in an edited workbook is no change
     if isinstance(value, str):
         return compare_key(value)
     if isinstance(value, dict):

@@ -18,7 +18,7 @@ LINE_HEIGHT = 15  # points per wrapped line at the default 11pt font
 MAX_HEIGHT = 409  # Excel's limit for one row
 
 
-def _put(cell: object, value: str) -> None:
+def put_text(cell: object, value: str) -> None:
     """Write text as text: a value starting like a formula must never become one."""
     cell.value = value  # type: ignore[attr-defined]
     if value.startswith(FORMULA_START):
@@ -52,7 +52,7 @@ def _sheet(
     sheet["A1"].font = Font(bold=True, size=12)
     for col, name in enumerate(header, start=1):
         cell = sheet.cell(row=2, column=col)
-        _put(cell, name)
+        put_text(cell, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.border = border
@@ -60,7 +60,7 @@ def _sheet(
     for r, values in enumerate(rows, start=3):
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=col)
-            _put(cell, value)
+            put_text(cell, value)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     widths = _widths(rows, header, caps)

@@ -53,10 +53,6 @@ def decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(name, "UTF-16 として読めません。ファイルが壊れている可能性があります。") from exc
-    if data.startswith(b"PK\x03\x04"):
-        raise InputError(
-            name, "Excel などの ZIP 形式のファイルです。この版はテキスト (.txt) と snapshot (.json) のみ読み込めます。"
-        )
     if b"\x00" in data:
         raise InputError(name, "バイナリファイルのようです (NUL 文字を含みます)。評価書のテキストを指定してください。")
     for encoding in ("utf-8-sig", "cp932"):
@@ -68,6 +64,16 @@ def decode(data: bytes, name: str) -> str:
 
 
 def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> Snapshot:
+    """Any supported input, recognised by content: workbook, snapshot JSON or text."""
+    from .workbook import OLE2, refuse_ole2, workbook_text
+
+    if not data.strip():
+        raise InputError(name, "ファイルが空です。")
+    if data.startswith(OLE2):
+        refuse_ole2(data, name)
+    if data.startswith(b"PK\x03\x04"):
+        text = workbook_text(data, name)
+        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue)
     text = decode(data, name)
     if text.lstrip().startswith("{"):
         try:

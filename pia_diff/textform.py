@@ -76,7 +76,8 @@ class TextFormParser:
 
     def __init__(self, catalogue: Catalogue, text: str) -> None:
         self.cat = catalogue
-        self.lines = text.splitlines()
+        # split on line ends only: a form feed (page or sheet break) stays a line of its own
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         tabbed = sum("\t" in line for line in self.lines)
         self.cell_style = tabbed >= max(10, len([ln for ln in self.lines if ln.strip()]) // 10)
         cover = catalogue.parts[0]
@@ -226,6 +227,11 @@ class TextFormParser:
         )
 
     def _line(self, line: str, number: int, key: str) -> None:
+        if "\f" in line and not key:
+            # a page or sheet break: nothing continues across it
+            self._close_pending()
+            self.last = None
+            return
         if not key:
             if self.pending is not None:
                 self.pending.raw.append("")
@@ -267,6 +273,13 @@ class TextFormParser:
             if entity and self._enter_entity(entity.group(1), entity.group(0), cells[i + 1 :], number):
                 return
             found = self._match_label(ckey)
+            if found is None and i + 1 < len(cells):
+                # a label split over two cells ('①システム' | 'の名称'), as workbooks sometimes have it
+                joined = cell_key(cells[i] + cells[i + 1])
+                split = self._match_label(joined)
+                if split is not None and split[3] > len(ckey):
+                    cells = [*cells[:i], cells[i] + cells[i + 1], *cells[i + 2 :]]
+                    ckey, found = joined, split
             if found is None:
                 if has_marker(cells[i]):
                     found = self._match_marker_cell(cells[i])

@@ -1,0 +1,77 @@
+"""Reading an assessment kept as an Excel workbook: cells become cell-text rows for the parser."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .errors import InputError
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A real 評価書 workbook unpacks to a few MB; far more is a zip bomb.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def refuse_ole2(data: bytes, name: str) -> None:
+    """Legacy .xls and password-protected workbooks share the OLE2 container."""
+    if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
+        raise InputError(name, "パスワードで保護された Excel ファイルです。保護を解除した .xlsx を指定してください。")
+    raise InputError(name, "古い形式の Excel ファイル (.xls) です。Excel で .xlsx 形式に保存し直してください。")
+
+
+def _check_archive(data: bytes, name: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            name, "Excel ファイル (.xlsx) として開けません。ファイルが壊れている可能性があります。"
+        ) from exc
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names:
+        raise InputError(name, "ZIP ファイルですが、Excel のブック (.xlsx) ではありません。")
+    if "xl/vbaProject.bin" in names:
+        raise InputError(name, "マクロ付きのブック (.xlsm) です。マクロを含まない .xlsx で保存し直してください。")
+    unpacked = sum(e.file_size for e in entries)
+    packed = max(1, sum(e.compress_size for e in entries))
+    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+        raise InputError(name, "展開すると極端に大きくなるファイルです (ZIP 爆弾の疑い)。読み込みを中止しました。")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        from .wareki import to_wareki
+
+        day = value.date() if hasattr(value, "date") else value  # datetime → date
+        return to_wareki(day)  # type: ignore[arg-type]
+    text = str(value)
+    # a line break inside a cell is part of the value, not a new row of the form
+    return text.replace("\r\n", "\n").replace("\n", "<br>").replace("\t", " ")
+
+
+def workbook_text(data: bytes, name: str) -> str:
+    """Every sheet, row by row, non-empty cells joined by TAB (merged cells hold their value once)."""
+    _check_archive(data, name)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged package
+        raise InputError(name, f"Excel ファイルを読めません ({exc.__class__.__name__})。") from exc
+    lines: list[str] = []
+    try:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                while cells and not cells[0].strip():
+                    cells.pop(0)
+                lines.append("\t".join(c.strip() for c in cells))
+            lines.append("\f")  # a sheet ends: no value runs on into the next sheet
+    finally:
+        book.close()
+    return "\n".join(lines)

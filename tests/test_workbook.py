@@ -1,0 +1,222 @@
+"""Excel in and out: export → import round trip, the staff's edit workflow, layouts that differ a
+little, cached formula values, and workbooks we must refuse."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from pia_diff.cli import app
+from pia_diff.export import export_bytes
+from pia_diff.ingest import parse_bytes
+from pia_diff.values import Certainty
+
+from .conftest import seed
+from .helpers import CAT, sample
+
+runner = CliRunner()
+
+
+def _ok_values(snapshot) -> dict:
+    return {p: f.value for p, f in snapshot.fields.items() if f.certainty is Certainty.OK}
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_round_trip_keeps_every_ok_value(prefix: str) -> None:
+    original = sample(prefix)
+    again = parse_bytes(export_bytes(original, CAT), f"{prefix}.xlsx")
+    expected = _ok_values(original)
+    assert expected  # something to compare
+    assert {p: again.fields[p].value for p in expected} == expected
+    assert [h.cells for h in again.history] == [h.cells for h in original.history]
+    assert again.meta["評価書番号"] == original.meta["評価書番号"]
+
+
+def _find_row(sheet, label: str, start: int = 1) -> int:
+    for row in sheet.iter_rows(min_row=start):
+        if row[0].value == label:
+            return row[0].row
+    raise AssertionError(f"{label} not in {sheet.title}")
+
+
+def test_edit_in_excel_then_diff_reports_exactly_those_changes(tmp_path: Path) -> None:
+    published = seed("001")
+    book_path = tmp_path / "公表版.xlsx"
+    assert runner.invoke(app, ["export", str(published), "-o", str(book_path)]).exit_code == 0
+    book = load_workbook(book_path)
+    # 1. a ※ value: ①ファイルの種類
+    sheet = book["Ⅱ ファイルの概要"]
+    sheet.cell(row=_find_row(sheet, "①ファイルの種類"), column=2).value = "[その他の電子ファイル(表計算ファイル等)]"
+    # 2. a new システム block after システム7
+    sheet = book["Ⅰ 基本情報"]
+    at = _find_row(sheet, "3. 特定個人情報ファイル名")
+    sheet.insert_rows(at, 4)
+    for offset, (label, value) in enumerate(
+        [
+            ("システム8", None),
+            ("①システムの名称", "電子申請システム"),
+            ("②システムの機能", "申請を受け付ける"),
+            ("③他のシステムとの接続", "[ ] 情報提供ネットワークシステム [○] 庁内連携システム"),
+        ]
+    ):
+        sheet.cell(row=at + offset, column=1).value = label
+        if value:
+            sheet.cell(row=at + offset, column=2).value = value
+    # 3. untick a checkbox: III 8 監査
+    sheet = book["Ⅲ リスク対策"]
+    cell = sheet.cell(row=_find_row(sheet, "実施の有無"), column=2)
+    assert cell.value == "[○] 自己点検 [ ] 内部監査 [ ] 外部監査"
+    cell.value = "[ ] 自己点検 [ ] 内部監査 [ ] 外部監査"
+    edited = tmp_path / "編集版.xlsx"
+    book.save(edited)
+    result = runner.invoke(app, ["diff", str(published), str(edited), "--format", "json", "--date", "2026-02-01"])
+    assert result.exit_code == 0, result.stderr
+    rows = {r["項目"]: r for r in json.loads(result.stdout)}
+    assert rows.keys() == {
+        "Ⅰ 基本情報 2 特定個人情報ファイルを取り扱う事務において使用するシステム システム8",
+        "Ⅱ 特定個人情報ファイルの概要 2 基本情報 ①ファイルの種類",
+        "Ⅲ リスク対策 8 監査 実施の有無",
+    }
+    timing = {label.split(" ")[-1]: r["提出時期"] for label, r in rows.items()}
+    assert timing == {"システム8": "事後", "①ファイルの種類": "事前", "実施の有無": "事前"}
+
+
+def _reimport(book) -> dict:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _ok_values(parse_bytes(buffer.getvalue(), "layout.xlsx"))
+
+
+def test_rows_inserted_above_sections_and_merged_labels_read_the_same() -> None:
+    original = sample("001")
+    data = export_bytes(original, CAT)
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets[:-1]:
+        sheet.insert_rows(1, 3)
+        sheet["A2"] = "(この表は担当課の作業用です)"
+    sheet = book["Ⅱ ファイルの概要"]
+    row = _find_row(sheet, "2. 基本情報")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)  # heading across both columns
+    row = _find_row(sheet, "③使用目的")
+    sheet.insert_rows(row + 1)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)  # label over two rows
+    assert _reimport(book) == _ok_values(parse_bytes(data, "plain.xlsx"))
+
+
+def test_labels_split_over_two_cells_and_values_in_the_cell_below() -> None:
+    data = export_bytes(sample("003"), CAT)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Ⅰ 基本情報"]
+    row = _find_row(sheet, "①部署")
+    value = sheet.cell(row=row, column=2).value
+    sheet.cell(row=row, column=1).value = "①"
+    sheet.cell(row=row, column=2).value = "部署"
+    sheet.cell(row=row, column=3).value = value  # label split over A and B, value in C
+    row = _find_row(sheet, "②所属長の役職名")
+    below = sheet.cell(row=row, column=2).value
+    sheet.cell(row=row, column=2).value = None
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = below  # value in the cell below
+    values = _reimport(book)
+    assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")] == "市民生活部市民課"
+    assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")] == "市民課長"
+
+
+def test_formulas_are_read_as_their_cached_values() -> None:
+    data = export_bytes(sample("003"), CAT)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Ⅰ 基本情報"]
+    row = _find_row(sheet, "②所属長の役職名")
+    sheet.cell(row=row, column=2).value = '=CONCATENATE("市民","課長")'
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # put a cached value in, as Excel would have saved it
+    source = zipfile.ZipFile(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if b"CONCATENATE" in content:
+                text = content.decode("utf-8")
+                start = text.index("<f>CONCATENATE")
+                cell_start = text.rindex("<c ", 0, start)
+                end = text.index("</c>", start)
+                cell = text[cell_start:end]
+                fixed = cell.replace("<c ", '<c t="str" ', 1).replace("<v></v>", "").replace("<v />", "")
+                text = text[:cell_start] + fixed + "<v>市民課長</v>" + text[end:]
+                content = text.encode("utf-8")
+            target.writestr(item, content)
+    values = _ok_values(parse_bytes(out.getvalue(), "formula.xlsx"))
+    assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")] == "市民課長"
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+BAD_WORKBOOKS = {
+    "corrupt": (b"PK\x03\x04" + b"\x00garbage" * 50, "開けません"),
+    "empty": (b"", "空です"),
+    "macro": (_zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"\x00"}), "マクロ"),
+    "legacy": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".xls"),
+    "encrypted": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 600,
+        "パスワード",
+    ),
+    "not a workbook": (_zip({"word/document.xml": b"<doc/>"}), "ブック (.xlsx) ではありません"),
+    "zip bomb": (
+        _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * (50 * 1024 * 1024)}),
+        "ZIP 爆弾",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_WORKBOOKS))
+def test_bad_workbooks_are_refused_with_exit_2(tmp_path: Path, case: str) -> None:
+    data, message = BAD_WORKBOOKS[case]
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(data)
+    result = runner.invoke(app, ["show", str(path)])
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == data
+
+
+def test_export_refuses_to_overwrite_and_writes_sheets_per_file(tmp_path: Path) -> None:
+    out = tmp_path / "000.xlsx"
+    assert runner.invoke(app, ["export", str(seed("000")), "-o", str(out)]).exit_code == 0
+    names = load_workbook(out, read_only=True).sheetnames
+    assert names == [
+        "表紙",
+        "Ⅰ 基本情報",
+        "Ⅱ ファイルの概要(1)",
+        "Ⅱ ファイルの概要(2)",
+        "別添1 記録項目(1)",
+        "別添1 記録項目(2)",
+        "Ⅲ リスク対策(1)",
+        "Ⅲ リスク対策(2)",
+        "Ⅳ 開示請求、問合せ",
+        "Ⅴ 評価実施手続",
+        "別添2 変更箇所",
+    ]
+    assert all(len(n) <= 31 and not set(n) & set("\\*?:/[]") for n in names)
+    again = runner.invoke(app, ["export", str(seed("000")), "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_choices_and_checkboxes_are_shown_the_way_the_form_shows_them() -> None:
+    book = load_workbook(io.BytesIO(export_bytes(sample("003"), CAT)))
+    sheet = book["Ⅱ ファイルの概要"]
+    assert sheet.cell(row=_find_row(sheet, "④再委託の有無"), column=2).value == "[再委託する]"
+    moved = sheet.cell(row=_find_row(sheet, "⑥移転方法"), column=2).value
+    assert moved.startswith("[ ] 庁内連携システム [ ] 専用線") and "[○] その他 (既存住民基本台帳システム)" in moved
