@@ -83,12 +83,11 @@ def _part_lines(part: Node, base: Path, snapshot: Snapshot) -> list[Line]:
 def sheets(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Line]]]:
     """(sheet name, rows) for every part; per-file parts once per file."""
     out: list[tuple[str, list[Line]]] = []
-    files = list(snapshot.files) or [None]
+    files = list(snapshot.files)
     for part in catalogue.parts:
         name = SHEET_NAMES.get(part.label, part.label[:31])
-        if part.per_file and files != [None]:
+        if part.per_file and files:
             for file in files:
-                assert file is not None
                 out.append((f"{name}{file}"[:31], _part_lines(part, (part.segment, file), snapshot)))
         else:
             lines = _part_lines(part, (part.segment,), snapshot)
