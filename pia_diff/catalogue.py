@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -47,8 +47,9 @@ class Node:
         """The label as a path segment and in 項目 text: '4. 委託' → '4 委託'."""
         return _NUMBERED.sub(r"\1 ", self.label)
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
+        """Match keys of the label and its aliases (computed once: the parser asks often)."""
         return tuple(label_key(text) for text in (self.label, *self.aliases))
 
     @property

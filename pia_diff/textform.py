@@ -42,6 +42,28 @@ def cell_key(raw: str) -> str:
     return compare_key(raw).replace("※", "")
 
 
+@cache
+def _reachable(scope: Node) -> tuple[tuple[Node, Path], ...]:
+    out: list[tuple[Node, Path]] = []
+
+    def visit(node: Node, path: Path) -> None:
+        for child in node.children:
+            if child.kind is Kind.ENTITY:
+                continue
+            child_path = (*path, child.segment)
+            out.append((child, child_path))
+            if child.kind is Kind.GROUP:
+                visit(child, child_path)
+
+    visit(scope, ())
+    return tuple(out)
+
+
+@cache
+def _prefix_key(prefix: str) -> str:
+    return compare_key(prefix)
+
+
 @dataclass
 class Hit:
     """A leaf found in the document, before its value is read."""
@@ -117,7 +139,7 @@ class TextFormParser:
     def _starts(node: Node, key: str) -> int:
         """Length of the node's key that `key` starts with (0 when it does not)."""
         if node.prefix:
-            pkey = compare_key(node.prefix)
+            pkey = _prefix_key(node.prefix)
             return len(pkey) if key.startswith(pkey) else 0
         best = 0
         for nkey in node.keys:
@@ -127,19 +149,7 @@ class TextFormParser:
 
     def _candidates(self, scope: Scope) -> list[tuple[Node, Path]]:
         """Nodes reachable from a scope without entering an entity that is not in scope."""
-        out: list[tuple[Node, Path]] = []
-
-        def visit(node: Node, path: Path) -> None:
-            for child in node.children:
-                if child.kind is Kind.ENTITY:
-                    continue
-                child_path = (*path, child.segment)
-                out.append((child, child_path))
-                if child.kind is Kind.GROUP:
-                    visit(child, child_path)
-
-        visit(scope.node, scope.path)
-        return out
+        return [(node, scope.path + relative) for node, relative in _reachable(scope.node)]
 
     def _match_label(self, key: str) -> tuple[int, Node, Path, int] | None:
         """(scope depth, node, path, key length) of the best label match for a cell key."""
