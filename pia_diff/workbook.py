@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from .errors import InputError
 
@@ -58,9 +59,14 @@ def workbook_text(data: bytes, name: str) -> str:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged package
+        return _sheets_text(load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=False))
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl and defusedxml raise many types for a damaged or hostile package
         raise InputError(name, f"Excel ファイルを読めません ({exc.__class__.__name__})。") from exc
+
+
+def _sheets_text(book: Any) -> str:
     lines: list[str] = []
     try:
         for sheet in book.worksheets:
