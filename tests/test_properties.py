@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,10 +20,8 @@ TEXTS = {p: seed(p).read_text(encoding="utf-8") for p in ("001", "003")}
 
 
 def _parse(data: bytes) -> None:
-    try:
+    with contextlib.suppress(InputError):  # the only error a document may cause
         parse_bytes(data, "x.txt")
-    except InputError:
-        pass  # the only error a document may cause
 
 
 @SETTINGS
