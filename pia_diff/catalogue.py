@@ -42,7 +42,7 @@ class Node:
     title: bool = False
     children: list[Node] = field(default_factory=list)
 
-    @property
+    @cached_property
     def segment(self) -> str:
         """The label as a path segment and in 項目 text: '4. 委託' → '4 委託'."""
         return _NUMBERED.sub(r"\1 ", self.label)

@@ -15,9 +15,16 @@ _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _ALL_SPACE = re.compile(r"\s+")
 
 
+_CIRCLED_SPLIT = re.compile("([" + "".join(sorted(_CIRCLED)) + "])")
+
+
 def fold(text: str) -> str:
     """NFKC, but keep circled numbers (they are part of item labels)."""
-    return "".join(ch if ch in _CIRCLED else unicodedata.normalize("NFKC", ch) for ch in text)
+    if text.isascii():
+        return text
+    pieces = _CIRCLED_SPLIT.split(text)
+    # odd pieces are the circled numbers themselves
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
 
 
 def html_to_text(raw: str) -> str:

@@ -1,0 +1,207 @@
+"""Benchmark pia-diff on the samples and a synthetic large assessment, against the alternatives a
+user has (DeepDiff on raw lines, difflib on the texts, DeepDiff ignore_order on the snapshots).
+
+Run from the repository root:  .venv/bin/python bench/bench.py [--docs 100]
+Prints markdown tables (the README quotes one). A script, not a timed test: numbers vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+sys.path.insert(0, str(ROOT))
+
+from pia_diff.batch import audit_folder  # noqa: E402
+from pia_diff.catalogue import load_catalogue  # noqa: E402
+from pia_diff.classify import Options, classify  # noqa: E402
+from pia_diff.diff import _tree, diff  # noqa: E402
+from pia_diff.excel import workbook_bytes  # noqa: E402
+from pia_diff.ingest import parse_text  # noqa: E402
+from pia_diff.rules import load_rules  # noqa: E402
+
+CAT, RULES = load_catalogue(), load_rules()
+
+
+def timed(function: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
+    """Median wall time in seconds over `repeat` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def synthetic(systems: int = 50, entrusted: int = 40, files: int = 10, variant: bool = False) -> str:
+    """A large 評価書 in cell text, built from sample 001's own lines."""
+    lines = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8").split("\n")
+    cover, part_i_head, part_i_tail = lines[:46], lines[35:46], lines[77:99]
+    out = cover[:35] + part_i_head
+    for n in range(1, systems + 1):
+        name = f"業務システム{n}" + ("改" if variant and n == 7 else "")
+        out += [
+            f"システム{n}\t",
+            f"①システムの名称\t{name}",
+            f"②システムの機能\t{name}の機能 {n}",
+            "③他のシステムとの接続\t[] 情報提供ネットワークシステム [○] 庁内連携システム [] 住民基本台帳ネットワークシステム "
+            "[] 既存住民基本台帳システム [] 宛名システム等 [] 税務システム [] その他 ()",
+        ]
+    out += part_i_tail
+    part_ii = lines[99:125]
+    for f in range(1, files + 1):
+        out += part_ii[:3] + [f"({f}) 特定個人情報ファイル{f}\t\t"] + part_ii[4:]
+        out += [
+            "4. 特定個人情報ファイルの取扱いの委託\t\t\t",
+            "委託の有無 ※\t[委託する]\t<選択肢> 1) 委託する 2) 委託しない",
+        ]
+        for n in range(1, entrusted + 1):
+            again = "しない" if variant and f == 3 and n == 12 else "する"
+            out += [
+                f"委託事項{n}\t委託業務{n}",
+                f"①委託内容\t業務{n}の委託",
+                "②委託先における取扱者数\t[10人未満]",
+                f"③委託先名\t株式会社委託{n}",
+                f"再委託\t④再委託の有無 ※\t[再委託{again}]",
+                "\t⑤再委託の許諾方法\t書面による",
+                f"\t⑥再委託事項\t業務{n}の一部",
+            ]
+        keep = [ln.replace("生体認証", "静脈認証") if variant and f == 5 else ln for ln in lines[127:156]]
+        out += keep
+    for _ in range(files):
+        out += lines[156:204]
+    for _ in range(files):
+        out += lines[204:313]
+    out += lines[313:]
+    return "\n".join(out)
+
+
+def pipeline(old_text: str, new_text: str) -> dict[str, float]:
+    """Seconds per stage of the main job, and the row count."""
+    parse_s, (old, new) = timed(lambda: (parse_text(old_text, "old.txt"), parse_text(new_text, "new.txt")), 3)
+    diff_s, changes = timed(lambda: diff(old, new, CAT), 3)
+    options = Options(__import__("datetime").date(2026, 1, 15))
+    classify_s, rows = timed(lambda: classify(changes, CAT, RULES, options), 3)
+    write_s, _ = timed(lambda: workbook_bytes(old.history, rows), 3)
+    return {
+        "parse": parse_s,
+        "diff": diff_s,
+        "classify": classify_s,
+        "xlsx": write_s,
+        "rows": len(rows),
+        "old": old,
+        "new": new,
+    }
+
+
+def peak_memory(old_text: str, new_text: str) -> float:
+    """Peak Python allocation (MiB) of one whole run of the main job."""
+    tracemalloc.start()
+    old, new = parse_text(old_text, "old.txt"), parse_text(new_text, "new.txt")
+    rows = classify(diff(old, new, CAT), CAT, RULES, Options(__import__("datetime").date(2026, 1, 15)))
+    workbook_bytes(old.history, rows)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def alternatives(old_text: str, new_text: str, result: dict) -> list[tuple[str, float]]:
+    from deepdiff import DeepDiff
+
+    a, b = old_text.split("\n"), new_text.split("\n")
+    raw, _ = timed(lambda: DeepDiff(a, b), 1)
+    unified, _ = timed(lambda: list(difflib.unified_diff(a, b, lineterm="")), 3)
+    tree_a, tree_b = _tree(result["old"]), _tree(result["new"])
+    unordered, _ = timed(lambda: DeepDiff(tree_a, tree_b, ignore_order=True), 1)
+    return [
+        ("DeepDiff (生の行リスト)", raw),
+        ("difflib.unified_diff (テキスト)", unified),
+        ("DeepDiff ignore_order=True (snapshot)", unordered),
+    ]
+
+
+def startup() -> tuple[float, float]:
+    cli = [sys.executable, str(ROOT / "cli.py"), "--help"]
+    bare = [sys.executable, "-c", "pass"]
+    run = lambda cmd: timed(lambda: subprocess.run(cmd, capture_output=True, check=True), 10)[0]  # noqa: E731
+    return run(cli), run(bare)
+
+
+def batch(docs: int) -> list[tuple[int, float]]:
+    folder = Path(tempfile.mkdtemp(prefix="pia-bench-"))
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(docs):
+        shutil.copy(seeds[i % len(seeds)], folder / f"{i:03d}_{seeds[i % len(seeds)].name}")
+    out = []
+    for workers in (1, 2):
+        seconds, _ = timed(lambda w=workers: audit_folder(folder, w), 1)
+        out.append((workers, docs / seconds))
+    shutil.rmtree(folder)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=100, help="documents in the batch-audit folder")
+    args = parser.parse_args()
+    print(
+        f"マシン: {platform.machine()}、{os.cpu_count()} コア、Python {platform.python_version()}、{platform.system()}\n"
+    )
+
+    print("| 入力 | 読み取り (2版) | 差分 | 判定 | Excel 出力 | 行数 |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        edited = text.replace("国民年金", "国民年金 ", 1).replace("課長", "部長", 1)
+        r = pipeline(text, edited)
+        print(
+            f"| {seed.name[:3]} ({len(text) // 1000} KB) | {r['parse'] * 1000:.0f} ms | {r['diff'] * 1000:.1f} ms "
+            f"| {r['classify'] * 1000:.1f} ms | {r['xlsx'] * 1000:.0f} ms | {r['rows']} |"
+        )
+    old_text, new_text = synthetic(), synthetic(variant=True)
+    big = pipeline(old_text, new_text)
+    print(
+        f"| 合成 (50 システム、40 委託事項 × 10 ファイル、{len(old_text) // 1000} KB) | {big['parse'] * 1000:.0f} ms "
+        f"| {big['diff'] * 1000:.0f} ms | {big['classify'] * 1000:.1f} ms | {big['xlsx'] * 1000:.0f} ms | {big['rows']} |"
+    )
+    print(
+        f"\n合成文書の項目数: {len(big['new'].fields)}、1回の実行のピークメモリ (tracemalloc): "
+        f"{peak_memory(old_text, new_text):.1f} MiB\n"
+    )
+
+    print("| 方法 (合成文書の2版) | 時間 | pia-diff の差分に対する比 | 結果 |")
+    print("|---|---:|---:|---|")
+    ours = big["diff"]
+    print(f"| pia-diff diff (snapshot、項目ごと) | {ours * 1000:.0f} ms | 1.0 | {big['rows']} 行 (項目単位) |")
+    for name, seconds in alternatives(old_text, new_text, big):
+        print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / ours:.1f} | 項目の対応づけなし |")
+    total = big["parse"] + big["diff"] + big["classify"]
+    print(f"| pia-diff 読み取り+差分+判定 | {total * 1000:.0f} ms | {total / ours:.1f} | 事前/事後つき |")
+
+    cli, bare = startup()
+    print(
+        f"\n`pia-diff --help` の起動: {cli * 1000:.0f} ms (素の `python -c pass`: {bare * 1000:.0f} ms、比 {cli / bare:.1f})"
+    )
+    print(f"\n一括監査 ({args.docs} 文書):")
+    for workers, rate in batch(args.docs):
+        print(f"- {workers} ワーカー: {rate:.1f} 文書/秒")
+    print(
+        f"\nプロセスの最大常駐メモリ: {__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
