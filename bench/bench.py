@@ -63,7 +63,7 @@ def synthetic(systems: int = 50, entrusted: int = 40, files: int = 10, variant: 
     out += part_i_tail
     part_ii = lines[99:125]
     for f in range(1, files + 1):
-        out += part_ii[:3] + [f"({f}) 特定個人情報ファイル{f}\t\t"] + part_ii[4:]
+        out += [*part_ii[:3], f"({f}) 特定個人情報ファイル{f}\t\t", *part_ii[4:]]
         out += [
             "4. 特定個人情報ファイルの取扱いの委託\t\t\t",
             "委託の有無 ※\t[委託する]\t<選択肢> 1) 委託する 2) 委託しない",
