@@ -15,7 +15,7 @@ from pia_diff.audit import CONSISTENT, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, aud
 from pia_diff.batch import audit_folder
 from pia_diff.cli import app
 from pia_diff.rules import load_rules
-from pia_diff.snapshot import HistoryRow
+from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 from pia_diff.threshold import BANDS, Level, band_move, reassessment_warning, required_level, threshold_warnings
 
 from .conftest import ROOT, SEEDS
@@ -175,17 +175,7 @@ def test_audit_command_json_shape_and_exit_codes() -> None:
     ok = runner.invoke(app, ["audit", str(next(SEEDS.glob("003_*.txt"))), "--format", "json"])
     assert ok.exit_code == 0
     data = json.loads(ok.stdout)
-    keys = {
-        "変更日",
-        "項目",
-        "変更前の記載",
-        "変更後の記載",
-        "提出時期",
-        "提出時期に係る説明",
-        "item_path",
-        "判定",
-        "verdict",
-    }
+    keys = {*HISTORY_COLUMNS, "item_path", "判定", "verdict"}
     assert keys <= set(data["rows"][0]) and {"level", "code", "message", "項目"} <= set(data["findings"][0])
     bad = runner.invoke(app, ["audit", str(next(SEEDS.glob("001_*.txt")))])
     assert bad.exit_code == 1 and "要対応" in bad.stdout

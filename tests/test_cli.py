@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pia_diff.cli import app
+from pia_diff.snapshot import HISTORY_COLUMNS
 
 from .conftest import ROOT, seed
 
@@ -60,19 +61,7 @@ def test_diff_json_keys_and_values() -> None:
     result = invoke("diff", OLD, NEW, "--date", "2023-11-06", "--format", "json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    keys = {
-        "変更日",
-        "項目",
-        "変更前の記載",
-        "変更後の記載",
-        "提出時期",
-        "提出時期に係る説明",
-        "item_path",
-        "重要",
-        "根拠",
-        "提案",
-        "確度",
-    }
+    keys = {*HISTORY_COLUMNS, "item_path", "重要", "根拠", "提案", "確度"}
     assert all(keys <= set(r) for r in rows)
     assert rows[0]["変更日"] == "令和5年11月6日"
     assert {r["提出時期"] for r in rows} == {"事前", "事後"}
