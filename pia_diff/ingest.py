@@ -20,7 +20,7 @@ MIN_LABELS = 15
 
 
 def read_document(path: str | FsPath) -> Snapshot:
-    """Parse a document file (text or snapshot JSON) into a snapshot; InputError on bad input."""
+    """Parse a document file (text, .xlsx workbook or snapshot JSON) into a snapshot; InputError on bad input."""
     source = FsPath(path)
     name = str(path)
     if not source.exists():
@@ -31,7 +31,7 @@ def read_document(path: str | FsPath) -> Snapshot:
         size = source.stat().st_size
         if size > MAX_BYTES:
             raise InputError(
-                name, f"ファイルが大きすぎます ({size // (1024 * 1024)} MB)。評価書のテキストは通常 1 MB 未満です。"
+                name, f"ファイルが大きすぎます ({size // (1024 * 1024)} MB)。評価書のファイルは通常 1 MB 未満です。"
             )
         data = source.read_bytes()
     except PermissionError as exc:

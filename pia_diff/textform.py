@@ -87,7 +87,6 @@ class ParseResult:
     hits: list[Hit]
     history: list[HistoryRow]
     history_found: bool
-    files: dict[int, str]
     title: str
     form_version: str | None
     labels_found: int
@@ -111,7 +110,6 @@ class TextFormParser:
         self.last: Hit | None = None
         self.history: list[HistoryRow] = []
         self.history_found = False
-        self.files: dict[int, str] = {}
         self._label_nodes = [n for n in catalogue.nodes() if n.parent is not None]
         self._cover_header = False
 
@@ -212,7 +210,7 @@ class TextFormParser:
                 title = fold(html_to_text(line)).strip()
             version = _FORM_VERSION.search(fold(line))
             if version and form_version is None:
-                form_version = f"[{version.group(1)} {version.group(2)}]".replace(" ", "", 0)
+                form_version = f"[{version.group(1)} {version.group(2)}]"
             if key == _TOC:
                 in_toc = True
                 continue
@@ -230,7 +228,6 @@ class TextFormParser:
             hits=self.hits,
             history=self.history,
             history_found=self.history_found,
-            files=self.files,
             title=title,
             form_version=form_version,
             labels_found=len(self.hits),
@@ -305,9 +302,8 @@ class TextFormParser:
                 self._leaf(node, path, number, raw)
                 return
             if compare_key(rest):
-                cells = [*cells[:i], rest, *cells[i + 1 :]]
                 # the heading's own cell carried more (「4. 委託 [] 委託しない」): look at it again
-                cells[i] = rest
+                cells = [*cells[:i], rest, *cells[i + 1 :]]
                 continue
             i += 1
         if matched:
@@ -348,8 +344,7 @@ class TextFormParser:
         return False
 
     def _hit(self, node: Node, path: Path, number: int, same_line: bool) -> Hit:
-        hit = Hit(node=node, path=path, file=self.file, line=number, same_line=same_line)
-        return hit
+        return Hit(node=node, path=path, file=self.file, line=number, same_line=same_line)
 
     def _leaf(self, node: Node, path: Path, number: int, raw: str) -> None:
         slot = (self.file, path)
