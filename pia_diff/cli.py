@@ -264,9 +264,43 @@ def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
         raise typer.Exit(1)
 
 
+_USAGE_WORDS = (
+    ("Missing argument", "引数がありません"),
+    ("Missing option", "オプションの値がありません"),
+    ("No such option", "そのようなオプションはありません"),
+    ("No such command", "そのようなコマンドはありません"),
+    ("Invalid value", "値が正しくありません"),
+    ("Got unexpected extra argument", "余分な引数があります"),
+)
+
+
+def _usage_message(text: str) -> str:
+    """Click's English usage errors, led by a Japanese sentence (the detail names the argument)."""
+    for english, japanese in _USAGE_WORDS:
+        if text.startswith(english):
+            return f"{japanese} ({text})"
+    return text
+
+
 def main() -> None:
-    """Entry point of the `pia-diff` command."""
+    """Entry point of the `pia-diff` command: usage errors in Japanese, exit 2, no traceback."""
     try:
+        from typer._click.exceptions import ClickException, UsageError
+    except ImportError:  # pragma: no cover - a typer without its vendored click
         app()
-    except InputError as exc:  # pragma: no cover - commands catch their own
+        return
+    try:
+        status = app(standalone_mode=False)
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "pia-diff"
+        typer.echo(f"エラー: {_usage_message(exc.format_message())}\n使い方: {command} --help", err=True)
+        sys.exit(2)
+    except ClickException as exc:
+        typer.echo(f"エラー: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except InputError as exc:
         fail(exc)
+    except typer.Abort:
+        typer.echo("中止しました。", err=True)
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)
