@@ -77,7 +77,7 @@ def _bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", "0" * (300 * 1024 * 1024))
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (30 * 1024 * 1024))  # unpacks ~1000× its size
     return out.getvalue()
 
 
