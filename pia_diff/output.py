@@ -30,6 +30,10 @@ def write_atomic(path: str | Path, data: bytes, force: bool = False) -> None:
     target = check_target(path, force)
     fd, tmp = tempfile.mkstemp(prefix=".pia-diff-", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); give it the permissions any new file would get
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)

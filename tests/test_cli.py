@@ -81,6 +81,9 @@ def test_diff_writes_the_workbook_once(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "既にあります" in refused.stderr
     assert out.stat().st_size == size
     assert [p.name for p in tmp_path.iterdir()] == ["別添2.xlsx"]  # no temporary left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary file's private mode
 
 
 def test_check_exit_codes(tmp_path: Path) -> None:
