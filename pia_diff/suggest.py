@@ -10,7 +10,7 @@ from .diff import Change, ChangeKind
 from .rules import RuleTable
 from .text import compare_key
 
-_CITATION_CHARS = re.compile(r"[0-9〇一二三四五六七八九十百第条項号別表のの、・及び並びに]")
+_CITATION_CHARS = re.compile(r"[0-9〇一二三四五六七八九十百第条項号別表の、・及び並に]")
 _TOKEN_SPLIT = re.compile(r"[\s、。・,，()（）「」『』\[\]]+")
 _ORG = re.compile(r".*(課|部|局|室|係|班|センター|支所|出張所|事務所|庁舎|丁目|番地|番|号|階|市|町|村|区)$")
 

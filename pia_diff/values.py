@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .catalogue import Kind, Node
-from .text import compare_key, html_to_text
+from .text import compare_key, fold, html_to_text
 
 Value = str | dict[str, object] | None
 
@@ -109,6 +109,14 @@ def read_choice(options: tuple[str, ...], raw: str) -> Reading:
     return Reading(html_to_text(before_list), Certainty.UNCERTAIN)
 
 
+def _after_option(text: str, option: str) -> str:
+    """What follows an option's label in the text ('評価実施機関内の他部署 (市民課)' → ' (市民課)')."""
+    folded = fold(text)
+    pattern = r"\s*".join(re.escape(ch) for ch in compare_key(option))
+    match = re.match(r"\s*" + pattern, folded)
+    return folded[match.end() :] if match else ""
+
+
 def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:
     """A checkbox set: each option checked (True), unchecked (False) or unknown (None)."""
     text = unify_markers(raw)
@@ -130,8 +138,7 @@ def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:
         else:
             # A bare <input/>: unchecked when the same item shows its checked ones, else unknown.
             states[option] = False if any_checked_input else None
-        rest = compare_key(plain)[len(compare_key(option)) :]
-        detail = _DETAIL.match(plain[plain.find(option[-1]) + 1 :] if option[-1] in plain else rest)
+        detail = _DETAIL.match(_after_option(plain, option))
         if detail and detail.group(1).strip():
             details[option] = detail.group(1).strip()
     if not states:

@@ -158,6 +158,10 @@ def test_module_and_shim_entry_points(tmp_path: Path) -> None:
 
 
 def test_usage_errors_are_japanese_with_exit_2() -> None:
-    for args, word in ((["diff"], "引数がありません"), (["show", "x", "--bogus"], "オプション"), (["nosuch"], "コマンド")):
+    for args, word in (
+        (["diff"], "引数がありません"),
+        (["show", "x", "--bogus"], "オプション"),
+        (["nosuch"], "コマンド"),
+    ):
         out = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True)
         assert out.returncode == 2 and word in out.stderr and "Traceback" not in out.stderr
