@@ -9,7 +9,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .diff import Change, diff
 from .rules import RuleTable, Timing
-from .snapshot import HistoryRow, Path, Snapshot, item_label
+from .snapshot import HistoryRow, Path, Snapshot, Source, item_label
 from .text import compare_key
 from .threshold import Finding, band_move, band_of, reassessment_warning, threshold_warnings
 from .values import Certainty, render
@@ -31,7 +31,7 @@ class AuditRow:
     item_paths: tuple[Path, ...] | None
     judged: Timing | None
     verdict: str
-    line: int | None = None
+    line: Source = None
 
     def as_json(self) -> dict[str, Any]:
         names = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")

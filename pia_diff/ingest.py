@@ -8,7 +8,7 @@ from pathlib import Path as FsPath
 
 from .catalogue import Catalogue, Kind, Node, load_catalogue
 from .errors import InputError
-from .snapshot import Field, Path, Snapshot, from_json
+from .snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from .text import fold
 from .textform import TextFormParser, file_names, read_hit
 from .values import Certainty
@@ -72,8 +72,8 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> S
     if data.startswith(OLE2):
         refuse_ole2(data, name)
     if data.startswith(b"PK\x03\x04"):
-        text = workbook_text(data, name)
-        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue)
+        text, cells = workbook_text(data, name)
+        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells)
     text = decode(data, name)
     if text.lstrip().startswith("{"):
         try:
@@ -117,7 +117,14 @@ def _check_form(title: str, labels_found: int, name: str) -> None:
         )
 
 
-def parse_text(text: str, name: str, sha256: str = "", catalogue: Catalogue | None = None) -> Snapshot:
+def parse_text(
+    text: str, name: str, sha256: str = "", catalogue: Catalogue | None = None, places: list[str] | None = None
+) -> Snapshot:
+    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook)."""
+
+    def source(line: int | None) -> Source:
+        return places[line - 1] if places and line else line
+
     cat = catalogue or load_catalogue()
     parser = TextFormParser(cat, text)
     result = parser.parse()
@@ -136,7 +143,7 @@ def parse_text(text: str, name: str, sha256: str = "", catalogue: Catalogue | No
         path = hit.path
         if multi and hit.file:
             path = (path[0], file_key(hit.file), *path[1:])
-        fields[path] = Field(path, reading.value, hit.line, reading.certainty)
+        fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
 
     # Items of the form that the document does not show: listed as missing, never invented.
     entities = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}
@@ -169,7 +176,8 @@ def parse_text(text: str, name: str, sha256: str = "", catalogue: Catalogue | No
         "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
     }
     ordered = sorted(fields.items(), key=lambda item: cat.order_key(item[0]))
-    return Snapshot(meta=meta, fields=dict(ordered), history=result.history)
+    history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]
+    return Snapshot(meta=meta, fields=dict(ordered), history=history)
 
 
 def _plain(item: Field | None) -> str | None:

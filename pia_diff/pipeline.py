@@ -50,6 +50,11 @@ def compare(
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
     ]
+    if old.meta.get("別添2の確度") != "ok":
+        warnings.append(
+            f"{old.meta.get('source', '前の版')} からは公表済みの別添2 を読み取れませんでした。"
+            "Excel に書き出す表には、前の版の行が入りません。"
+        )
     moved = band_move(band_of(old), band_of(new))
     if moved is not None:
         warnings.append(moved.message)

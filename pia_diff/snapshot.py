@@ -10,6 +10,8 @@ from .catalogue import TITLE
 from .values import Certainty, Value
 
 Path = tuple[str, ...]
+# Where a value came from: a line number of a text, or 'sheet!row' of a workbook.
+Source = int | str | None
 HISTORY_COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 
 
@@ -19,7 +21,7 @@ class Field:
 
     path: Path
     value: Value
-    line: int | None
+    line: Source
     certainty: Certainty
 
 
@@ -28,7 +30,7 @@ class HistoryRow:
     """One row of a document's own 別添2 変更箇所 table, the six cells as printed."""
 
     cells: tuple[str, str, str, str, str, str]
-    line: int | None = None
+    line: Source = None
 
     def as_dict(self) -> dict[str, str]:
         return dict(zip(HISTORY_COLUMNS, self.cells, strict=True))

@@ -75,7 +75,7 @@ class Finding:
     code: str
     message: str
     項目: str | None = None
-    line: int | None = None  # the 別添2 row's source line, for findings about one row
+    line: int | str | None = None  # the 別添2 row's source line (or sheet!row), for findings about one row
 
 
 def _value(snapshot: Snapshot, path: tuple[str, ...]) -> str | None:

@@ -53,8 +53,9 @@ def _cell_text(value: object) -> str:
     return text.replace("\r\n", "\n").replace("\n", "<br>").replace("\t", " ")
 
 
-def workbook_text(data: bytes, name: str) -> str:
-    """Every sheet, row by row, non-empty cells joined by TAB (merged cells hold their value once)."""
+def workbook_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Every sheet, row by row, cells joined by TAB (merged cells hold their value once), and for
+    each line the place it came from ('Ⅰ 基本情報!12')."""
     _check_archive(data, name)
     from openpyxl import load_workbook
 
@@ -66,18 +67,21 @@ def workbook_text(data: bytes, name: str) -> str:
         raise InputError(name, f"Excel ファイルを読めません ({exc.__class__.__name__})。") from exc
 
 
-def _sheets_text(book: Any) -> str:
+def _sheets_text(book: Any) -> tuple[str, list[str]]:
     lines: list[str] = []
+    places: list[str] = []
     try:
         for sheet in book.worksheets:
-            for row in sheet.iter_rows(values_only=True):
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = [_cell_text(v) for v in row]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 while cells and not cells[0].strip():
                     cells.pop(0)
                 lines.append("\t".join(c.strip() for c in cells))
+                places.append(f"{sheet.title}!{number}")
             lines.append("\f")  # a sheet ends: no value runs on into the next sheet
+            places.append(sheet.title)
     finally:
         book.close()
-    return "\n".join(lines)
+    return "\n".join(lines), places

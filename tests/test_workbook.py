@@ -220,3 +220,27 @@ def test_choices_and_checkboxes_are_shown_the_way_the_form_shows_them() -> None:
     assert sheet.cell(row=_find_row(sheet, "④再委託の有無"), column=2).value == "[再委託する]"
     moved = sheet.cell(row=_find_row(sheet, "⑥移転方法"), column=2).value
     assert moved.startswith("[ ] 庁内連携システム [ ] 専用線") and "[○] その他 (既存住民基本台帳システム)" in moved
+
+
+def test_workbook_values_name_their_sheet_and_row() -> None:
+    data = export_bytes(sample("003"), CAT)
+    snapshot = parse_bytes(data, "003.xlsx")
+    chief = snapshot.fields[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")]
+    sheet_name, row = str(chief.line).split("!")
+    sheet = load_workbook(io.BytesIO(data))[sheet_name]
+    assert sheet.cell(row=int(row), column=1).value == "②所属長の役職名"
+    assert sheet.cell(row=int(row), column=2).value == chief.value == "市民課長"
+    assert str(snapshot.history[0].line).startswith("別添2 変更箇所!")
+
+
+def test_rich_text_cells_read_as_plain_text() -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    data = export_bytes(sample("003"), CAT)
+    book = load_workbook(io.BytesIO(data), rich_text=True)
+    sheet = book["Ⅰ 基本情報"]
+    row = _find_row(sheet, "①部署")
+    sheet.cell(row=row, column=2).value = CellRichText(["市民生活部", TextBlock(InlineFont(b=True), "市民課")])
+    values = _reimport(book)
+    assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")] == "市民生活部市民課"
