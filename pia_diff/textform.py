@@ -110,7 +110,6 @@ class TextFormParser:
         self.last: Hit | None = None
         self.history: list[HistoryRow] = []
         self.history_found = False
-        self._label_nodes = [n for n in catalogue.nodes() if n.parent is not None]
         self._cover_header = False
 
     # ---- matching -------------------------------------------------------------------------
