@@ -200,3 +200,12 @@ def test_reports_hold_no_clock_and_no_paths(tmp_path: Path) -> None:
     values = [c.value for s in book.worksheets for r in s.iter_rows() for c in r if c.value is not None]
     assert all(isinstance(v, str) for v in values)  # no date or time cells
     assert not any(str(tmp_path) in v or str(ROOT) in v for v in values)
+
+
+def test_read_only_folder_message_even_when_running_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root may write anywhere, so CI (root) simulates the folder's refusal of writes."""
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode))
+    result = runner.invoke(app, ["diff", str(NEW), str(NEW), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "書き込む権限がありません" in result.stderr
+    assert list(tmp_path.iterdir()) == []
