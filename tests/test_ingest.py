@@ -13,7 +13,7 @@ from pia_diff.ingest import parse_bytes, read_document
 from pia_diff.listing import field_rows
 from pia_diff.values import Certainty
 
-from .conftest import seed
+from .conftest import check_golden, seed
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CAT = load_catalogue()
@@ -28,10 +28,7 @@ def _listing(prefix: str) -> list[dict[str, object]]:
 def test_cell_text_samples_match_their_golden_listing(prefix: str, update_golden: bool) -> None:
     """Golden files reviewed by eye against the source lines they cite (行)."""
     golden = GOLDEN / f"ingest_{prefix}.json"
-    listing = _listing(prefix)
-    if update_golden:
-        golden.write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert listing == json.loads(golden.read_text(encoding="utf-8"))
+    check_golden(golden, _listing(prefix), update_golden)
 
 
 @pytest.mark.parametrize("prefix", ["001", "003"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from pia_diff.catalogue import load_catalogue
 from pia_diff.ingest import read_document
 from pia_diff.resolve import resolve
 
-from .conftest import seed
+from .conftest import check_golden, seed
 
 CAT = load_catalogue()
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -31,10 +30,7 @@ def _resolutions(prefix: str) -> list[dict[str, object]]:
 def test_published_rows_resolve_to_the_items_a_person_would_choose(prefix: str, update_golden: bool) -> None:
     """Golden files reviewed by eye row by row against the tables (lines 214-234 of 003, 348-421 of 001)."""
     golden = GOLDEN / f"resolve_{prefix}.json"
-    found = _resolutions(prefix)
-    if update_golden:
-        golden.write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert found == json.loads(golden.read_text(encoding="utf-8"))
+    check_golden(golden, _resolutions(prefix), update_golden)
 
 
 def test_resolution_rates() -> None:
