@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample documents in ../shared/seeds and the golden-file switch."""
+"""Shared fixtures: the sample documents (copied into tests/data) and the golden-file switch."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-RULES = ROOT.parent / "shared" / "domain" / "RULES.md"
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = DATA / "seeds"
+RULES = DATA / "domain" / "RULES.md"
 CASES = Path(__file__).resolve().parent / "cases"
 
 

@@ -1,4 +1,4 @@
-"""Every checkbox and choice spelling the seeds README lists (../shared/seeds/README.md)."""
+"""Every checkbox and choice spelling the seeds README lists (tests/data/seeds/README.md)."""
 
 from __future__ import annotations
 
