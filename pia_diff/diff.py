@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from .catalogue import Catalogue, Kind
+from .pairing import Renumbering, align
 from .snapshot import Field, Path, Snapshot
 from .text import compare_key
 from .values import Certainty, Value, render
@@ -54,9 +55,17 @@ def comparable(item: Field) -> Any:
     return value
 
 
-def _tree(snapshot: Snapshot) -> dict[str, Any]:
+def comparable_text(item: Field) -> str:
+    """comparable() as one string (for similarity scores)."""
+    key = comparable(item)
+    if isinstance(key, dict):
+        return " ".join(f"{k}:{v}" for k, v in key.items())
+    return "" if key is None else str(key)
+
+
+def _tree(fields: dict[Path, Field]) -> dict[str, Any]:
     root: dict[str, Any] = {}
-    for path, item in snapshot.fields.items():
+    for path, item in fields.items():
         if path[-1] in NOT_CHANGES and len(path) == 2:
             continue
         node = root
@@ -82,9 +91,9 @@ def _checkbox_detail(before: Value, after: Value) -> str:
     return "、".join(words)
 
 
-def _entity_text(snapshot: Snapshot, prefix: Path) -> str:
+def _entity_text(fields: dict[Path, Field], prefix: Path) -> str:
     lines = []
-    for path, item in snapshot.fields.items():
+    for path, item in fields.items():
         if path[: len(prefix)] == prefix and item.value not in (None, ""):
             label = " ".join(path[len(prefix) :])
             lines.append(f"{label}: {render(item.value)}")
@@ -97,18 +106,33 @@ def _certainty(*items: Field | None) -> Certainty:
     return Certainty.OK
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The changes between two versions, and the entities that only changed their number."""
+
+    changes: list[Change]
+    renumbered: tuple[Renumbering, ...]
+
+
 def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
     """Every difference between two versions, in the form's order."""
+    return compare(old, new, catalogue).changes
+
+
+def compare(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Comparison:
+    """Pair entities by content (pairing.align), then diff item by item with deepdiff."""
     from deepdiff import DeepDiff
 
-    result = DeepDiff(_tree(old), _tree(new), threshold_to_diff_deeper=0, view="tree")
+    aligned = align(old, new, catalogue)
+    new_fields = aligned.fields
+    result = DeepDiff(_tree(old.fields), _tree(new_fields), threshold_to_diff_deeper=0, view="tree")
     leaves: set[Path] = set()
     entities: dict[Path, ChangeKind] = {}
     for report, levels in result.items():
         for level in levels:
             parts = tuple(str(p) for p in level.path(output_format="list"))
             leaf = next(
-                (parts[:n] for n in range(len(parts), 0, -1) if parts[:n] in old.fields or parts[:n] in new.fields),
+                (parts[:n] for n in range(len(parts), 0, -1) if parts[:n] in old.fields or parts[:n] in new_fields),
                 None,
             )
             if leaf is not None:
@@ -120,10 +144,10 @@ def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
 
     changes: list[Change] = []
     for path in leaves:
-        before, after = old.fields.get(path), new.fields.get(path)
+        before, after = old.fields.get(path), new_fields.get(path)
         changes.append(
             Change(
-                path=path,
+                path=aligned.to_new(path) if after is not None else path,
                 kind=ChangeKind.MODIFIED,
                 before=render(before.value) if before else "",
                 after=render(after.value) if after else "",
@@ -134,13 +158,13 @@ def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
             )
         )
     for path, kind in entities.items():
-        node = catalogue.node_at(path)
-        side = new if kind is ChangeKind.ADDED else old
-        text = _entity_text(side, path)
-        sure = all(f.certainty is Certainty.OK for p, f in side.fields.items() if p[: len(path)] == path)
+        node = catalogue.node_at(aligned.to_new(path))
+        fields = new_fields if kind is ChangeKind.ADDED else old.fields
+        text = _entity_text(fields, path)
+        sure = all(f.certainty is Certainty.OK for p, f in fields.items() if p[: len(path)] == path)
         changes.append(
             Change(
-                path=path,
+                path=aligned.to_new(path) if kind is ChangeKind.ADDED else path,
                 kind=kind,
                 before="" if kind is ChangeKind.ADDED else text,
                 after=text if kind is ChangeKind.ADDED else "",
@@ -148,4 +172,5 @@ def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
                 entity=node is not None and node.kind is Kind.ENTITY,
             )
         )
-    return sorted(changes, key=lambda c: catalogue.order_key(c.path))
+    changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
+    return Comparison(changes=changes, renumbered=aligned.renumbered)

@@ -74,7 +74,50 @@ def _match_option(options: tuple[str, ...], text: str) -> str | None:
     return starts[0] if starts else None
 
 
+# The count the form prints after some choices: 「委託する (4) 件」, 「() 件」 when none.
+_COUNT = re.compile(r"[(（]\s*+([0-9０-９]++)\s*+[)）]\s*+件")
+
+
 def read_choice(options: tuple[str, ...], raw: str) -> Reading:
+    """The chosen option, with every other printed part of the value kept after it: the count
+    (「委託する (4) 件」) and free text written beside the bracket (「[委託する] 令和8年4月から」)."""
+    reading = _read_option(options, raw)
+    if not isinstance(reading.value, str) or reading.value not in options:
+        return reading
+    extras = []
+    beside = _beside(raw, options)
+    if beside:
+        extras.append(beside)
+    count = _COUNT.search(fold(html_to_text(raw)))
+    if count:
+        extras.append(f"({count.group(1)}) 件")
+    if not extras:
+        return reading
+    return Reading(" ".join([reading.value, *extras]), reading.certainty)
+
+
+def _beside(raw: str, options: tuple[str, ...]) -> str:
+    """Text outside the choice's bracket, its printed option list and count aside."""
+    text = html_to_text(_MARK.sub(" ", unify_markers(raw)).replace("<選択肢>", "＜選択肢＞"))
+    head = _CHOICE_LIST.split(text, maxsplit=1)[0]
+    if not _BRACKET.search(head) or not _BRACKET.search(head).group(1).strip():  # type: ignore[union-attr]
+        return ""  # no filled bracket: what stands there is the value itself, read by _read_option
+    outside = _BRACKET.sub(" ", head)
+    outside = _COUNT.sub(" ", fold(outside))
+    outside = re.sub(r"[(（]\s*[)）]\s*件|\b\d{1,2}\)|[\[\]]", " ", outside)
+    for option in sorted(options, key=len, reverse=True):
+        outside = outside.replace(fold(option), " ")
+    return " ".join(outside.split())
+
+
+def choice_option(value: object, options: tuple[str, ...]) -> str | None:
+    """The option a choice value starts with ('委託する (4) 件' → '委託する')."""
+    if not isinstance(value, str):
+        return None
+    return _match_option(options, value)
+
+
+def _read_option(options: tuple[str, ...], raw: str) -> Reading:
     """'[実施しない] <選択肢> 1) …' → 実施しない. The bracket holds the choice; never guess beyond it."""
     if re.match(r"^\s*\[\s*\]\s*(?:[<＜]\s*選択肢\s*[>＞]\s*(?:1\)|$)|$)", html_to_text(raw)):
         return Reading("", Certainty.OK)  # "[] <選択肢> …": the form shows no option chosen

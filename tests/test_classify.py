@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from pia_diff.classify import Options, classify
 from pia_diff.decisions import parse_decisions
 from pia_diff.diff import diff
 from pia_diff.rules import RuleError, Timing, load_rules, parse_rules
-from pia_diff.snapshot import item_label
+from pia_diff.snapshot import Snapshot, item_label
 from pia_diff.values import Certainty
 
 from .helpers import CAT, DAY, edited, ok_fields, other_value, sample
@@ -74,18 +75,75 @@ def test_publication_date_and_change_table_are_not_changes() -> None:
     assert run(old, new) == []
 
 
-def test_added_and_removed_entities_are_one_row_each() -> None:
+def _renumbered(snapshot: Snapshot, moves: dict[str, str | None]) -> Snapshot:
+    """The snapshot with its systems renumbered as a publisher would (None: the system is deleted)."""
+    out = sample()
+    out.fields = {}
+    for path, item in snapshot.fields.items():
+        if path[2:3] and path[2] in moves:
+            target = moves[path[2]]
+            if target is None:
+                continue
+            path = (*path[:2], target, *path[3:])
+            item = dataclasses.replace(item, path=path)
+        out.fields[path] = item
+    return out
+
+
+def test_a_pure_renumbering_is_no_change() -> None:
+    """Issue 9: pairing by content; システム7 now printed as システム8 is the same system."""
     old = sample()
-    new = sample()
-    system7 = [p for p in new.fields if p[2:3] == ("システム7",)]
-    moved = {("Ⅰ 基本情報", p[1], "システム8", *p[3:]): new.fields[p] for p in system7}
-    for p in system7:
-        del new.fields[p]
-    for path, item in moved.items():
-        new.fields[path] = item.__class__(path, item.value, item.line, item.certainty)
+    assert run(old, _renumbered(old, {"システム7": "システム8"})) == []
+
+
+def test_deleting_a_system_and_renumbering_the_rest_is_one_row() -> None:
+    """001 has システム1–7; deleting システム3 renumbers 4–7 to 3–6: one (削除) row, nothing else."""
+    old = sample()
+    new = _renumbered(
+        old,
+        {
+            "システム3": None,
+            "システム4": "システム3",
+            "システム5": "システム4",
+            "システム6": "システム5",
+            "システム7": "システム6",
+        },
+    )
     rows = run(old, new)
-    assert [(r.item_path[-1], r.変更後の記載[:4]) for r in rows] == [("システム7", "(削除)"), ("システム8", "(追加)")]
-    assert all(r.提出時期 is Timing.AFTER for r in rows)  # システム has no ※ item
+    assert [(r.item_path[-1], r.変更後の記載) for r in rows] == [("システム3", "(削除)")]
+    assert "共通基盤システム" in rows[0].変更前の記載  # the deleted one is named by its content
+    assert rows[0].提出時期 is Timing.AFTER  # システム has no ※ item (RULES.md §2)
+
+
+def test_inserting_a_system_in_the_middle_is_one_row() -> None:
+    old = sample()
+    moved = _renumbered(old, {f"システム{n}": f"システム{n + 1}" for n in range(2, 8)})
+    added = {
+        (*p[:2], "システム2", *p[3:]): dataclasses.replace(f, path=(*p[:2], "システム2", *p[3:]))
+        for p, f in old.fields.items()
+        if p[2:3] == ("システム1",)
+    }
+    name = ("Ⅰ 基本情報", old_system_section(old), "システム2", "①システムの名称")
+    added[name] = dataclasses.replace(added[name], value="電子申請受付システム")
+    function = (*name[:-1], "②システムの機能")
+    added[function] = dataclasses.replace(added[function], value="マイナポータルからの電子申請を受け付ける。")
+    moved.fields.update(added)
+    rows = run(old, moved)
+    assert [(r.item_path[-1], r.変更後の記載[:4]) for r in rows] == [("システム2", "(追加)")]
+    assert "電子申請受付システム" in rows[0].変更後の記載
+
+
+def old_system_section(snapshot: Snapshot) -> str:
+    return next(p[1] for p in snapshot.fields if p[2:3] == ("システム1",))
+
+
+def test_a_renamed_system_with_the_same_functions_is_edited_not_replaced() -> None:
+    old = sample()
+    path = ("Ⅰ 基本情報", old_system_section(old), "システム5", "①システムの名称")
+    new = edited(old, path, "住登外者宛名管理システム")
+    rows = run(old, new)
+    assert [r.item_path for r in rows] == [path]
+    assert rows[0].変更前の記載 == "住登外管理システム" and rows[0].変更後の記載 == "住登外者宛名管理システム"
 
 
 def test_uncertain_values_are_flagged_not_dropped() -> None:
