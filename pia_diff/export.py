@@ -10,7 +10,7 @@ from .catalogue import TITLE, Catalogue, Kind, Node
 from .excel import put_text
 from .snapshot import HISTORY_COLUMNS, Path, Snapshot
 from .text import display_width
-from .values import render
+from .values import choice_option, render
 
 DOCUMENT_TITLE = "特定個人情報保護評価書(重点項目評価書)"
 # Sheet names: ≤31 characters, none of \ * ? : / [ ]
@@ -43,7 +43,11 @@ def _shown(node: Node, value: object) -> str:
     if value is None:
         return ""
     if node.kind is Kind.CHOICE:
-        return f"[{value}]"
+        option = choice_option(value, node.options)
+        if option is None:
+            return str(value)  # a value the reader could not match to an option: as it was read
+        rest = str(value)[len(option) :].strip()
+        return f"[{option}] {rest}".strip()
     return render(value)  # type: ignore[arg-type]
 
 

@@ -31,6 +31,8 @@ _MARKERS = (
     (re.compile(r"<input\b[^>]*>", re.I), BARE),
     (re.compile(r"\[\s*[○〇◯✓✔●■]\s*\]"), CHECKED),
     (re.compile(r"\[\s*\]"), UNCHECKED),
+    # what render() writes for a state the reader could not see: stays unknown when read back
+    (re.compile(r"\[\s*[?？]\s*\]"), BARE),
     # PDF dumps break "[ ○ ]" around the mark; a lone "[ ○" still says checked.
     (re.compile(r"\[\s*[○〇◯]"), CHECKED),
 )
