@@ -44,6 +44,8 @@ def _shown(node: Node, value: object) -> str:
         return ""
     if node.kind is Kind.CHOICE:
         option = choice_option(value, node.options)
+        if value == "":
+            return "[]"  # the form shows no option chosen
         if option is None:
             return str(value)  # a value the reader could not match to an option: as it was read
         rest = str(value)[len(option) :].strip()
