@@ -158,6 +158,8 @@ def diff_(
         result = compare_files(old, new, revision, decisions, allow_different=force)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
+        for note in result.notes:
+            typer.echo(f"参考: {note}", err=True)
         if output is not None:
             from .excel import workbook_bytes
 

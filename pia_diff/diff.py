@@ -107,7 +107,7 @@ def _certainty(*items: Field | None) -> Certainty:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Differences:
     """The changes between two versions, and the entities that only changed their number."""
 
     changes: list[Change]
@@ -116,10 +116,10 @@ class Comparison:
 
 def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
     """Every difference between two versions, in the form's order."""
-    return compare(old, new, catalogue).changes
+    return differences(old, new, catalogue).changes
 
 
-def compare(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Comparison:
+def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differences:
     """Pair entities by content (pairing.align), then diff item by item with deepdiff."""
     from deepdiff import DeepDiff
 
@@ -173,4 +173,4 @@ def compare(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Comparison:
             )
         )
     changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
-    return Comparison(changes=changes, renumbered=aligned.renumbered)
+    return Differences(changes=changes, renumbered=aligned.renumbered)

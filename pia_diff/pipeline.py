@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import load_catalogue
 from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
-from .diff import diff
+from .diff import differences
 from .errors import InputError
 from .ingest import read_document
 from .rules import load_rules
-from .snapshot import Snapshot
+from .pairing import Renumbering
+from .snapshot import Snapshot, item_label
 from .threshold import Finding, band_move, band_of
 
 
@@ -23,6 +24,8 @@ class Comparison:
     new: Snapshot
     rows: list[Row]
     warnings: list[str]
+    # entities that only changed their number: no 別添2 row, said in the 判定根拠 sheet
+    notes: list[str] = field(default_factory=list)
 
 
 def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
@@ -45,7 +48,8 @@ def compare(
     catalogue, table = load_catalogue(), load_rules()
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
-    rows = classify(diff(old, new, catalogue), catalogue, table, Options(revision_date, decisions, files))
+    found = differences(old, new, catalogue)
+    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files))
     warnings = [
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
@@ -58,7 +62,16 @@ def compare(
     moved = band_move(band_of(old), band_of(new))
     if moved is not None:
         warnings.append(moved.message)
-    return Comparison(old, new, rows, warnings)
+    notes = [renumbering_note(r, old.files, new.files) for r in found.renumbered]
+    return Comparison(old, new, rows, warnings, notes)
+
+
+def renumbering_note(moved: Renumbering, old_files: dict[str, str], new_files: dict[str, str]) -> str:
+    """「…システム: システム4 → システム3」: the same entity under another number is no change."""
+    where = item_label(moved.new[:-1], new_files)
+    before = item_label(moved.old[-1:], old_files)
+    after = item_label(moved.new[-1:], new_files)
+    return f"番号の振り直し ({where or '特定個人情報ファイル'}): {before} → {after} (内容による対応づけ、一致度 {moved.similarity:.0f}%)"
 
 
 def compare_files(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from pia_diff.catalogue import load_catalogue
 from pia_diff.classify import Options, classify
-from pia_diff.diff import diff
+from pia_diff.diff import diff, differences
 from pia_diff.export import export_bytes
 from pia_diff.ingest import parse_bytes, parse_text, read_document
+from pia_diff.pipeline import compare_files
 from pia_diff.rules import Timing, load_rules
 from pia_diff.snapshot import Snapshot
 from pia_diff.values import Certainty, choice_option, read_choice
@@ -72,3 +74,47 @@ def test_an_untouched_export_diffs_to_nothing(prefix: str) -> None:
     lost = {p for p, f in document.fields.items() if isinstance(f.value, dict) and None in f.value.values()}
     assert all(isinstance(book.fields[p].value, dict) and book.fields[p].certainty is Certainty.UNCERTAIN for p in lost)
     assert all(book.fields[p].value == document.fields[p].value for p in lost)
+
+
+def test_renumbered_entities_are_named_in_the_notes() -> None:
+    case = ROOT / "tests" / "cases" / "system_deleted"
+    result = compare_files(seed("001"), case / "new.txt", dt.date(2026, 4, 1))
+    assert [r.item_path[-1] for r in result.rows] == ["システム3"]
+    moves = [n.split(": ", 1)[1].split(" (")[0] for n in result.notes]
+    assert moves == ["システム4 → システム3", "システム5 → システム4", "システム6 → システム5", "システム7 → システム6"]
+
+
+def _files_swapped(snapshot: Snapshot) -> Snapshot:
+    swap = {"(1)": "(2)", "(2)": "(1)"}
+    fields = {}
+    for path, item in snapshot.fields.items():
+        if len(path) > 1 and path[1] in swap:
+            path = (path[0], swap[path[1]], *path[2:])
+            item = dataclasses.replace(item, path=path)
+        fields[path] = item
+    files = {swap[k]: v for k, v in snapshot.files.items()}
+    return Snapshot(meta={**snapshot.meta, "files": files}, fields=fields, history=list(snapshot.history))
+
+
+def test_files_of_a_multi_file_document_are_paired_by_name() -> None:
+    """002 holds two files (収納情報, 滞納情報): printed in the other order, nothing changed."""
+    old = read_document(seed("002"))
+    assert len(old.files) == 2
+    new = _files_swapped(old)
+    found = differences(old, new, CAT)
+    assert found.changes == []
+    assert {(r.old, r.new) for r in found.renumbered} == {(("(1)",), ("(2)",)), (("(2)",), ("(1)",))}
+
+
+def test_an_edit_inside_a_renumbered_entity_is_named_by_its_new_number() -> None:
+    old = read_document(seed("001"))
+    new = read_document(ROOT / "tests" / "cases" / "system_deleted" / "new.txt")
+    section = next(p[1] for p in new.fields if p[2:3] == ("システム6",))
+    path = ("Ⅰ 基本情報", section, "システム6", "②システムの機能")  # was システム7 (社会保険オンラインシステム)
+    assert "年金記録" in str(new.fields[path].value)
+    new.fields[path] = dataclasses.replace(new.fields[path], value=str(new.fields[path].value) + "(改訂)")
+    changes = diff(old, new, CAT)
+    assert [(c.path, c.kind.value) for c in changes] == [
+        (("Ⅰ 基本情報", section, "システム3"), "removed"),
+        (path, "modified"),
+    ]
