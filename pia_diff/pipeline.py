@@ -12,8 +12,8 @@ from .decisions import NONE, read_decisions
 from .diff import differences
 from .errors import InputError
 from .ingest import read_document
-from .rules import load_rules
 from .pairing import Renumbering
+from .rules import load_rules
 from .snapshot import Snapshot, item_label
 from .threshold import Finding, band_move, band_of
 
