@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from pia_diff.batch import audit_folder  # noqa: E402
 from pia_diff.catalogue import load_catalogue  # noqa: E402
 from pia_diff.classify import Options, classify  # noqa: E402
-from pia_diff.diff import _tree, diff  # noqa: E402
+from pia_diff.diff import _keys, diff  # noqa: E402
 from pia_diff.excel import workbook_bytes  # noqa: E402
 from pia_diff.ingest import parse_text  # noqa: E402
 from pia_diff.rules import load_rules  # noqa: E402
@@ -124,7 +124,7 @@ def alternatives(old_text: str, new_text: str, result: dict) -> list[tuple[str, 
     a, b = old_text.split("\n"), new_text.split("\n")
     raw, _ = timed(lambda: DeepDiff(a, b), 1)
     unified, _ = timed(lambda: list(difflib.unified_diff(a, b, lineterm="")), 3)
-    tree_a, tree_b = _tree(result["old"]), _tree(result["new"])
+    tree_a, tree_b = _keys(result["old"].fields), _keys(result["new"].fields)
     unordered, _ = timed(lambda: DeepDiff(tree_a, tree_b, ignore_order=True), 1)
     return [
         ("DeepDiff (生の行リスト)", raw),

@@ -1,7 +1,8 @@
-"""Field-by-field differences between two snapshots (the only module that knows deepdiff)."""
+"""Field-by-field differences between two snapshots."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -55,24 +56,30 @@ def comparable(item: Field) -> Any:
     return value
 
 
-def comparable_text(item: Field) -> str:
-    """comparable() as one string (for similarity scores)."""
-    key = comparable(item)
-    if isinstance(key, dict):
-        return " ".join(f"{k}:{v}" for k, v in key.items())
-    return "" if key is None else str(key)
+def _texts(keys: dict[Path, Any]) -> dict[Path, str]:
+    """comparable() values as strings (for similarity scores)."""
+    return {
+        path: " ".join(f"{k}:{v}" for k, v in key.items()) if isinstance(key, dict) else ("" if key is None else str(key))
+        for path, key in keys.items()
+    }
 
 
-def _tree(fields: dict[Path, Field]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for path, item in fields.items():
-        if path[-1] in NOT_CHANGES and len(path) == 2:
-            continue
-        node = root
-        for segment in path[:-1]:
-            node = node.setdefault(segment, {})
-        node[path[-1]] = comparable(item)
-    return root
+def _keys(fields: dict[Path, Field]) -> dict[Path, Any]:
+    """Each item's comparable value; cover fields that are never a change left out."""
+    return {
+        path: comparable(item)
+        for path, item in fields.items()
+        if not (len(path) == 2 and path[-1] in NOT_CHANGES)
+    }
+
+
+def _prefixes(paths: Iterable[Path]) -> set[Path]:
+    return {path[:cut] for path in paths for cut in range(1, len(path) + 1)}
+
+
+def _unit(path: Path, other: set[Path]) -> Path:
+    """The outermost part of a path the other version lacks altogether: an entity, a file, or the item."""
+    return next(path[:cut] for cut in range(1, len(path) + 1) if path[:cut] not in other)
 
 
 def _checkbox_detail(before: Value, after: Value) -> str:
@@ -120,27 +127,26 @@ def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
 
 
 def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differences:
-    """Pair entities by content (pairing.align), then diff item by item with deepdiff."""
-    from deepdiff import DeepDiff
+    """Pair entities by content (pairing.align), then compare item by item.
 
-    aligned = align(old, new, catalogue)
+    Snapshots are flat {item path: value}: once entities are paired, two versions differ exactly
+    where their keyed values differ, and an entity (or file) only one version has is one change."""
+    before_keys, own_keys = _keys(old.fields), _keys(new.fields)
+    aligned = align(old, new, catalogue, _texts(before_keys), _texts(own_keys))
     new_fields = aligned.fields
-    result = DeepDiff(_tree(old.fields), _tree(new_fields), threshold_to_diff_deeper=0, view="tree")
-    leaves: set[Path] = set()
+    after_keys = {path: own_keys[own] for path, own in aligned.own.items() if own in own_keys}
+    leaves = {p for p in before_keys.keys() & after_keys.keys() if before_keys[p] != after_keys[p]}
     entities: dict[Path, ChangeKind] = {}
-    for report, levels in result.items():
-        for level in levels:
-            parts = tuple(str(p) for p in level.path(output_format="list"))
-            leaf = next(
-                (parts[:n] for n in range(len(parts), 0, -1) if parts[:n] in old.fields or parts[:n] in new_fields),
-                None,
-            )
-            if leaf is not None:
-                leaves.add(leaf)
-            elif report == "dictionary_item_added":
-                entities[parts] = ChangeKind.ADDED
-            elif report == "dictionary_item_removed":
-                entities[parts] = ChangeKind.REMOVED
+    for only, other, kind in (
+        (after_keys.keys() - before_keys.keys(), _prefixes(before_keys), ChangeKind.ADDED),
+        (before_keys.keys() - after_keys.keys(), _prefixes(after_keys), ChangeKind.REMOVED),
+    ):
+        for path in only:
+            unit = _unit(path, other)
+            if unit == path:
+                leaves.add(path)
+            else:
+                entities[unit] = kind
 
     changes: list[Change] = []
     for path in leaves:

@@ -32,18 +32,15 @@ class Renumbering:
 Content = dict[Path, str]
 
 
-def _instances(fields: Mapping[Path, Field], is_entity: Callable[[Path], bool]) -> dict[Path, dict[Path, Content]]:
+def _instances(texts: Mapping[Path, str], is_entity: Callable[[Path], bool]) -> dict[Path, dict[Path, Content]]:
     """slot (parent path + entity label) → {entity path → {relative item path → comparable text}}."""
-    from .diff import comparable_text
-
     slots: dict[Path, dict[Path, Content]] = {}
-    for path, item in fields.items():
+    for path, text in texts.items():
         for cut in range(1, len(path)):
             prefix = path[:cut]
             if is_entity(prefix):
-                label = re.sub(r"\d+$", "", prefix[-1])
-                slot = (*prefix[:-1], label)
-                slots.setdefault(slot, {}).setdefault(prefix, {})[path[cut:]] = comparable_text(item)
+                slot = (*prefix[:-1], prefix[-1].rstrip("0123456789"))
+                slots.setdefault(slot, {}).setdefault(prefix, {})[path[cut:]] = text
                 break
     return slots
 
@@ -162,6 +159,7 @@ class Alignment:
     """NEW's fields spelled with OLD's keys, and the way back to NEW's own paths."""
 
     fields: dict[Path, Field]
+    own: dict[Path, Path]  # aligned item path → NEW's own item path
     back: dict[Path, Path]  # aligned path (or prefix) → NEW's own path (or prefix)
     renumbered: tuple[Renumbering, ...]
 
@@ -174,17 +172,22 @@ def _free_key(key: str, taken: set[str]) -> str:
     return key if key not in taken else f"{key}+"
 
 
-def align(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Alignment:
-    """Pair NEW's files and entities with OLD's by content (see MIN_SIMILARITY, NAME_WEIGHT)."""
+def align(
+    old: Snapshot, new: Snapshot, catalogue: Catalogue, old_texts: Mapping[Path, str], new_texts: Mapping[Path, str]
+) -> Alignment:
+    """Pair NEW's files and entities with OLD's by content (see MIN_SIMILARITY, NAME_WEIGHT).
+
+    old_texts/new_texts: each item's comparable text, as the diff compares it."""
     entity_labels = {node.label for node in catalogue.nodes() if node.kind is Kind.ENTITY}
+    known: dict[Path, bool] = {}
 
     def is_entity(prefix: Path) -> bool:
-        last = prefix[-1]
-        label = last.rstrip("0123456789")
-        if label == last or label not in entity_labels:
-            return False
-        node = catalogue.node_at(prefix)
-        return node is not None and node.kind is Kind.ENTITY
+        if prefix not in known:
+            last = prefix[-1]
+            label = last.rstrip("0123456789")
+            node = catalogue.node_at(prefix) if label != last and label in entity_labels else None
+            known[prefix] = node is not None and node.kind is Kind.ENTITY
+        return known[prefix]
 
     renumbered: list[Renumbering] = []
     # 1. files: the file key is the second segment of a per-file part's paths
@@ -201,10 +204,9 @@ def align(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Alignment:
             step[path] = _rename(path, 2, file_map[path[1]])
         else:
             step[path] = path
-    by_step = {step[p]: f for p, f in new.fields.items()}
     # 2. entities, slot by slot
-    old_slots = _instances(old.fields, is_entity)
-    new_slots = _instances(by_step, is_entity)
+    old_slots = _instances(old_texts, is_entity)
+    new_slots = _instances({step[p]: text for p, text in new_texts.items()}, is_entity)
     entity_map: dict[Path, Path] = {}
     for slot in sorted(set(old_slots) | set(new_slots)):
         olds, news = old_slots.get(slot, {}), new_slots.get(slot, {})
@@ -219,6 +221,7 @@ def align(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Alignment:
             if new_key not in done:
                 entity_map[new_key] = (*new_key[:-1], _free_key(new_key[-1], taken))
     fields: dict[Path, Field] = {}
+    leaf_owner: dict[Path, Path] = {}
     back: dict[Path, Path] = {}
     for own, path in step.items():
         aligned = path
@@ -227,6 +230,7 @@ def align(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Alignment:
                 aligned = entity_map[path[:cut]] + path[cut:]
                 break
         fields[aligned] = new.fields[own]
+        leaf_owner[aligned] = own
         for cut in range(1, len(own) + 1):
             back.setdefault(aligned[:cut], own[:cut])
     # renumbered entities are reported in NEW's own numbering
@@ -234,4 +238,4 @@ def align(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Alignment:
         Renumbering(r.old, back.get(entity_map.get(r.new, r.new), r.new) if len(r.new) > 1 else r.new, r.similarity)
         for r in renumbered
     )
-    return Alignment(fields=fields, back=back, renumbered=shown)
+    return Alignment(fields=fields, own=leaf_owner, back=back, renumbered=shown)
