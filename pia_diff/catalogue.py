@@ -40,6 +40,7 @@ class Node:
     per_file: bool = False
     prefix: str | None = None
     title: bool = False
+    sheet: str | None = None
     children: list[Node] = field(default_factory=list)
 
     @cached_property
@@ -88,6 +89,7 @@ class Catalogue:
     name: str
     ignore: frozenset[str]
     parts: list[Node]
+    history_table: str = "(別添2) 変更箇所"
 
     def nodes(self) -> list[Node]:
         return [node for part in self.parts for node in part.walk()]
@@ -149,7 +151,7 @@ class CatalogueError(ValueError):
 
 
 def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, where: str) -> Node:
-    unknown = set(raw) - {"label", "kind", "star", "options", "aliases", "per_file", "prefix", "title", "children"}
+    unknown = set(raw) - {"label", "kind", "star", "options", "aliases", "per_file", "prefix", "title", "sheet", "children"}
     if unknown:
         raise CatalogueError(f"{where}: unknown field(s) {sorted(unknown)}")
     label = raw.get("label")
@@ -173,6 +175,7 @@ def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, wh
         per_file=bool(raw.get("per_file", False)),
         prefix=str(raw["prefix"]) if raw.get("prefix") else None,
         title=bool(raw.get("title", False)),
+        sheet=str(raw["sheet"]) if raw.get("sheet") else None,
     )
     node.children = [_build(child, node, star, f"{where}/{label}") for child in children_raw]
     if node.title:
@@ -192,6 +195,7 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         name=str(data["name"]),
         ignore=frozenset(label_key(s) for s in data.get("ignore", [])),
         parts=parts,
+        history_table=str(data.get("history_table", "(別添2) 変更箇所")),
     )
 
 

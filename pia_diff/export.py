@@ -12,18 +12,6 @@ from .snapshot import HISTORY_COLUMNS, Path, Snapshot
 from .text import display_width
 from .values import choice_option, render
 
-DOCUMENT_TITLE = "特定個人情報保護評価書(重点項目評価書)"
-# Sheet names: ≤31 characters, none of \ * ? : / [ ]
-SHEET_NAMES = {
-    "表紙": "表紙",
-    "Ⅰ 基本情報": "Ⅰ 基本情報",
-    "Ⅱ 特定個人情報ファイルの概要": "Ⅱ ファイルの概要",
-    "(別添1) 特定個人情報ファイル記録項目": "別添1 記録項目",
-    "Ⅲ リスク対策": "Ⅲ リスク対策",
-    "Ⅳ 開示請求、問合せ": "Ⅳ 開示請求、問合せ",
-    "Ⅴ 評価実施手続": "Ⅴ 評価実施手続",
-}
-HISTORY_SHEET = "別添2 変更箇所"
 LABEL_WIDTH = 46
 VALUE_WIDTH = 90
 
@@ -91,15 +79,15 @@ def sheets(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Lin
     out: list[tuple[str, list[Line]]] = []
     files = list(snapshot.files)
     for part in catalogue.parts:
-        name = SHEET_NAMES.get(part.label, part.label[:31])
+        name = part.sheet or part.label[:31]
         if part.per_file and files:
             for file in files:
                 out.append((f"{name}{file}"[:31], _part_lines(part, (part.segment, file), snapshot)))
         else:
             lines = _part_lines(part, (part.segment,), snapshot)
-            if part.label == "表紙":
+            if part is catalogue.parts[0]:
                 version = snapshot.meta.get("様式版") or ""
-                lines = [Line(0, DOCUMENT_TITLE, None, heading=True), *lines[1:]]
+                lines = [Line(0, f"特定個人情報保護評価書({catalogue.name})", None, heading=True), *lines[1:]]
                 lines = [line for line in lines if line.label != "様式版"]
                 if version:
                     lines.append(Line(0, str(version), None, heading=True))
@@ -139,8 +127,8 @@ def export_bytes(snapshot: Snapshot, catalogue: Catalogue) -> bytes:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    history = book.create_sheet(HISTORY_SHEET)
-    put_text(history.cell(row=1, column=1), "(別添2) 変更箇所")
+    history = book.create_sheet(catalogue.history_table.replace("(", "").replace(")", ""))
+    put_text(history.cell(row=1, column=1), catalogue.history_table)
     for c, name in enumerate(HISTORY_COLUMNS, start=1):
         put_text(history.cell(row=2, column=c), name)
     for r, row in enumerate(snapshot.history, start=3):
