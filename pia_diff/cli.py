@@ -195,7 +195,7 @@ def check(
     for warning in result.warnings:
         typer.echo(f"注意: {warning}", err=True)
     unacknowledged, audit_errors = release_blockers(result)
-    if not unacknowledged and not audit_errors:
+    if not unacknowledged and not audit_errors and not result.gaps:
         typer.echo(
             f"提出できます: 変更 {len(result.rows)} 件、事前の提出が必要で未確認の変更はなく、別添2 にも誤りはありません。"
         )
@@ -206,6 +206,10 @@ def check(
         for row in unacknowledged:
             typer.echo(f"  - {row.項目} ({row.根拠})")
         typer.echo("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
+    if result.gaps:
+        typer.echo(f"確認できない部分があります ({len(result.gaps)} 件)。読み取れなかった箇所を原本で確認してください:")
+        for gap in result.gaps:
+            typer.echo(f"  - {gap.message}")
     if audit_errors:
         typer.echo(f"新しい版の別添2 に要対応の指摘が {len(audit_errors)} 件あります:")
         for finding in audit_errors:

@@ -11,6 +11,7 @@ from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import differences
 from .errors import InputError
+from .gaps import Gap, gaps
 from .ingest import read_document
 from .pairing import Renumbering
 from .rules import load_rules
@@ -26,6 +27,8 @@ class Comparison:
     warnings: list[str]
     # entities that only changed their number: no 別添2 row, said in the 判定根拠 sheet
     notes: list[str] = field(default_factory=list)
+    # what could not be compared: `check` does not pass while there is any
+    gaps: list[Gap] = field(default_factory=list)
 
 
 def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
@@ -63,7 +66,9 @@ def compare(
     if moved is not None:
         warnings.append(moved.message)
     notes = [renumbering_note(r, old.files, new.files) for r in found.renumbered]
-    return Comparison(old, new, rows, warnings, notes)
+    unread = gaps(old, new, catalogue)
+    warnings += [f"確認できない部分があります: {gap.message}" for gap in unread]
+    return Comparison(old, new, rows, warnings, notes, unread)
 
 
 def renumbering_note(moved: Renumbering, old_files: dict[str, str], new_files: dict[str, str]) -> str:

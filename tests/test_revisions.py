@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path as FsPath
 
 import pytest
+from typer.testing import CliRunner
 
 from pia_diff.catalogue import load_catalogue
 from pia_diff.classify import Options, classify
+from pia_diff.cli import app
 from pia_diff.diff import diff, differences
 from pia_diff.export import export_bytes
+from pia_diff.gaps import gaps
 from pia_diff.ingest import parse_bytes, parse_text, read_document
 from pia_diff.pipeline import compare_files
 from pia_diff.rules import Timing, load_rules
@@ -118,3 +122,34 @@ def test_an_edit_inside_a_renumbered_entity_is_named_by_its_new_number() -> None
         (("Ⅰ 基本情報", section, "システム3"), "removed"),
         (path, "modified"),
     ]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_a_document_against_itself_has_no_gaps(prefix: str) -> None:
+    document = read_document(seed(prefix))
+    assert gaps(document, document, CAT) == []
+
+
+def test_a_part_lost_from_the_new_version_is_a_gap_and_stops_check(tmp_path: FsPath) -> None:
+    """Issue 9 §5: the extract of the new version lost Ⅳ (lines 186–196 of the 旭川 document):
+    its items are not 'unchanged', they could not be compared, and check must not pass."""
+    lines = NEW.read_text(encoding="utf-8").split("\n")
+    assert lines[185] == "IV 開示請求、問合せ" and lines[196] == "V 評価実施手続"
+    lost = tmp_path / "new.txt"
+    lost.write_text("\n".join(lines[:185] + lines[196:]), encoding="utf-8")
+    found = gaps(read_document(NEW), read_document(lost), CAT)
+    assert [(g.version, g.where) for g in found] == [("新しい版", "Ⅳ 開示請求、問合せ")]
+    result = CliRunner().invoke(app, ["check", str(NEW), str(lost), "--date", "令和8年4月1日"])
+    assert result.exit_code == 1
+    assert "確認できない部分があります" in result.output
+    same = CliRunner().invoke(app, ["check", str(NEW), str(NEW), "--date", "令和8年4月1日"])
+    assert same.exit_code == 0, same.output
+
+
+def test_text_the_parser_could_not_place_is_a_gap() -> None:
+    document = read_document(NEW)
+    blocks = [{"行": 40 + n, "内容": f"ブロック{n}"} for n in range(7)]
+    unplaced = Snapshot({**document.meta, "読み取れない箇所": blocks}, dict(document.fields), list(document.history))
+    found = gaps(document, unplaced, CAT)
+    assert [g.where for g in found] == ["40 行目", "41 行目", "42 行目", "43 行目", "44 行目", "ほか"]
+    assert "ブロック0" in found[0].message and "2 箇所" in found[-1].message

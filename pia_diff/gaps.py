@@ -1,0 +1,96 @@
+"""What could not be compared: parts of a version that were not read or not found (issue 9 §5).
+
+A change table is only as complete as the two readings behind it. Sections that one version
+shows and the other does not, and text the parser could not place, are named here so that
+`diff` warns and `check` refuses to pass (「確認できない部分があります」)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Catalogue, Kind, Node
+from .snapshot import Path, Snapshot, item_label
+from .values import Certainty
+
+# Snapshot meta keys the parser fills (see ingest): text it could not place, headings it never saw.
+UNPLACED = "読み取れない箇所"
+HEADINGS_NOT_FOUND = "見つからない見出し"
+# At most this many unplaced blocks are named one by one; the rest are counted.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One part of a version that could not be compared."""
+
+    version: str  # 前の版 / 新しい版
+    source: str  # the document's file name
+    where: str  # the item path or line it concerns
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.version} ({self.source}) の {self.where}: {self.problem}"
+
+
+def _sections(catalogue: Catalogue) -> list[tuple[Node, Path]]:
+    """The form's parts and numbered sections (entities aside): what a reader can lose a header of."""
+    out: list[tuple[Node, Path]] = []
+    for part in catalogue.parts:
+        if part.is_leaf:
+            continue
+        out.append((part, (part.segment,)))
+        for child in part.children:
+            if child.kind is Kind.GROUP:
+                out.append((child, (part.segment, child.segment)))
+    return out
+
+
+def _shown(snapshot: Snapshot, section: Path) -> bool:
+    """Whether the version shows anything under a section (file keys of multi-file documents skipped)."""
+    width = len(section)
+    for path, item in snapshot.fields.items():
+        if item.certainty is Certainty.MISSING:
+            continue
+        key = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
+        if key[:width] == section:
+            return True
+    return False
+
+
+def _unplaced(snapshot: Snapshot, version: str) -> list[Gap]:
+    source = str(snapshot.meta.get("source") or version)
+    gaps: list[Gap] = []
+    blocks = snapshot.meta.get(UNPLACED) or []
+    for block in blocks[:SHOWN]:
+        line = block.get("行") if isinstance(block, dict) else None
+        text = str(block.get("内容", "")) if isinstance(block, dict) else str(block)
+        gaps.append(
+            Gap(version, source, f"{line} 行目" if line else "位置不明", f"様式の項目に当てはめられない記載「{text}」")
+        )
+    if len(blocks) > SHOWN:
+        gaps.append(Gap(version, source, "ほか", f"当てはめられない記載がさらに {len(blocks) - SHOWN} 箇所"))
+    for heading in snapshot.meta.get(HEADINGS_NOT_FOUND) or []:
+        gaps.append(Gap(version, source, str(heading), "見出しが見つからず、その下の項目の位置が確かではありません"))
+    return gaps
+
+
+def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Gap]:
+    """Sections one version shows and the other does not, and what either parser could not place."""
+    found: list[Gap] = []
+    lost: set[Path] = set()
+    for node, section in _sections(catalogue):
+        in_old, in_new = _shown(old, section), _shown(new, section)
+        if in_old == in_new or section[:1] in lost:
+            continue  # a part reported as a whole is not reported again section by section
+        lost.add(section)
+        version, snapshot = ("新しい版", new) if in_old else ("前の版", old)
+        found.append(
+            Gap(
+                version,
+                str(snapshot.meta.get("source") or version),
+                item_label(section),
+                f"もう一方の版にある「{node.label}」が見つかりません (読み取れなかったのか、削除されたのかを原本で確認してください)",
+            )
+        )
+    return found + _unplaced(old, "前の版") + _unplaced(new, "新しい版")
