@@ -47,9 +47,10 @@ def label_key(text: str) -> str:
     return key.rstrip(":")
 
 
-_WIDE = {"W", "F"}
-
-
 def display_width(text: str) -> int:
-    """Width on screen or in a spreadsheet column, counting East Asian wide characters twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in _WIDE else 1 for ch in text)
+    """Width on screen or in a spreadsheet column: East Asian wide characters count twice,
+    combining marks (the dakuten of decomposed kana) count nothing (wcwidth)."""
+    from wcwidth import wcwidth
+
+    # wcwidth is -1 for control characters (tab, line feed): count them as one column
+    return sum(max(wcwidth(ch), 0) if ch.isprintable() else 1 for ch in text)
