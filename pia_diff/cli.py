@@ -184,6 +184,7 @@ def check(
     date: DateOpt = None,
 ) -> None:
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更があれば 1。"""
+    from .classify import DecisionStatus, unsettled
     from .pipeline import compare_files, release_blockers
 
     try:
@@ -199,11 +200,19 @@ def check(
         )
         return
     typer.echo("まだ提出できません。")
-    if unacknowledged:
-        typer.echo(f"事前の提出が必要な変更が {len(unacknowledged)} 件、判断ファイルで確認されていません:")
-        for row in unacknowledged:
+    loose = unsettled(unacknowledged)
+    plain = [r for r in unacknowledged if r.判断の状態 not in (DecisionStatus.STALE, DecisionStatus.UNPINNED)]
+    if plain:
+        typer.echo(f"事前の提出が必要な変更が {len(plain)} 件、判断ファイルで確認されていません:")
+        for row in plain:
             typer.echo(f"  - {row.項目} ({row.根拠})")
         typer.echo("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
+    if loose:
+        typer.echo(f"判断ファイルの判断が今の変更に結び付いていない項目が {len(loose)} 件あります:")
+        for row in loose:
+            state = "古い判断 (適用せず)" if row.判断の状態 is DecisionStatus.STALE else "変更の指紋なし"
+            typer.echo(f"  - {row.項目} ({state}、今の変更の指紋 {row.変更の指紋})")
+        typer.echo("  → 今の変更を確かめて判断し直し、「変更の指紋」を記録してください (--decisions-template)。")
     if audit_errors:
         typer.echo(f"新しい版の別添2 に要対応の指摘が {len(audit_errors)} 件あります:")
         for finding in audit_errors:
