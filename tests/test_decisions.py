@@ -3,6 +3,7 @@ change they judged, stale and unpinned decisions, strict types, hostile YAML."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -246,3 +247,65 @@ def test_bad_decisions_exit_2_without_traceback_or_output(tmp_path: Path) -> Non
         assert result.exit_code == 2, result.output
         assert "判断.yaml" in result.stderr and "Traceback" not in result.output
         assert not out.exists()
+
+
+def uncomment(template: str, number: int, fill: dict[str, str]) -> str:
+    """What a person does with the template: in entry `number`, take the '# ' off the entry lines
+    and of the chosen keys, writing their values."""
+    out, block = [], 0
+    for line in template.split("\n"):
+        if line.startswith("## ") and line[3:].split(".")[0].isdigit():
+            block = int(line[3:].split(".")[0])
+        key = line[2:].strip().split(":")[0].lstrip("- ")
+        if block == number and line.startswith("# ") and (key in ("項目", "変更の指紋") or key in fill):
+            line = line[2:]
+            if key in fill:
+                line = line.split(":")[0] + ": " + fill[key]
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_the_template_round_trips(tmp_path: Path) -> None:
+    """An untouched template decides nothing; filling one entry applies to that change (RULES.md §4)."""
+    old, new = version(V1), version(V2)
+    (tmp_path / "old.json").write_text(old.to_json(), encoding="utf-8")
+    (tmp_path / "new.json").write_text(new.to_json(), encoding="utf-8")
+    template = tmp_path / "判断.yaml"
+    args = ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--date", "2026-01-15"]
+    made = CliRunner().invoke(app, [*args, "--decisions-template", str(template)])
+    assert made.exit_code == 0 and "ひな形を書き出しました" in made.stderr
+    text = template.read_text(encoding="utf-8")
+    assert f"# - 項目: {LABEL}" in text and f"変更の指紋: {pinned_to(old, new)}" in text
+    assert f"##    提案: {NAME_CHANGE}: 組織名・所在地だけが変わっている" in text
+    assert "\n#   例外: 誤字脱字の修正 " in text  # the first suggested category, still commented out
+    assert parse_decisions(text, "判断.yaml", TABLE.exemptions).entries == ()
+    (untouched,) = run(old, new, text)
+    assert (untouched.提出時期, untouched.decision) == (Timing.BEFORE, None)
+    filled = uncomment(text, 1, {"例外": NAME_CHANGE, "理由": "組織改正で課の名称が変わったため。"})
+    (row,) = run(old, new, filled)
+    assert (row.提出時期, row.根拠, row.判断の状態) == (Timing.AFTER, "EXEMPT", DecisionStatus.APPLIED)
+    # the template is not overwritten without --force
+    again = CliRunner().invoke(app, [*args, "--decisions-template", str(template)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert template.read_text(encoding="utf-8") == text
+
+
+def test_the_template_quotes_awkward_labels_and_flattens_comments() -> None:
+    from pia_diff.decision_template import decisions_template
+
+    (row,) = run(version(V1), version(V2), "")
+    awkward = dataclasses.replace(
+        row, 項目="Ⅱ 4: 委託 # ファイル「a: b」", 変更前の記載="一行目\u2028二行目\x85三\x00", 変更後の記載="*x\n- y"
+    )
+    text = decisions_template([awkward], TABLE.exemptions, "旧: a\nb")
+    assert parse_decisions(text, "判断.yaml", TABLE.exemptions).entries == ()
+    filled = uncomment(text, 1, {"確認済み": "true"})
+    (entry,) = parse_decisions(filled, "判断.yaml", TABLE.exemptions).entries
+    assert (entry.item, entry.fingerprint, entry.acknowledged) == (awkward.項目, row.変更の指紋, True)
+
+
+def test_an_empty_template_says_so() -> None:
+    from pia_diff.decision_template import decisions_template
+
+    text = decisions_template([], TABLE.exemptions, "x")
+    assert "判断の必要な変更" in text and parse_decisions(text, "t", TABLE.exemptions).entries == ()
