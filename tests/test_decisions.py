@@ -309,3 +309,22 @@ def test_an_empty_template_says_so() -> None:
 
     text = decisions_template([], TABLE.exemptions, "x")
     assert "判断の必要な変更" in text and parse_decisions(text, "t", TABLE.exemptions).entries == ()
+
+
+def test_the_stale_golden_case_pins_what_it_says() -> None:
+    """tests/cases/asahikawa_stale_decision: entry 1 is pinned to the draft (citation renumbered only),
+    entry 2 to NEW's own change; recompute both from the documents."""
+    from pia_diff.ingest import read_document
+
+    folder = Path(__file__).resolve().parent / "cases" / "asahikawa_stale_decision"
+    old = read_document(folder / "../../../samples/asahikawa/new.txt")
+    new = read_document(folder / "new.txt")
+    first, second = read_decisions(folder / "decisions.yaml", TABLE.exemptions).entries
+    law = next(p for p in old.fields if item_label(p) == first.item)
+    before = old.fields[law].value
+    assert isinstance(before, str) and "別表第1の31の項" in before
+    draft = edited(old, law, before.replace("別表第1の31の項", "別表46項"))
+    (drafted,) = diff(old, draft, CAT)
+    assert fingerprint(drafted) == first.fingerprint
+    now = {item_label(c.path): fingerprint(c) for c in diff(old, new, CAT)}
+    assert now[second.item] == second.fingerprint and now[first.item] != first.fingerprint
