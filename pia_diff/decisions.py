@@ -106,6 +106,16 @@ class _Loader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # Last-wins duplicates would let `確認済み: false` be overridden two lines below unseen.
+        seen: set[str] = set()
+        for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key.value!r}", key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep=deep)
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -114,6 +124,10 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _hint(problem: str) -> str:
+    if "another document" in problem:
+        return "「---」で区切らず、1つの一覧にまとめてください。"
+    if "duplicate key" in problem:
+        return "同じキーが1つの判断に2度書かれています。1つにしてください。"
     if "alias" in problem:
         return "エイリアス (*名前) やアンカー (&名前) は使えません。各判断をそのまま書いてください。"
     if "tab" in problem or "'\\t'" in problem:
@@ -124,9 +138,9 @@ def _hint(problem: str) -> str:
     )
 
 
-def _load(text: str, source: str) -> tuple[Any, list[int]]:
+def _parse(text: str) -> tuple[Any, list[int]]:
     """The YAML data, and the line (1-based) of each top-level list entry."""
-    loader = _Loader(text)
+    loader = _Loader(text)  # the reader already refuses control characters here
     try:
         node = loader.get_single_node()
         if node is None:
@@ -136,16 +150,26 @@ def _load(text: str, source: str) -> tuple[Any, list[int]]:
             body = next((v for k, v in node.value if getattr(k, "value", None) in ("判断", "decisions")), node)
         lines = [n.start_mark.line + 1 for n in body.value] if isinstance(body, yaml.SequenceNode) else []
         return loader.construct_document(node), lines
+    finally:
+        loader.dispose()
+
+
+def _load(text: str, source: str) -> tuple[Any, list[int]]:
+    try:
+        return _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"{mark.line + 1}行目 {mark.column + 1}文字目: " if mark else ""
         raise InputError(
             source, f"YAML として読めません ({at}{exc.problem or exc.context})。{_hint(str(exc))}"
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(
+            source, f"YAML として読めません ({line}行目に使えない文字 U+{exc.character:04X} があります)。"
+        ) from exc
     except (yaml.YAMLError, RecursionError) as exc:
         raise InputError(source, f"YAML として読めません ({exc.__class__.__name__})。{_hint(str(exc))}") from exc
-    finally:
-        loader.dispose()
 
 
 def _text(raw: dict[str, Any], key: str, where: str, source: str) -> str | None:
@@ -215,10 +239,11 @@ def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Deci
         raise InputError(source, f"判断ファイルが大きすぎます ({MAX_BYTES:,} バイトまで)。")
     data, lines = _load(text, source)
     data = data or []
-    if isinstance(data, dict):
+    if isinstance(data, dict) and ({"判断", "decisions"} & set(data)):
         data = data.get("判断") or data.get("decisions") or []
     if not isinstance(data, list):
-        raise InputError(source, "判断の一覧 (- 項目: … の並び) を書いてください。")
+        hint = " (各判断の先頭に「- 」がありますか)" if isinstance(data, dict) else ""
+        raise InputError(source, f"判断の一覧 (- 項目: … の並び) を書いてください{hint}。")
     entries = []
     for number, raw in enumerate(data, start=1):
         line = lines[number - 1] if number <= len(lines) else None

@@ -337,3 +337,37 @@ def test_the_readme_example_is_a_valid_decisions_file() -> None:
     entries = parse_decisions(example, "README.md", TABLE.exemptions).entries
     assert [bool(e.exemption) for e in entries] == [True, False, False]
     assert all(e.fingerprint for e in entries) and entries[2].acknowledged
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("- 項目: a\n  確認済み: false\n  確認済み: true\n", "3行目 3文字目.*2度"),
+        ("項目: a\n確認済み: true\n", "「- 」がありますか"),
+        ("- 項目: a\x00\n", "1行目に使えない文字 U\\+0000"),
+        ("- 項目: a\n  ? [x]\n  : 1\n", "2行目"),
+        ("---\n- 項目: a\n---\n- 項目: b\n", "3行目.*1つの一覧"),
+        ("判断: 5\n", "判断の一覧"),
+    ],
+)
+def test_more_malformed_files_are_input_errors(text: str, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        parse_decisions(text, "判断.yaml", TABLE.exemptions)
+
+
+def test_the_basis_sheet_records_a_stale_decision(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    fp = pinned_to(version(V1), version(V2))
+    out = tmp_path / "別添2.xlsx"
+    (tmp_path / "old.json").write_text(version(V1).to_json(), encoding="utf-8")
+    (tmp_path / "new.json").write_text(version(V3).to_json(), encoding="utf-8")
+    (tmp_path / "判断.yaml").write_text(exemption(fp), encoding="utf-8")
+    args = ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "-o", str(out)]
+    assert CliRunner().invoke(app, [*args, "--decisions", str(tmp_path / "判断.yaml")]).exit_code == 0
+    sheet = load_workbook(out)["判定根拠"]
+    header = [c.value for c in sheet[2]]
+    (row,) = [[c.value for c in r] for r in sheet.iter_rows(min_row=3) if r[0].value == LABEL]
+    used = row[header.index("判断ファイルの使用")]
+    assert "1件目" in used and "古い判断のため適用せず" in used and "変更後の記載" in used
+    assert row[header.index("※")] == "※" and row[header.index("根拠")] == "STAR"
