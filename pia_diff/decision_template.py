@@ -37,8 +37,11 @@ def _entry(number: int, row: Row) -> list[str]:
     lines += [f"##    提案: {_flat(s, 200)}" for s in row.提案]
     if row.decision is not None and row.判断の状態 is DecisionStatus.APPLIED:
         lines.append(f"##    今の判断ファイルの {row.decision.number}件目を適用済み")
+    # YAML (and str.splitlines) treat \x85 and \u2028 as line breaks even inside a quoted scalar;
+    # items are matched with whitespace ignored (compare_key), so any run of it becomes one space.
+    label = " ".join(row.項目.split())
     pinned = yaml.safe_dump(
-        [{"項目": row.項目, "変更の指紋": row.変更の指紋}], allow_unicode=True, sort_keys=False, width=WIDTH
+        [{"項目": label, "変更の指紋": row.変更の指紋}], allow_unicode=True, sort_keys=False, width=WIDTH
     )
     lines += [f"# {line}" for line in pinned.splitlines()]
     category = next((s.split(":")[0] for s in row.提案), "")
