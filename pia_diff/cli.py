@@ -210,7 +210,7 @@ def check(
     decisions: DecisionsOpt = None,
     date: DateOpt = None,
 ) -> None:
-    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更があれば 1。"""
+    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
     from .classify import DecisionStatus, unsettled
     from .pipeline import compare_files, release_blockers
 
