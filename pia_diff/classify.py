@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .catalogue import Catalogue
-from .decisions import NONE, Decision, Decisions
+from .decisions import NONE, UNPINNED_NOTE, Decision, Decisions, fingerprint, what_changed
 from .diff import Change, ChangeKind
 from .rules import RuleTable, Timing
 from .snapshot import Path, item_label
@@ -17,6 +18,15 @@ from .wareki import to_wareki
 
 ADDED_MARK = "(追加)"
 REMOVED_MARK = "(削除)"
+
+
+class DecisionStatus(StrEnum):
+    """How a row's decision was used: applied to this very change, stale (written for another
+    version of the change, not applied), or unpinned (no fingerprint: applied, but unverified)."""
+
+    APPLIED = "applied"
+    STALE = "stale"
+    UNPINNED = "unpinned"
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,17 @@ class Row:
     確度: Certainty
     判断: str = ""
     詳細: str = ""
+    変更の指紋: str = ""
+    decision: Decision | None = None
+    判断の状態: DecisionStatus | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        """A 事前 change confirmed as handled, by a decision pinned to this very change."""
+        return bool(self.decision and self.decision.acknowledged and self.判断の状態 is DecisionStatus.APPLIED)
 
     def as_json(self) -> dict[str, Any]:
-        """DESIGN.md `diff` shape (keys fixed; 判断 and 詳細 added)."""
+        """DESIGN.md `diff` shape (keys fixed; 判断, 詳細, 変更の指紋 and 判断の状態 added)."""
         return {
             "変更日": self.変更日,
             "項目": self.項目,
@@ -62,6 +80,8 @@ class Row:
             "確度": str(self.確度),
             "判断": self.判断,
             "詳細": self.詳細,
+            "変更の指紋": self.変更の指紋,
+            "判断の状態": str(self.判断の状態) if self.判断の状態 else None,
         }
 
 
@@ -74,10 +94,23 @@ def _is_star(change: Change, catalogue: Catalogue) -> bool:
     return node.star
 
 
-def _used(decision: Decision | None) -> str:
+def _status(decision: Decision | None, current: str) -> DecisionStatus | None:
+    if decision is None:
+        return None
+    if decision.fingerprint is None:
+        return DecisionStatus.UNPINNED
+    return DecisionStatus.APPLIED if decision.fingerprint == current else DecisionStatus.STALE
+
+
+def _used(decision: Decision | None, status: DecisionStatus | None, current: str) -> str:
     if decision is None:
         return ""
     parts = [f"判断ファイル {decision.number}件目"]
+    if status is DecisionStatus.STALE:
+        assert decision.fingerprint is not None
+        parts.append(f"古い判断のため適用せず ({what_changed(decision.fingerprint, current)})")
+    elif status is DecisionStatus.UNPINNED:
+        parts.append(f"注意: {UNPINNED_NOTE}")
     if decision.exemption:
         parts.append(f"例外: {decision.exemption}")
     if decision.effective:
@@ -91,7 +124,10 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
     rows = []
     for change in changes:
         label = item_label(change.path, options.files)
-        decision = options.decisions.for_item(label, change.path)
+        current = fingerprint(change)
+        found = options.decisions.for_item(label, change.path, current)
+        status = _status(found, current)
+        decision = None if status is DecisionStatus.STALE else found  # a stale decision is never applied
         star = _is_star(change, catalogue)
         exempted = bool(star and decision and decision.exemption)
         effective_later = bool(decision and decision.effective and decision.effective > options.revision_date)
@@ -127,8 +163,11 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 根拠=rule.id,
                 提案=offered,
                 確度=change.certainty,
-                判断=_used(decision),
+                判断=_used(found, status, current),
                 詳細=change.detail,
+                変更の指紋=current,
+                decision=found,
+                判断の状態=status,
             )
         )
     return rows
@@ -136,10 +175,17 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
 
 def unknown_decisions(decisions: Decisions, rows: list[Row]) -> list[Decision]:
     """Decisions naming no item of the form, or no changed item: reported, never ignored silently."""
-    used = {r.判断.split("、")[0] for r in rows if r.判断}
-    return [d for d in decisions.entries if f"判断ファイル {d.number}件目" not in used]
+    used = {r.decision.number for r in rows if r.decision is not None}
+    return [d for d in decisions.entries if d.number not in used]
+
+
+def unsettled(rows: list[Row]) -> list[Row]:
+    """Rows whose decision is stale or unpinned: `check` cannot rely on them (RULES.md §4)."""
+    return [r for r in rows if r.判断の状態 in (DecisionStatus.STALE, DecisionStatus.UNPINNED)]
 
 
 def blocking(rows: list[Row]) -> list[Row]:
-    """Rows that must be filed 事前 and are not acknowledged in the decisions file (for `check`)."""
-    return [r for r in rows if r.提出時期 is Timing.BEFORE and "確認済み" not in r.判断]
+    """What stops `check`: 事前 rows not acknowledged by a decision pinned to that change, and rows
+    whose decision is stale or unpinned (an unverified exemption may have filed a ※ change 事後)."""
+    loose = (DecisionStatus.STALE, DecisionStatus.UNPINNED)
+    return [r for r in rows if r.判断の状態 in loose or (r.提出時期 is Timing.BEFORE and not r.acknowledged)]

@@ -8,11 +8,14 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .classify import Row
 
 app = typer.Typer(
     help="特定個人情報保護評価書の2つの版を比較し、別添2 変更箇所を事前/事後の判定つきで作ります。",
@@ -145,16 +148,26 @@ def diff_(
         Path | None, typer.Option("-o", "--output", help="別添2 の Excel ブック (.xlsx) の出力先", show_default=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既存の出力を上書きする／別の評価書どうしでも比べる")] = False,
+    decisions_template: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions-template",
+            help="判断ファイルのひな形 (YAML) の出力先: ※ の変更と事前の行ごとに、変更の指紋つきの記入欄",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
     from .pipeline import compare_files
     from .report import rows_csv, rows_json, rows_table
+    from .wareki import to_wareki
 
     revision = parse_date_option(date)
     try:
-        if output is not None:
-            check_target(output, force)
+        for target in (output, decisions_template):
+            if target is not None:
+                check_target(target, force)
         result = compare_files(old, new, revision, decisions, allow_different=force)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
@@ -164,6 +177,10 @@ def diff_(
             from .excel import workbook_bytes
 
             write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
+        if decisions_template is not None:
+            _write_template(
+                decisions_template, result.rows, f"旧: {old.name}、新: {new.name}、変更日: {to_wareki(revision)}", force
+            )
     except InputError as exc:
         fail(exc)
     if format is DiffFormat.json:
@@ -178,6 +195,16 @@ def diff_(
         typer.echo(f"書き出しました: {output} ({written})", err=True)
 
 
+def _write_template(path: Path, rows: list[Row], heading: str, force: bool) -> None:
+    from .decision_template import decisions_template, wanted
+    from .output import write_atomic
+    from .rules import load_rules
+
+    write_atomic(path, decisions_template(rows, load_rules().exemptions, heading).encode("utf-8"), force)
+    count = sum(wanted(r) for r in rows)
+    typer.echo(f"判断ファイルのひな形を書き出しました: {path} ({count} 件)", err=True)
+
+
 @app.command()
 def check(
     old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
@@ -185,7 +212,8 @@ def check(
     decisions: DecisionsOpt = None,
     date: DateOpt = None,
 ) -> None:
-    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更があれば 1。"""
+    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
+    from .classify import DecisionStatus, unsettled
     from .pipeline import compare_files, release_blockers
 
     try:
@@ -201,15 +229,23 @@ def check(
         )
         return
     typer.echo("まだ提出できません。")
-    if unacknowledged:
-        typer.echo(f"事前の提出が必要な変更が {len(unacknowledged)} 件、判断ファイルで確認されていません:")
-        for row in unacknowledged:
+    loose = unsettled(unacknowledged)
+    plain = [r for r in unacknowledged if r.判断の状態 not in (DecisionStatus.STALE, DecisionStatus.UNPINNED)]
+    if plain:
+        typer.echo(f"事前の提出が必要な変更が {len(plain)} 件、判断ファイルで確認されていません:")
+        for row in plain:
             typer.echo(f"  - {row.項目} ({row.根拠})")
         typer.echo("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
     if result.gaps:
         typer.echo(f"確認できない部分があります ({len(result.gaps)} 件)。読み取れなかった箇所を原本で確認してください:")
         for gap in result.gaps:
             typer.echo(f"  - {gap.message}")
+    if loose:
+        typer.echo(f"判断ファイルの判断が今の変更に結び付いていない項目が {len(loose)} 件あります:")
+        for row in loose:
+            state = "古い判断 (適用せず)" if row.判断の状態 is DecisionStatus.STALE else "変更の指紋なし"
+            typer.echo(f"  - {row.項目} ({state}、今の変更の指紋 {row.変更の指紋})")
+        typer.echo("  → 今の変更を確かめて判断し直し、「変更の指紋」を記録してください (--decisions-template)。")
     if audit_errors:
         typer.echo(f"新しい版の別添2 に要対応の指摘が {len(audit_errors)} 件あります:")
         for finding in audit_errors:

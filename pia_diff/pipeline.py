@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import load_catalogue
-from .classify import Options, Row, blocking, classify, unknown_decisions
-from .decisions import NONE, read_decisions
+from .classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
+from .decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
 from .diff import differences
 from .errors import InputError
 from .gaps import Gap, gaps
@@ -16,6 +16,7 @@ from .ingest import read_document
 from .pairing import Renumbering
 from .rules import load_rules
 from .snapshot import Snapshot, item_label
+from .text import compare_key
 from .threshold import Finding, band_move, band_of
 
 
@@ -42,6 +43,35 @@ def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
             )
 
 
+def decision_warnings(decisions: Decisions, rows: list[Row]) -> list[str]:
+    """Stale, unpinned and unused decisions, each with its item: never ignored silently."""
+    warnings = []
+    for row in rows:
+        d = row.decision
+        if d is None:
+            continue
+        if row.判断の状態 is DecisionStatus.STALE:
+            assert d.fingerprint is not None
+            warnings.append(
+                f"判断ファイル {d.where()}「{d.item}」は適用しませんでした: {what_changed(d.fingerprint, row.変更の指紋)}"
+                f" (判断の指紋 {d.fingerprint}、今の変更 {row.変更の指紋})。今の変更を確かめて判断し直してください。"
+            )
+        elif row.判断の状態 is DecisionStatus.UNPINNED:
+            warnings.append(
+                f"判断ファイル {d.where()}「{d.item}」: {UNPINNED_NOTE}。今の変更への判断であることを確かめたら"
+                f"「変更の指紋: {row.変更の指紋}」を書き足してください (それまで check はこの判断を使いません)。"
+            )
+    chosen = {compare_key(r.decision.item) for r in rows if r.decision is not None}
+    for d in unknown_decisions(decisions, rows):
+        if compare_key(d.item) in chosen:
+            warnings.append(f"判断ファイル {d.where()}「{d.item}」は、同じ項目の別の判断を使ったため使いませんでした。")
+        else:
+            warnings.append(
+                f"判断ファイル {d.where()}「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
+            )
+    return warnings
+
+
 def compare(
     old: Snapshot,
     new: Snapshot,
@@ -53,10 +83,7 @@ def compare(
     files = new.files or old.files
     found = differences(old, new, catalogue)
     rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files))
-    warnings = [
-        f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
-        for d in unknown_decisions(decisions, rows)
-    ]
+    warnings = decision_warnings(decisions, rows)
     if old.meta.get("別添2の確度") != "ok":
         warnings.append(
             f"{old.meta.get('source', '前の版')} からは公表済みの別添2 を読み取れませんでした。"

@@ -1,4 +1,5 @@
-"""Golden cases: tests/cases/<name>/ holds case.yaml (old, new, date) and a hand-written expected.json."""
+"""Golden cases: tests/cases/<name>/ holds case.yaml (old, new, date, optional decisions) and a
+hand-written expected.json."""
 
 from __future__ import annotations
 
@@ -26,11 +27,14 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["rows"]
     date = parse_date(case["date"])
     assert date is not None
-    rows = compare_files(folder / case["old"], folder / case["new"], date).rows
+    decisions = folder / case["decisions"] if "decisions" in case else None
+    rows = compare_files(folder / case["old"], folder / case["new"], date, decisions).rows
     # same items, in the same order, with the same 提出時期
     assert len(rows) == len(expected), [r.項目 for r in rows]
     for row, want in zip(rows, expected, strict=True):
         assert row.項目.endswith(want["item"]), (row.項目, want)
         assert row.提出時期 == want["提出時期"], (row.項目, want)
         assert row.確度 == want.get("確度", "ok"), (row.項目, want)
+        assert row.根拠 == want.get("根拠", row.根拠), (row.項目, want)
+        assert row.判断の状態 == want.get("判断の状態"), (row.項目, want)
         assert row.変更日 == case["date"]

@@ -94,9 +94,21 @@ def test_check_exit_codes(tmp_path: Path) -> None:
     items = json.loads(invoke("diff", OLD, NEW, "--format", "json").stdout)
     acknowledged = tmp_path / "判断.yaml"
     acknowledged.write_text(
-        "".join(f"- 項目: {r['項目']}\n  確認済み: true\n" for r in items if r["提出時期"] == "事前"), encoding="utf-8"
+        "".join(
+            f"- 項目: {r['項目']}\n  変更の指紋: {r['変更の指紋']}\n  確認済み: true\n"
+            for r in items
+            if r["提出時期"] == "事前"
+        ),
+        encoding="utf-8",
     )
     assert invoke("check", OLD, NEW, "--decisions", acknowledged).exit_code == 0
+    # without the fingerprints the same acknowledgements do not tell which change they judged
+    unpinned = tmp_path / "指紋なし.yaml"
+    unpinned.write_text(
+        "".join(f"- 項目: {r['項目']}\n  確認済み: true\n" for r in items if r["提出時期"] == "事前"), encoding="utf-8"
+    )
+    loose = invoke("check", OLD, NEW, "--decisions", unpinned)
+    assert loose.exit_code == 1 and "変更の指紋なし" in loose.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("- 色: 赤\n", encoding="utf-8")
     assert invoke("check", OLD, NEW, "--decisions", bad).exit_code == 2
