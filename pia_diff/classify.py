@@ -110,7 +110,7 @@ def _used(decision: Decision | None, status: DecisionStatus | None, current: str
         assert decision.fingerprint is not None
         parts.append(f"古い判断のため適用せず ({what_changed(decision.fingerprint, current)})")
     elif status is DecisionStatus.UNPINNED:
-        parts.append(f"注意: {UNPINNED_NOTE}")
+        parts.append(f"注意: {UNPINNED_NOTE}" + ("。例外は適用していません" if decision.exemption else ""))
     if decision.exemption:
         parts.append(f"例外: {decision.exemption}")
     if decision.effective:
@@ -129,7 +129,9 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
         status = _status(found, current)
         decision = None if status is DecisionStatus.STALE else found  # a stale decision is never applied
         star = _is_star(change, catalogue)
-        exempted = bool(star and decision and decision.exemption)
+        # An exemption turns a ※ change 事後 only when it is pinned to this very change (RULES.md §4:
+        # never silently; an unpinned one could have been confirmed for an earlier edit of the item).
+        exempted = bool(star and decision and decision.exemption and status is DecisionStatus.APPLIED)
         effective_later = bool(decision and decision.effective and decision.effective > options.revision_date)
         facts = {
             "important": star and not exempted,

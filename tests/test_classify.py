@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pia_diff.classify import Options, classify
-from pia_diff.decisions import parse_decisions
+from pia_diff.decisions import fingerprint, parse_decisions
 from pia_diff.diff import diff
 from pia_diff.rules import RuleError, Timing, load_rules, parse_rules
 from pia_diff.snapshot import Snapshot, item_label
@@ -163,8 +163,12 @@ def test_a_confirmed_exemption_files_a_starred_change_after() -> None:
     assert plain[0].提出時期 is Timing.BEFORE
     assert any(s.startswith("リスクを明らかに軽減させる変更") for s in plain[0].提案)
     label = item_label(STAR_PATH)
+    (change,) = diff(old, new, CAT)
     decided = run(
-        old, new, f"- 項目: {label}\n  例外: リスクを明らかに軽減させる変更\n  理由: 委託を取りやめたため。\n"
+        old,
+        new,
+        f"- 項目: {label}\n  変更の指紋: {fingerprint(change)}\n"
+        "  例外: リスクを明らかに軽減させる変更\n  理由: 委託を取りやめたため。\n",
     )
     row = decided[0]
     assert (row.提出時期, row.根拠, row.重要, row.提案) == (Timing.AFTER, "EXEMPT", False, ())

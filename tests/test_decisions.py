@@ -87,11 +87,17 @@ def test_the_fingerprint_names_the_side_that_moved() -> None:
     assert "変更前の記載" in row.判断 and row.判断の状態 is DecisionStatus.STALE
 
 
-def test_an_unpinned_decision_applies_with_a_warning_but_does_not_clear_check() -> None:
+def test_an_unpinned_exemption_is_not_applied_and_does_not_clear_check() -> None:
+    """RULES.md §4 (never silently): without a fingerprint nobody can tell which edit the
+    exemption was confirmed for, so the ※ change stays 事前."""
     (row,) = run(version(V1), version(V2), exemption(None))
-    assert (row.提出時期, row.判断の状態) == (Timing.AFTER, DecisionStatus.UNPINNED)
+    assert (row.提出時期, row.根拠, row.判断の状態) == (Timing.BEFORE, "STAR", DecisionStatus.UNPINNED)
     assert "指紋がないため、どの変更への判断か確かめられません" in row.判断
+    assert "例外は適用していません" in row.判断
     assert blocking([row]) == [row]
+    pinned = exemption(pinned_to(version(V1), version(V2)))
+    (applied,) = run(version(V1), version(V2), pinned)
+    assert (applied.提出時期, applied.根拠) == (Timing.AFTER, "EXEMPT")
 
 
 def test_the_pinned_entry_wins_over_an_older_one_for_the_same_item() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pia_diff.classify import Options, classify
-from pia_diff.decisions import parse_decisions
+from pia_diff.decisions import fingerprint, parse_decisions
 from pia_diff.diff import diff
 from pia_diff.rules import Timing, load_rules
 from pia_diff.snapshot import item_label
@@ -29,6 +29,8 @@ def _decide(path: tuple[str, ...], value: str, decisions: str = "") -> tuple[str
     old = sample()
     assert path in old.fields, path
     new = edited(old, path, value)
+    (change,) = diff(old, new, CAT)
+    decisions = decisions.replace("{fingerprint}", fingerprint(change))
     parsed = parse_decisions(decisions, "判断.yaml", TABLE.exemptions) if decisions else None
     options = Options(DAY, parsed) if parsed else Options(DAY)
     rows = classify(diff(old, new, CAT), CAT, TABLE, options)
@@ -45,7 +47,9 @@ def test_every_rule_decides_its_own_scenario() -> None:
         "STAR": _decide(STAR, "委託する"),  # ※ item (RULES.md §3)
         "EFFECTIVE-LATER": _decide(PLAIN, "郵送による請求", f"- 項目: {label}\n  施行日: 令和8年4月1日\n"),
         "EXEMPT": _decide(
-            PURPOSE, f"{purpose}。", f"- 項目: {purpose_label}\n  例外: 誤字脱字の修正\n  理由: 句点の脱字。\n"
+            PURPOSE,
+            f"{purpose}。",
+            f"- 項目: {purpose_label}\n  変更の指紋: {{fingerprint}}\n  例外: 誤字脱字の修正\n  理由: 句点の脱字。\n",
         ),
         "III-7-2": _decide(INCIDENT, "発生あり"),  # III 7.② is not ※ (RULES.md §2)
         "OTHER": _decide(PLAIN, "郵送による請求"),
