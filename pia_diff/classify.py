@@ -9,6 +9,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .decisions import NONE, Decision, Decisions
 from .diff import Change, ChangeKind
+from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, checkbox_cells, excerpt
 from .rules import RuleTable, Timing
 from .snapshot import Path, item_label
 from .suggest import suggestions
@@ -26,6 +27,8 @@ class Options:
     revision_date: dt.date
     decisions: Decisions = NONE
     files: dict[str, str] = field(default_factory=dict)
+    # 変更前/変更後の記載 of a longer value show only what changed; None keeps whole cells (--full-text).
+    cell_limit: int | None = LONG_CELL
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Row:
     確度: Certainty
     判断: str = ""
     詳細: str = ""
+    変更前の全文: str = ""
+    変更後の全文: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """DESIGN.md `diff` shape (keys fixed; 判断 and 詳細 added)."""
@@ -62,6 +67,8 @@ class Row:
             "確度": str(self.確度),
             "判断": self.判断,
             "詳細": self.詳細,
+            "変更前の全文": self.変更前の全文,
+            "変更後の全文": self.変更後の全文,
         }
 
 
@@ -87,6 +94,21 @@ def _used(decision: Decision | None) -> str:
     return "、".join(parts)
 
 
+def cells(change: Change, limit: int | None = LONG_CELL) -> tuple[str, str]:
+    """変更前の記載 and 変更後の記載 as a person would paste them (「—」 for an empty value)."""
+    before, after = change.before, change.after
+    if change.kind is ChangeKind.ADDED:
+        return before or EMPTY, f"{ADDED_MARK} {after}".strip()
+    if change.kind is ChangeKind.REMOVED:
+        return before or EMPTY, REMOVED_MARK
+    if limit is not None and isinstance(change.before_value, dict) and isinstance(change.after_value, dict):
+        shown = checkbox_cells(change.before_value, change.after_value)
+        before, after = shown if shown else (UNKNOWN_OPTIONS, UNKNOWN_OPTIONS)
+    elif limit is not None:
+        before, after = excerpt(before, after, limit)
+    return before or EMPTY, after or EMPTY
+
+
 def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, options: Options) -> list[Row]:
     rows = []
     for change in changes:
@@ -109,11 +131,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
             effective=to_wareki(decision.effective) if decision and decision.effective else "",
         )
         offered = tuple(s for s in suggestions(change, catalogue.node_at(change.path), table) if not exempted)
-        before, after = change.before, change.after
-        if change.kind is ChangeKind.ADDED:
-            before, after = before or "—", f"{ADDED_MARK} {after}".strip()
-        elif change.kind is ChangeKind.REMOVED:
-            after = REMOVED_MARK
+        before, after = cells(change, options.cell_limit)
         rows.append(
             Row(
                 変更日=to_wareki(options.revision_date),
@@ -129,6 +147,8 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 確度=change.certainty,
                 判断=_used(decision),
                 詳細=change.detail,
+                変更前の全文=change.before,
+                変更後の全文=change.after,
             )
         )
     return rows

@@ -145,6 +145,9 @@ def diff_(
         Path | None, typer.Option("-o", "--output", help="別添2 の Excel ブック (.xlsx) の出力先", show_default=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既存の出力を上書きする／別の評価書どうしでも比べる")] = False,
+    full_text: Annotated[
+        bool, typer.Option("--full-text", help="変更前/変更後の記載に、変わった文だけでなくセルの全文を入れる")
+    ] = False,
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
@@ -155,7 +158,7 @@ def diff_(
     try:
         if output is not None:
             check_target(output, force)
-        result = compare_files(old, new, revision, decisions, allow_different=force)
+        result = compare_files(old, new, revision, decisions, allow_different=force, full_text=full_text)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
         if output is not None:

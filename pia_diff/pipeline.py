@@ -11,6 +11,7 @@ from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import diff
 from .errors import InputError
+from .excerpt import LONG_CELL
 from .ingest import read_document
 from .rules import load_rules
 from .snapshot import Snapshot
@@ -41,11 +42,17 @@ def compare(
     new: Snapshot,
     revision_date: dt.date,
     decisions_path: Path | None = None,
+    full_text: bool = False,
 ) -> Comparison:
     catalogue, table = load_catalogue(), load_rules()
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
-    rows = classify(diff(old, new, catalogue), catalogue, table, Options(revision_date, decisions, files))
+    rows = classify(
+        diff(old, new, catalogue),
+        catalogue,
+        table,
+        Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL),
+    )
     warnings = [
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
@@ -67,11 +74,12 @@ def compare_files(
     revision_date: dt.date,
     decisions_path: Path | None = None,
     allow_different: bool = False,
+    full_text: bool = False,
 ) -> Comparison:
     old, new = read_document(old_path), read_document(new_path)
     if not allow_different:
         _same_assessment(old, new, str(new_path))
-    return compare(old, new, revision_date, decisions_path)
+    return compare(old, new, revision_date, decisions_path, full_text)
 
 
 def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
