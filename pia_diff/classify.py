@@ -9,7 +9,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .decisions import NONE, Decision, Decisions
 from .diff import Change, ChangeKind
-from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, checkbox_cells, excerpt
+from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, Piece, checkbox_cells, excerpt, redline
 from .rules import RuleTable, Timing
 from .snapshot import Path, item_label
 from .suggest import suggestions
@@ -50,6 +50,8 @@ class Row:
     詳細: str = ""
     変更前の全文: str = ""
     変更後の全文: str = ""
+    # Character-level redline of the whole texts (text items changed on both sides), for the 判定根拠 sheet.
+    赤字: tuple[Piece, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """DESIGN.md `diff` shape (keys fixed; 判断 and 詳細 added)."""
@@ -109,6 +111,15 @@ def cells(change: Change, limit: int | None = LONG_CELL) -> tuple[str, str]:
     return before or EMPTY, after or EMPTY
 
 
+def _redline(change: Change) -> tuple[Piece, ...]:
+    """Only for a text changed on both sides: a checkbox set's changes are its listed options."""
+    if change.kind is not ChangeKind.MODIFIED or not change.before or not change.after:
+        return ()
+    if not isinstance(change.before_value, str) or not isinstance(change.after_value, str):
+        return ()
+    return tuple(redline(change.before, change.after))
+
+
 def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, options: Options) -> list[Row]:
     rows = []
     for change in changes:
@@ -149,6 +160,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 詳細=change.detail,
                 変更前の全文=change.before,
                 変更後の全文=change.after,
+                赤字=_redline(change),
             )
         )
     return rows
