@@ -40,7 +40,11 @@ def put_redline(cell: object, pieces: tuple[Piece, ...]) -> None:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    fonts = {"delete": InlineFont(color=RED, strike=True), "insert": InlineFont(color=RED, u="single")}
+    # Name the font: a run without one falls back to a serif face in LibreOffice, unlike the plain runs.
+    fonts = {
+        "delete": InlineFont(rFont="Calibri", sz=11, color=RED, strike=True),
+        "insert": InlineFont(rFont="Calibri", sz=11, color=RED, u="single"),
+    }
     runs = [p.text if p.op == "equal" else TextBlock(fonts[p.op], p.text) for p in pieces if p.text]
     cell.value = CellRichText(runs)  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]

@@ -132,7 +132,7 @@ def test_redline_column_round_trips_as_rich_text() -> None:
     runs = list(cell.value)
     marked = [r for r in runs if isinstance(r, TextBlock)]
     assert [(r.text, r.font.strike, r.font.u) for r in marked] == [("構", True, None), ("講", None, "single")]
-    assert all(r.font.color.rgb == "FFC00000" for r in marked)
+    assert all(r.font.color.rgb == "FFC00000" and r.font.rFont == "Calibri" for r in marked)
     plain = [r for r in runs if isinstance(r, str)]
     assert len(plain) == 2 and plain[0].endswith("設計・") and plain[1].startswith("築し")
     # struck and plain runs give the old text back, whitespace and line breaks included
