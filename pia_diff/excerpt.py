@@ -13,7 +13,7 @@ WINDOW = 20
 OMITTED = "（略）"
 EMPTY = "—"
 # A checkbox item whose only differences are states the extractor could not read.
-UNKNOWN_OPTIONS = "（選択の状態を読み取れないため、変更の有無を確認できません。原本で確認してください）"
+UNKNOWN_OPTIONS = "（選択肢の状態を読み取れません。原本で確認してください）"
 
 # Split after 。 and line breaks; before a bullet ・ that opens a line or follows a space.
 # A ・ inside a word (保管・消去) is no sentence break: cutting there would show half a term.

@@ -181,6 +181,6 @@ def test_full_text_option_keeps_whole_cells() -> None:
     assert "（略）" not in full[key]["変更後の記載"]
     # the checkbox item whose new states were lost is said in words, never as [?] pseudo-changes
     assert (
-        "[?]" not in concise["実施の有無"]["変更後の記載"] and "読み取れない" in concise["実施の有無"]["変更後の記載"]
+        "[?]" not in concise["実施の有無"]["変更後の記載"] and "読み取れません" in concise["実施の有無"]["変更後の記載"]
     )
     assert "[?]" in full["実施の有無"]["変更後の記載"]
