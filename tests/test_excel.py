@@ -184,3 +184,16 @@ def test_full_text_option_keeps_whole_cells() -> None:
         "[?]" not in concise["実施の有無"]["変更後の記載"] and "読み取れません" in concise["実施の有無"]["変更後の記載"]
     )
     assert "[?]" in full["実施の有無"]["変更後の記載"]
+
+
+def test_terminal_table_and_csv_use_the_concise_cells() -> None:
+    import csv
+
+    from pia_diff.report import rows_csv, rows_table
+
+    rows = _typo_rows()
+    records = list(csv.reader(io.StringIO(rows_csv(rows).lstrip("\ufeff"))))
+    before = records[1][records[0].index("変更前の記載")]
+    assert before == rows[0].変更前の記載 and before.startswith("（略）")
+    assert "特定個人情報の入手先を以下のものに限定し" not in rows_csv(rows)  # the first, unchanged sentence
+    assert "（略）・住民登録システム" in rows_table(rows, 200)
