@@ -108,7 +108,10 @@ def excerpt(before: str, after: str, limit: int = LONG_CELL) -> tuple[str, str]:
         else:
             a.append(hunk_a)
             b.append(hunk_b)
-    return "".join(_omit(a)), "".join(_omit(b))
+    shown_a, shown_b = "".join(_omit(a)), "".join(_omit(b))
+    if shown_a == shown_b:
+        return before, after  # the texts differ only in spaces around sentences: nothing to point at
+    return shown_a, shown_b
 
 
 def redline(before: str, after: str) -> list[Piece]:

@@ -178,3 +178,13 @@ def test_row_cells_concise_unless_full_text_is_asked_for() -> None:
     assert cells(_change(LONG, typo), None) == (LONG, typo)  # type: ignore[arg-type]
     lost = {"自己点検": True, "内部監査": True, "外部監査": False}
     assert cells(_change(lost, dict.fromkeys(lost))) == (UNKNOWN_OPTIONS, UNKNOWN_OPTIONS)  # type: ignore[arg-type]
+
+
+def test_a_sentence_added_at_the_start_is_anchored_on_the_sentence_after_it() -> None:
+    added = "本市は、次の措置を講じる。"
+    assert excerpt(LONG, added + LONG) == (S1 + OMITTED, added + S1 + OMITTED)
+
+
+def test_spacing_only_differences_keep_whole_cells() -> None:
+    spaced = LONG.replace("。", "。 ")
+    assert excerpt(LONG, spaced) == (LONG, spaced)
