@@ -151,7 +151,18 @@ class CatalogueError(ValueError):
 
 
 def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, where: str) -> Node:
-    unknown = set(raw) - {"label", "kind", "star", "options", "aliases", "per_file", "prefix", "title", "sheet", "children"}
+    unknown = set(raw) - {
+        "label",
+        "kind",
+        "star",
+        "options",
+        "aliases",
+        "per_file",
+        "prefix",
+        "title",
+        "sheet",
+        "children",
+    }
     if unknown:
         raise CatalogueError(f"{where}: unknown field(s) {sorted(unknown)}")
     label = raw.get("label")

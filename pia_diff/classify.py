@@ -10,6 +10,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .decisions import NONE, UNPINNED_NOTE, Decision, Decisions, fingerprint, what_changed
 from .diff import Change, ChangeKind
+from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, Piece, checkbox_cells, excerpt, redline
 from .rules import RuleTable, Timing
 from .snapshot import Path, item_label
 from .suggest import suggestions
@@ -36,6 +37,8 @@ class Options:
     revision_date: dt.date
     decisions: Decisions = NONE
     files: dict[str, str] = field(default_factory=dict)
+    # 変更前/変更後の記載 of a longer value show only what changed; None keeps whole cells (--full-text).
+    cell_limit: int | None = LONG_CELL
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Row:
     確度: Certainty
     判断: str = ""
     詳細: str = ""
+    変更前の全文: str = ""
+    変更後の全文: str = ""
+    # Character-level redline of the whole texts (text items changed on both sides), for the 判定根拠 sheet.
+    赤字: tuple[Piece, ...] = ()
     変更の指紋: str = ""
     decision: Decision | None = None
     判断の状態: DecisionStatus | None = None
@@ -82,6 +89,8 @@ class Row:
             "詳細": self.詳細,
             "変更の指紋": self.変更の指紋,
             "判断の状態": str(self.判断の状態) if self.判断の状態 else None,
+            "変更前の全文": self.変更前の全文,
+            "変更後の全文": self.変更後の全文,
         }
 
 
@@ -120,6 +129,30 @@ def _used(decision: Decision | None, status: DecisionStatus | None, current: str
     return "、".join(parts)
 
 
+def cells(change: Change, limit: int | None = LONG_CELL) -> tuple[str, str]:
+    """変更前の記載 and 変更後の記載 as a person would paste them (「—」 for an empty value)."""
+    before, after = change.before, change.after
+    if change.kind is ChangeKind.ADDED:
+        return before or EMPTY, f"{ADDED_MARK} {after}".strip()
+    if change.kind is ChangeKind.REMOVED:
+        return before or EMPTY, REMOVED_MARK
+    if limit is not None and isinstance(change.before_value, dict) and isinstance(change.after_value, dict):
+        shown = checkbox_cells(change.before_value, change.after_value)
+        before, after = shown if shown else (UNKNOWN_OPTIONS, UNKNOWN_OPTIONS)
+    elif limit is not None:
+        before, after = excerpt(before, after, limit)
+    return before or EMPTY, after or EMPTY
+
+
+def _redline(change: Change) -> tuple[Piece, ...]:
+    """Only for a text changed on both sides: a checkbox set's changes are its listed options."""
+    if change.kind is not ChangeKind.MODIFIED or not change.before or not change.after:
+        return ()
+    if not isinstance(change.before_value, str) or not isinstance(change.after_value, str):
+        return ()
+    return tuple(redline(change.before, change.after))
+
+
 def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, options: Options) -> list[Row]:
     rows = []
     for change in changes:
@@ -147,11 +180,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
             effective=to_wareki(decision.effective) if decision and decision.effective else "",
         )
         offered = tuple(s for s in suggestions(change, catalogue.node_at(change.path), table) if not exempted)
-        before, after = change.before, change.after
-        if change.kind is ChangeKind.ADDED:
-            before, after = before or "—", f"{ADDED_MARK} {after}".strip()
-        elif change.kind is ChangeKind.REMOVED:
-            after = REMOVED_MARK
+        before, after = cells(change, options.cell_limit)
         rows.append(
             Row(
                 変更日=to_wareki(options.revision_date),
@@ -170,6 +199,9 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 変更の指紋=current,
                 decision=found,
                 判断の状態=status,
+                変更前の全文=change.before,
+                変更後の全文=change.after,
+                赤字=_redline(change),
             )
         )
     return rows

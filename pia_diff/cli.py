@@ -156,6 +156,9 @@ def diff_(
             show_default=False,
         ),
     ] = None,
+    full_text: Annotated[
+        bool, typer.Option("--full-text", help="変更前/変更後の記載に、変わった文だけでなくセルの全文を入れる")
+    ] = False,
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
@@ -168,7 +171,7 @@ def diff_(
         for target in (output, decisions_template):
             if target is not None:
                 check_target(target, force)
-        result = compare_files(old, new, revision, decisions, allow_different=force)
+        result = compare_files(old, new, revision, decisions, allow_different=force, full_text=full_text)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
         for note in result.notes:

@@ -59,18 +59,16 @@ def comparable(item: Field) -> Any:
 def _texts(keys: dict[Path, Any]) -> dict[Path, str]:
     """comparable() values as strings (for similarity scores)."""
     return {
-        path: " ".join(f"{k}:{v}" for k, v in key.items()) if isinstance(key, dict) else ("" if key is None else str(key))
+        path: " ".join(f"{k}:{v}" for k, v in key.items())
+        if isinstance(key, dict)
+        else ("" if key is None else str(key))
         for path, key in keys.items()
     }
 
 
 def _keys(fields: dict[Path, Field]) -> dict[Path, Any]:
     """Each item's comparable value; cover fields that are never a change left out."""
-    return {
-        path: comparable(item)
-        for path, item in fields.items()
-        if not (len(path) == 2 and path[-1] in NOT_CHANGES)
-    }
+    return {path: comparable(item) for path, item in fields.items() if not (len(path) == 2 and path[-1] in NOT_CHANGES)}
 
 
 def _prefixes(paths: Iterable[Path]) -> set[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from .classify import Row
+from .excerpt import Piece
 from .report import COLUMNS, FORMULA_START
 from .snapshot import HistoryRow
 from .text import display_width
@@ -16,6 +17,14 @@ TITLE = "（別添2）変更箇所"
 MAX_WIDTH = {"変更日": 16, "項目": 30, "変更前の記載": 40, "変更後の記載": 40, "提出時期": 10, "提出時期に係る説明": 30}
 LINE_HEIGHT = 15  # points per wrapped line at the default 11pt font
 MAX_HEIGHT = 409  # Excel's limit for one row
+REDLINE = "変更箇所 (赤字: 削除は取消線、追加は下線)"
+RED = "FFC00000"
+
+Value = str | tuple[Piece, ...]
+
+
+def _plain(value: Value) -> str:
+    return value if isinstance(value, str) else "".join(p.text for p in value)
 
 
 def put_text(cell: object, value: str) -> None:
@@ -23,6 +32,22 @@ def put_text(cell: object, value: str) -> None:
     cell.value = value  # type: ignore[attr-defined]
     if value.startswith(FORMULA_START):
         cell.data_type = "s"  # type: ignore[attr-defined]
+
+
+def put_redline(cell: object, pieces: tuple[Piece, ...]) -> None:
+    """Rich text: deletions red and struck through, insertions red and underlined, the rest plain.
+    Stored as a shared string (data type s), so even text starting with = is never a formula."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    # Name the font: a run without one falls back to a serif face in LibreOffice, unlike the plain runs.
+    fonts = {
+        "delete": InlineFont(rFont="Calibri", sz=11, color=RED, strike=True),
+        "insert": InlineFont(rFont="Calibri", sz=11, color=RED, u="single"),
+    }
+    runs = [p.text if p.op == "equal" else TextBlock(fonts[p.op], p.text) for p in pieces if p.text]
+    cell.value = CellRichText(runs)  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
 
 
 def _widths(rows: list[list[str]], header: list[str], caps: dict[str, int]) -> list[int]:
@@ -40,7 +65,7 @@ def _wrapped_lines(text: str, width: int) -> int:
 
 
 def _sheet(
-    book: object, title: str, header: list[str], rows: list[list[str]], caps: dict[str, int], heading: str
+    book: object, title: str, header: list[str], cells: list[list[Value]], caps: dict[str, int], heading: str
 ) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -57,18 +82,22 @@ def _sheet(
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for r, values in enumerate(rows, start=3):
+    rows = [[_plain(value) for value in values] for values in cells]
+    for r, values in enumerate(cells, start=3):
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=col)
-            put_text(cell, value)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                put_redline(cell, value)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     widths = _widths(rows, header, caps)
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     # Row heights from the wrapped line count: office suites do not grow rows written by a program.
-    for r, values in enumerate(rows, start=3):
-        lines = max(_wrapped_lines(value, int(width * 0.85)) for value, width in zip(values, widths, strict=True))
+    for r, texts in enumerate(rows, start=3):
+        lines = max(_wrapped_lines(text, int(width * 0.85)) for text, width in zip(texts, widths, strict=True))
         sheet.row_dimensions[r].height = min(MAX_HEIGHT, LINE_HEIGHT * lines)
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "2:2"
@@ -85,14 +114,25 @@ def workbook_bytes(published: list[HistoryRow], rows: list[Row]) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
-    table = [list(h.cells) for h in published] + [[str(r.as_json()[c]) for c in COLUMNS] for r in rows]
+    table: list[list[Value]] = [list(h.cells) for h in published]
+    table.extend([str(r.as_json()[c]) for c in COLUMNS] for r in rows)
     _sheet(book, SHEET, list(COLUMNS), table, MAX_WIDTH, TITLE)
-    basis_header = ["項目", "item_path", "※", "根拠", "提案", "確度", "判断ファイルの使用", "変更の内容"]
-    basis = [
-        [r.項目, " / ".join(r.item_path), "※" if r.重要 else "", r.根拠, "\n".join(r.提案), str(r.確度), r.判断, r.詳細]
+    basis_header = ["項目", "item_path", "※", "根拠", "提案", "確度", "判断ファイルの使用", "変更の内容", REDLINE]
+    basis: list[list[Value]] = [
+        [
+            r.項目,
+            " / ".join(r.item_path),
+            "※" if r.重要 else "",
+            r.根拠,
+            "\n".join(r.提案),
+            str(r.確度),
+            r.判断,
+            r.詳細,
+            r.赤字 or "",
+        ]
         for r in rows
     ]
-    caps = {"項目": 40, "item_path": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40}
+    caps = {"項目": 40, "item_path": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40, REDLINE: 60}
     _sheet(book, BASIS_SHEET, basis_header, basis, caps, "判定根拠 (pia-diff による判定の内訳)")
     buffer = io.BytesIO()
     book.save(buffer)

@@ -11,6 +11,7 @@ from .classify import DecisionStatus, Options, Row, blocking, classify, unknown_
 from .decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
 from .diff import differences
 from .errors import InputError
+from .excerpt import LONG_CELL
 from .gaps import Gap, gaps
 from .ingest import read_document
 from .pairing import Renumbering
@@ -77,12 +78,18 @@ def compare(
     new: Snapshot,
     revision_date: dt.date,
     decisions_path: Path | None = None,
+    full_text: bool = False,
 ) -> Comparison:
     catalogue, table = load_catalogue(), load_rules()
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
     found = differences(old, new, catalogue)
-    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files))
+    rows = classify(
+        found.changes,
+        catalogue,
+        table,
+        Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL),
+    )
     warnings = decision_warnings(decisions, rows)
     if old.meta.get("別添2の確度") != "ok":
         warnings.append(
@@ -112,11 +119,12 @@ def compare_files(
     revision_date: dt.date,
     decisions_path: Path | None = None,
     allow_different: bool = False,
+    full_text: bool = False,
 ) -> Comparison:
     old, new = read_document(old_path), read_document(new_path)
     if not allow_different:
         _same_assessment(old, new, str(new_path))
-    return compare(old, new, revision_date, decisions_path)
+    return compare(old, new, revision_date, decisions_path, full_text)
 
 
 def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:

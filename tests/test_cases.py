@@ -37,4 +37,7 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
         assert row.確度 == want.get("確度", "ok"), (row.項目, want)
         assert row.根拠 == want.get("根拠", row.根拠), (row.項目, want)
         assert row.判断の状態 == want.get("判断の状態"), (row.項目, want)
+        for cell in ("変更前の記載", "変更後の記載"):
+            if cell in want:  # optional: the concise cell a person would paste
+                assert getattr(row, cell) == want[cell], (row.項目, cell)
         assert row.変更日 == case["date"]

@@ -96,3 +96,104 @@ def test_a_real_office_suite_opens_the_workbook(tmp_path: Path) -> None:
     )
     pdf = tmp_path / "別添2.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000
+
+
+CASE = Path(__file__).resolve().parent / "cases" / "typo_in_long_cell"
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "asahikawa"
+
+
+def _typo_rows():
+    from pia_diff.pipeline import compare_files
+
+    return compare_files(CASE / "old.txt", CASE / "new.txt", DAY).rows
+
+
+def test_concise_cells_in_the_betten2_sheet_and_whole_texts_in_json() -> None:
+    rows = _typo_rows()
+    sheet = load_workbook(io.BytesIO(workbook_bytes([], rows)))[SHEET]
+    before, after = sheet["C3"].value, sheet["D3"].value
+    assert before.startswith("（略）・住民登録システム") and before.endswith("ことはない。（略）")
+    assert "設計・構築" in before and "設計・講築" in after
+    assert len(before) < 100 < len(rows[0].変更前の全文)
+    data = rows[0].as_json()
+    assert data["変更前の全文"].startswith("特定個人情報の入手先を以下のものに限定し")
+    assert data["変更後の全文"] == data["変更前の全文"].replace("設計・構築", "設計・講築", 1)
+
+
+def test_redline_column_round_trips_as_rich_text() -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    rows = _typo_rows()
+    sheet = load_workbook(io.BytesIO(workbook_bytes([], rows)), rich_text=True)[BASIS_SHEET]
+    header = [c.value for c in sheet[2]]
+    assert header[-1].startswith("変更箇所")
+    cell = sheet.cell(row=3, column=len(header))
+    assert isinstance(cell.value, CellRichText)
+    runs = list(cell.value)
+    marked = [r for r in runs if isinstance(r, TextBlock)]
+    assert [(r.text, r.font.strike, r.font.u) for r in marked] == [("構", True, None), ("講", None, "single")]
+    assert all(r.font.color.rgb == "FFC00000" and r.font.rFont == "Calibri" for r in marked)
+    plain = [r for r in runs if isinstance(r, str)]
+    assert len(plain) == 2 and plain[0].endswith("設計・") and plain[1].startswith("築し")
+    # struck and plain runs give the old text back, whitespace and line breaks included
+    assert "".join(r for r in plain[:1]) + "構" + plain[1] == rows[0].変更前の全文
+
+
+def test_redline_starting_like_a_formula_stays_text() -> None:
+    path = ("Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求", "②請求方法")
+    base = sample("003")
+    old, new = edited(base, path, "=SUM(A1) 窓口で受け付ける"), edited(base, path, "=SUM(A1) 郵送で受け付ける")
+    rows = classify(diff(old, new, CAT), CAT, load_rules(), Options(DAY))
+    data = workbook_bytes([], rows)
+    for rich in (True, False):
+        sheet = load_workbook(io.BytesIO(data), rich_text=rich)[BASIS_SHEET]
+        cell = sheet.cell(row=3, column=sheet.max_column)
+        assert str(cell.value).startswith("=SUM(A1) ") and cell.data_type == "s"
+
+
+def test_checkbox_rows_get_no_redline() -> None:
+    from pia_diff.pipeline import compare_files
+
+    rows = compare_files(SAMPLE / "old.txt", SAMPLE / "new.txt", DAY).rows
+    by_item = {r.項目.split(" ")[-1]: r for r in rows}
+    assert by_item["実施の有無"].赤字 == ()  # the 監査 checkbox set
+    assert by_item["③委託先名"].赤字 != ()
+    assert by_item["⑤再委託の許諾方法"].変更前の記載 == "—"
+
+
+def test_full_text_option_keeps_whole_cells() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pia_diff.cli import app
+
+    def run(*extra: str) -> dict[str, dict[str, str]]:
+        args = ["diff", str(SAMPLE / "old.txt"), str(SAMPLE / "new.txt"), "--format", "json", *extra]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return {r["項目"].split(" ")[-1]: r for r in json.loads(result.stdout)}
+
+    concise, full = run(), run("--full-text")
+    key = "具体的な方法"  # 9 従業者に対する教育・啓発: one sentence added to a long text
+    assert concise[key]["変更前の記載"].startswith("（略）")
+    assert full[key]["変更前の記載"] == full[key]["変更前の全文"] == concise[key]["変更前の全文"]
+    assert "（略）" not in full[key]["変更後の記載"]
+    # the checkbox item whose new states were lost is said in words, never as [?] pseudo-changes
+    assert (
+        "[?]" not in concise["実施の有無"]["変更後の記載"] and "読み取れません" in concise["実施の有無"]["変更後の記載"]
+    )
+    assert "[?]" in full["実施の有無"]["変更後の記載"]
+
+
+def test_terminal_table_and_csv_use_the_concise_cells() -> None:
+    import csv
+
+    from pia_diff.report import rows_csv, rows_table
+
+    rows = _typo_rows()
+    records = list(csv.reader(io.StringIO(rows_csv(rows).lstrip("\ufeff"))))
+    before = records[1][records[0].index("変更前の記載")]
+    assert before == rows[0].変更前の記載 and before.startswith("（略）")
+    assert "特定個人情報の入手先を以下のものに限定し" not in rows_csv(rows)  # the first, unchanged sentence
+    assert "（略）・住民登録システム" in rows_table(rows, 200)
