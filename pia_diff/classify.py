@@ -132,8 +132,10 @@ def _used(decision: Decision | None, status: DecisionStatus | None, current: str
 def cells(change: Change, limit: int | None = LONG_CELL) -> tuple[str, str]:
     """変更前の記載 and 変更後の記載 as a person would paste them (「—」 for an empty value)."""
     before, after = change.before, change.after
+    if change.name and limit is not None:
+        before = after = change.name  # an added or removed entity is named, its items stay in the full text
     if change.kind is ChangeKind.ADDED:
-        return before or EMPTY, f"{ADDED_MARK} {after}".strip()
+        return EMPTY, f"{ADDED_MARK} {after}".strip()
     if change.kind is ChangeKind.REMOVED:
         return before or EMPTY, REMOVED_MARK
     if limit is not None and isinstance(change.before_value, dict) and isinstance(change.after_value, dict):

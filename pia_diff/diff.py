@@ -36,6 +36,8 @@ class Change:
     detail: str = ""
     before_value: Value = None
     after_value: Value = None
+    # An added or removed entity's name (its first item: 名称, ①システムの名称), or a file's name
+    name: str = ""
 
 
 def comparable(item: Field) -> Any:
@@ -103,6 +105,14 @@ def _entity_text(fields: dict[Path, Field], prefix: Path) -> str:
             label = " ".join(path[len(prefix) :])
             lines.append(f"{label}: {render(item.value)}")
     return "\n".join(lines)
+
+
+def _entity_name(fields: dict[Path, Field], prefix: Path, files: dict[str, str]) -> str:
+    """What names an entity in a 別添2 row: its first item's value, or the file's name."""
+    if len(prefix) == 2 and prefix[1] in files:
+        return files[prefix[1]]
+    first = next((f for p, f in fields.items() if p[: len(prefix)] == prefix and len(p) == len(prefix) + 1), None)
+    return render(first.value).strip() if first is not None and isinstance(first.value, str) else ""
 
 
 def _certainty(*items: Field | None) -> Certainty:
@@ -174,6 +184,7 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
                 after=text if kind is ChangeKind.ADDED else "",
                 certainty=Certainty.OK if sure else Certainty.UNCERTAIN,
                 entity=node is not None and node.kind is Kind.ENTITY,
+                name=_entity_name(fields, path, old.files if kind is ChangeKind.REMOVED else new.files),
             )
         )
     changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
