@@ -162,7 +162,7 @@ def diff_(
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
-    from .pipeline import compare_files
+    from .pipeline import compare_files, remarks
     from .report import rows_csv, rows_json, rows_table
     from .wareki import to_wareki
 
@@ -179,7 +179,7 @@ def diff_(
         if output is not None:
             from .excel import workbook_bytes
 
-            write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
+            write_atomic(output, workbook_bytes(result.old.history, result.rows, remarks(result)), force)
         if decisions_template is not None:
             _write_template(
                 decisions_template, result.rows, f"旧: {old.name}、新: {new.name}、変更日: {to_wareki(revision)}", force

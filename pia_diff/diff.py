@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -90,6 +90,8 @@ def _checkbox_detail(before: Value, after: Value) -> str:
         if option == "詳細":
             continue
         old = before.get(option)
+        if old is None or state is None:
+            continue  # a state the extract lost is never shown as a change
         if old is not state:
             mark = {True: "[○]", False: "[ ]", None: "[?]"}
             words.append(f"{option}: {mark[old]}→{mark[state]}")  # type: ignore[index]
@@ -115,6 +117,15 @@ def _entity_name(fields: dict[Path, Field], prefix: Path, files: dict[str, str])
     return render(first.value).strip() if first is not None and isinstance(first.value, str) else ""
 
 
+def not_found_on_one_side(before: Field | None, after: Field | None) -> bool:
+    """An item the form always has, found with a value in one version and not at all in the other:
+    the reading lost it (a form's items are never deleted), so it is not a change to report."""
+    sides = (before, after)
+    lost = [s for s in sides if s is not None and s.certainty is Certainty.MISSING]
+    shown = [s for s in sides if s is not None and s.certainty is not Certainty.MISSING and s.value not in (None, "")]
+    return len(lost) == 1 and len(shown) == 1
+
+
 def _certainty(*items: Field | None) -> Certainty:
     if any(item is None or item.certainty is not Certainty.OK for item in items):
         return Certainty.UNCERTAIN
@@ -127,6 +138,8 @@ class Differences:
 
     changes: list[Change]
     renumbered: tuple[Renumbering, ...]
+    # items one version shows and the other's reading did not find: not changes, gaps (gaps.py)
+    not_found: list[Path] = field(default_factory=list)
 
 
 def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
@@ -157,8 +170,12 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
                 entities[unit] = kind
 
     changes: list[Change] = []
+    unfound: list[Path] = []
     for path in leaves:
         before, after = old.fields.get(path), new_fields.get(path)
+        if not_found_on_one_side(before, after):
+            unfound.append(aligned.to_new(path) if after is not None else path)
+            continue
         changes.append(
             Change(
                 path=aligned.to_new(path) if after is not None else path,
@@ -188,4 +205,5 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
             )
         )
     changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
-    return Differences(changes=changes, renumbered=aligned.renumbered)
+    unfound.sort(key=catalogue.order_key)
+    return Differences(changes=changes, renumbered=aligned.renumbered, not_found=unfound)

@@ -108,8 +108,29 @@ def _sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def workbook_bytes(published: list[HistoryRow], rows: list[Row]) -> bytes:
-    """別添2 sheet (OLD's published rows, then the new ones) and the 判定根拠 sheet."""
+REMARKS_HEADING = "確認事項 (表の行にならないもの)"
+
+
+def _remarks(book: object, remarks: list[tuple[str, str]]) -> None:
+    """Below the 判定根拠 table: what was not compared, renumbered entities, unused decisions."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book[BASIS_SHEET]  # type: ignore[index]
+    row = sheet.max_row + 2
+    sheet.cell(row=row, column=1, value=REMARKS_HEADING).font = Font(bold=True)
+    for kind, text in remarks:
+        row += 1
+        put_text(sheet.cell(row=row, column=1), kind)
+        cell = sheet.cell(row=row, column=2)
+        put_text(cell, text)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=7)
+        sheet.row_dimensions[row].height = LINE_HEIGHT * max(1, -(-display_width(text) // 150))
+
+
+def workbook_bytes(published: list[HistoryRow], rows: list[Row], remarks: list[tuple[str, str]] | None = None) -> bytes:
+    """別添2 sheet (OLD's published rows, then the new ones) and the 判定根拠 sheet, with the
+    remarks (kind, text) that are no row of the table listed below it."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -134,6 +155,8 @@ def workbook_bytes(published: list[HistoryRow], rows: list[Row]) -> bytes:
     ]
     caps = {"項目": 40, "item_path": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40, REDLINE: 60}
     _sheet(book, BASIS_SHEET, basis_header, basis, caps, "判定根拠 (pia-diff による判定の内訳)")
+    if remarks:
+        _remarks(book, remarks)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

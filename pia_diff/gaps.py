@@ -75,8 +75,9 @@ def _unplaced(snapshot: Snapshot, version: str) -> list[Gap]:
     return gaps
 
 
-def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Gap]:
-    """Sections one version shows and the other does not, and what either parser could not place."""
+def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Path] | None = None) -> list[Gap]:
+    """Sections one version shows and the other does not, items found in one version only
+    (diff.Differences.not_found), and what either parser could not place."""
     found: list[Gap] = []
     lost: set[Path] = set()
     for node, section in _sections(catalogue):
@@ -93,4 +94,21 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Gap]:
                 f"もう一方の版にある「{node.label}」が見つかりません (読み取れなかったのか、削除されたのかを原本で確認してください)",
             )
         )
+    for path in not_found or []:
+        if any(path[: len(s)] == s or (len(path) > 1 and path[:1] + path[2:3] == s) for s in lost):
+            continue  # inside a part or section reported above
+        version, snapshot = ("新しい版", new) if path in new.fields and _missing(new, path) else ("前の版", old)
+        found.append(
+            Gap(
+                version,
+                str(snapshot.meta.get("source") or version),
+                item_label(path, new.files or old.files),
+                "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
+            )
+        )
     return found + _unplaced(old, "前の版") + _unplaced(new, "新しい版")
+
+
+def _missing(snapshot: Snapshot, path: Path) -> bool:
+    item = snapshot.fields.get(path)
+    return item is not None and item.certainty is Certainty.MISSING

@@ -100,9 +100,18 @@ def compare(
     if moved is not None:
         warnings.append(moved.message)
     notes = [renumbering_note(r, old.files, new.files) for r in found.renumbered]
-    unread = gaps(old, new, catalogue)
+    unread = gaps(old, new, catalogue, found.not_found)
     warnings += [f"確認できない部分があります: {gap.message}" for gap in unread]
     return Comparison(old, new, rows, warnings, notes, unread)
+
+
+def remarks(result: Comparison) -> list[tuple[str, str]]:
+    """What the 判定根拠 sheet lists below its table: gaps first, then renumberings, then the rest."""
+    gap_texts = {f"確認できない部分があります: {gap.message}" for gap in result.gaps}
+    out = [("確認できない部分", gap.message) for gap in result.gaps]
+    out += [("番号の振り直し", note) for note in result.notes]
+    out += [("注意", warning) for warning in result.warnings if warning not in gap_texts]
+    return out
 
 
 def renumbering_note(moved: Renumbering, old_files: dict[str, str], new_files: dict[str, str]) -> str:

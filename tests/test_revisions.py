@@ -153,3 +153,39 @@ def test_text_the_parser_could_not_place_is_a_gap() -> None:
     found = gaps(document, unplaced, CAT)
     assert [g.where for g in found] == ["40 行目", "41 行目", "42 行目", "43 行目", "44 行目", "ほか"]
     assert "ブロック0" in found[0].message and "2 箇所" in found[-1].message
+
+
+def test_the_workbook_lists_renumberings_and_gaps_below_the_basis_table(tmp_path: FsPath) -> None:
+    from openpyxl import load_workbook
+
+    from pia_diff.excel import BASIS_SHEET, REMARKS_HEADING, SHEET
+
+    case = ROOT / "tests" / "cases" / "system_deleted"
+    lines = (case / "new.txt").read_text(encoding="utf-8").split("\n")
+    # drop Ⅳ from the body (its second heading; the first one is in the table of contents)
+    part = [i for i, ln in enumerate(lines) if ln == "IV 開示請求、問合せ"][1]
+    end = [i for i, ln in enumerate(lines) if ln == "V 評価実施手続"][1]
+    new = tmp_path / "new.txt"
+    new.write_text("\n".join(lines[:part] + lines[end:]), encoding="utf-8")
+    out = tmp_path / "別添2.xlsx"
+    result = CliRunner().invoke(app, ["diff", str(seed("001")), str(new), "--date", "令和8年4月1日", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert [c.value for c in book[SHEET]["B"] if c.value and "システム3" in str(c.value)]
+    basis = [[c.value for c in row] for row in book[BASIS_SHEET].iter_rows()]
+    heading = next(i for i, row in enumerate(basis) if row[0] == REMARKS_HEADING)
+    kinds = [(row[0], row[1]) for row in basis[heading + 1 :]]
+    assert [k for k, _ in kinds].count("番号の振り直し") == 4
+    assert any(k == "確認できない部分" and "Ⅳ 開示請求、問合せ" in str(text) for k, text in kinds)
+
+
+def test_an_item_the_new_reading_lost_is_a_gap_not_a_deletion(tmp_path: FsPath) -> None:
+    """The form's items are never deleted: ①請求先 not found in the new extract (its row lost) is
+    not 「—」 in the 別添2 but a gap to check in the original (issue 9 §5)."""
+    text = NEW.read_text(encoding="utf-8")
+    row = next(ln for ln in text.split("\n") if ln.startswith("①請求先\t"))
+    lost = tmp_path / "new.txt"
+    lost.write_text(text.replace(row + "\n", ""), encoding="utf-8")
+    result = compare_files(NEW, lost, dt.date(2026, 4, 1))
+    assert result.rows == []
+    assert [(g.version, g.where.split()[-1]) for g in result.gaps] == [("新しい版", "①請求先")]
