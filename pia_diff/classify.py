@@ -26,6 +26,8 @@ class Options:
     revision_date: dt.date
     decisions: Decisions = NONE
     files: dict[str, str] = field(default_factory=dict)
+    # ※ items as the documents mark them (generic reading); None: the catalogue's ※
+    star_paths: frozenset[Path] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ def _is_star(change: Change, catalogue: Catalogue) -> bool:
     return node.star
 
 
+def _marked(change: Change, stars: frozenset[Path]) -> bool:
+    """※ from the document: the item, or (an added/removed entity) any item inside it."""
+    cut = len(change.path)
+    return change.path in stars or any(path[:cut] == change.path for path in stars)
+
+
 def _used(decision: Decision | None) -> str:
     if decision is None:
         return ""
@@ -92,7 +100,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
     for change in changes:
         label = item_label(change.path, options.files)
         decision = options.decisions.for_item(label, change.path)
-        star = _is_star(change, catalogue)
+        star = _is_star(change, catalogue) if options.star_paths is None else _marked(change, options.star_paths)
         exempted = bool(star and decision and decision.exemption)
         effective_later = bool(decision and decision.effective and decision.effective > options.revision_date)
         facts = {
@@ -101,6 +109,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
             "effective_later": effective_later,
             "star": star,
             "part": change.path[0],
+            "threshold": table.is_threshold(change.path),
         }
         rule = table.decide(facts)
         explanation = rule.explanation.format(

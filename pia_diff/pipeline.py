@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import load_catalogue
 from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import differences
+from .docform import form_context
 from .errors import InputError
 from .ingest import read_document
 from .pairing import Renumbering
-from .rules import load_rules
 from .snapshot import Snapshot, item_label
 from .threshold import Finding, band_move, band_of
 
@@ -45,11 +44,11 @@ def compare(
     revision_date: dt.date,
     decisions_path: Path | None = None,
 ) -> Comparison:
-    catalogue, table = load_catalogue(), load_rules()
+    catalogue, table, stars = form_context(old, new)
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
     found = differences(old, new, catalogue)
-    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files))
+    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files, stars))
     warnings = [
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
@@ -80,8 +79,9 @@ def compare_files(
     revision_date: dt.date,
     decisions_path: Path | None = None,
     allow_different: bool = False,
+    form: str | None = None,
 ) -> Comparison:
-    old, new = read_document(old_path), read_document(new_path)
+    old, new = read_document(old_path, form), read_document(new_path, form)
     if not allow_different:
         _same_assessment(old, new, str(new_path))
     return compare(old, new, revision_date, decisions_path)
@@ -92,8 +92,8 @@ def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
     new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
     from .audit import audit, revision_rows
 
-    catalogue = load_catalogue()
-    report = audit(result.new, catalogue, load_rules(), result.old)
+    catalogue, table, _ = form_context(result.old, result.new)
+    report = audit(result.new, catalogue, table, result.old)
     lines = {r.line for r in revision_rows(result.new, report.rows, result.old)}
     errors = [f for f in report.errors if f.line is None or f.line in lines]
     return blocking(result.rows), [f for f in errors if not f.code.startswith("threshold")]

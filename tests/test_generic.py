@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pia_diff.agreement import case_agreement, document_agreement
@@ -87,3 +89,23 @@ def test_generic_refuses_text_without_structure() -> None:
     text = "特定個人情報保護評価書(基礎項目評価書)\n評価書番号\t評価書名\n"
     with pytest.raises(InputError, match="基礎項目評価書"):
         parse_bytes(text.encode("utf-8"), "kiso.txt")
+
+
+def test_every_reading_command_takes_form_and_says_generic() -> None:
+    from typer.testing import CliRunner
+
+    from pia_diff.cli import app
+
+    runner = CliRunner()
+    doc = str(seed("003"))
+    for args in (["show", doc], ["audit", doc], ["diff", doc, doc], ["check", doc, doc]):
+        result = runner.invoke(app, [*args, "--form", "generic"])
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "読み取り方: generic" in result.stderr, args
+        assert "文書に印刷された ※" in result.stderr, args
+        plain = runner.invoke(app, args)
+        assert "読み取り方: generic" not in plain.stderr, args
+    imported = runner.invoke(app, ["import", doc, "--form", "generic"])
+    assert json.loads(imported.stdout)["meta"]["読み取り方"] == "generic"
+    wrong = runner.invoke(app, ["show", doc, "--form", "form9"])
+    assert wrong.exit_code == 2 and "form3_r6_10" in wrong.stderr
