@@ -26,7 +26,8 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["rows"]
     date = parse_date(case["date"])
     assert date is not None
-    rows = compare_files(folder / case["old"], folder / case["new"], date).rows
+    # optional `form:` a catalogue name or generic (default: recognised from the document)
+    rows = compare_files(folder / case["old"], folder / case["new"], date, form=case.get("form")).rows
     # same items, in the same order, with the same 提出時期
     assert len(rows) == len(expected), [r.項目 for r in rows]
     for row, want in zip(rows, expected, strict=True):
@@ -34,3 +35,5 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
         assert row.提出時期 == want["提出時期"], (row.項目, want)
         assert row.確度 == want.get("確度", "ok"), (row.項目, want)
         assert row.変更日 == case["date"]
+        if "根拠" in want:
+            assert row.根拠 == want["根拠"], (row.項目, want)

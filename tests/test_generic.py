@@ -109,3 +109,52 @@ def test_every_reading_command_takes_form_and_says_generic() -> None:
     assert json.loads(imported.stdout)["meta"]["読み取り方"] == "generic"
     wrong = runner.invoke(app, ["show", doc, "--form", "form9"])
     assert wrong.exit_code == 2 and "form3_r6_10" in wrong.stderr
+
+
+FORMS = CASES.parent / "data" / "forms"
+
+
+def test_form4_and_form2_are_recognised_and_read_generically() -> None:
+    full = read_document(FORMS / "form4_new.txt")
+    assert full.meta["読み取り方"] == "generic" and full.meta["様式"] == "様式4"
+    # in 様式4 the change table is (別添3); (別添2) is the file's 記録項目 list, an item
+    assert full.meta["変更箇所の表"] == "(別添3) 変更箇所"
+    assert [row.cells[0] for row in full.history] == ["令和5年4月1日", "令和7年4月1日"]
+    assert ("(別添2) 特定個人情報ファイル記録項目",) in full.fields
+    stars = star_paths(full)
+    assert ("Ⅰ 基本情報", "1 特定個人情報ファイルを取り扱う事務", "②事務の内容") in stars
+    assert ("Ⅰ 基本情報", "1 特定個人情報ファイルを取り扱う事務", "①事務の名称") not in stars
+    assert ("Ⅳ その他のリスク対策", "3 その他のリスク対策") in stars  # 「IV その他のリスク対策 ※」
+    assert not any(path[0].startswith("Ⅴ") for path in stars)
+    basic = read_document(FORMS / "form2_new.txt")
+    assert basic.meta["様式"] == "様式2" and star_paths(basic) == frozenset()
+    people = ("Ⅱ しきい値判断項目", "1 対象人数", "評価対象の事務の対象人数は何人か")
+    assert basic.fields[people].value == "10万人以上30万人未満"
+
+
+def test_an_older_edition_matches_the_current_one_by_the_catalogue_aliases() -> None:
+    current = seed("001").read_text(encoding="utf-8")
+    older = current.replace("I 基本情報", "I 関連情報").replace("②所属長の役職名\t", "②所属長\t")
+    assert older != current
+    import datetime as dt
+
+    from pia_diff.pipeline import compare
+
+    old = parse_bytes(older.encode("utf-8"), "older.txt")
+    new = parse_bytes(current.encode("utf-8"), "001.txt")
+    head = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")
+    assert old.fields[head].value == new.fields[head].value == "国民年金課長"
+    assert compare(old, new, dt.date(2025, 12, 26)).rows == []  # a pure rename is no change
+
+
+def test_form2_rules_take_effective_dates_and_flag_the_threshold() -> None:
+    from pia_diff.rules import load_rules_for
+
+    table = load_rules_for("様式2")
+    assert table.form == "様式2" and load_rules_for("様式4").form == "様式3"
+    assert table.decide({"threshold": False, "effective_later": True}).id == "EFFECTIVE-LATER"
+    assert table.decide({"threshold": True, "important": True}).id == "THRESHOLD"
+    # no ※ in 様式2: even a change the document would mark is a 修正
+    assert table.decide({"important": True, "star": True, "threshold": False}).timing == "事後"
+    assert table.is_threshold(("Ⅱ しきい値判断項目", "2 取扱者数", "特定個人情報ファイル取扱者数は500人以上か"))
+    assert not table.is_threshold(("Ⅰ 関連情報", "5 評価実施機関における担当部署", "①部署"))
