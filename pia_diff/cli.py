@@ -103,14 +103,16 @@ def export(
     form: FormOpt = None,
 ) -> None:
     """評価書を、様式どおりに並べた編集用の Excel ブックに書き出します。"""
-    from .catalogue import load_catalogue
+    from .docform import form_context
     from .export import export_bytes
     from .ingest import read_document
     from .output import check_target, write_atomic
 
     try:
         check_target(output, force)
-        write_atomic(output, export_bytes(read_document(doc, form), load_catalogue()), force)
+        document = read_document(doc, form)
+        note_generic(document)
+        write_atomic(output, export_bytes(document, form_context(document)[0]), force)
     except InputError as exc:
         fail(exc)
     typer.echo(f"書き出しました: {output}", err=True)

@@ -8,12 +8,19 @@ import re
 from .catalogue import TITLE, Catalogue, Kind, Node, load_catalogue
 from .generic import COVER, is_generic, star_paths
 from .rules import RuleTable, load_rules_for
-from .snapshot import Path, Snapshot
+from .snapshot import Field, Path, Snapshot
+from .values import Certainty, render
 
 _FILE_KEY = re.compile(r"^\(\d+\)$")
 
 
-def _child(parent: list[Node], owner: Node | None, label: str, kind: Kind) -> Node:
+_SECTION = re.compile(r"^(\d{1,2}) ")
+# The form's name as its title prints it (an exported workbook is recognised by it when read back).
+FORM_NAMES = {"様式2": "基礎項目評価書", "様式3": "重点項目評価書", "様式4": "全項目評価書"}
+
+
+def _child(parent: list[Node], owner: Node | None, segment: str, kind: Kind) -> Node:
+    label = _SECTION.sub(r"\1. ", segment)  # as printed: its segment is the path's again ('1. x' → '1 x')
     for node in parent:
         if node.label == label:
             if kind is Kind.GROUP and node.kind is Kind.TEXT:
@@ -59,7 +66,7 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
     return Catalogue(
         form=str(form),
         edition=str(next((s.meta.get("版") for s in snapshots if s.meta.get("版")), None) or ""),
-        name="文書の構造から読み取った様式",
+        name=FORM_NAMES.get(str(form), "文書の構造から読み取った様式"),
         ignore=frozenset(),
         parts=parts,
         history_table=str(heading or form3.history_table),
@@ -103,3 +110,38 @@ def generic_note(snapshot: Snapshot) -> str | None:
         f"{snapshot.meta.get('source', '文書')} は {form} の様式の定義 (カタログ) によらず、文書自身の見出し・番号・"
         "繰り返しの構造から読み取りました (読み取り方: generic)。※ (重要な変更の対象) は文書に印刷された ※ によります。"
     )
+
+
+def _collapse(snapshot: Snapshot, leaves: set[Path]) -> Snapshot:
+    """Fold the items under each of `leaves` into one text item at that path."""
+    fields: dict[Path, Field] = {}
+    for path, item in snapshot.fields.items():
+        top = next((leaf for leaf in leaves if path[: len(leaf)] == leaf and len(path) > len(leaf)), None)
+        if top is None:
+            fields[path] = item
+            continue
+        words = " ".join(path[len(top) :])
+        text = f"{words}: {render(item.value)}" if item.value not in (None, "") else words
+        before = fields.get(top)
+        if before is None:
+            fields[top] = Field(top, text, item.line, item.certainty)
+        else:
+            certainty = before.certainty if item.certainty is Certainty.OK else Certainty.UNCERTAIN
+            fields[top] = Field(top, f"{before.value}\n{text}", before.line, certainty)
+    return Snapshot(meta=snapshot.meta, fields=fields, history=snapshot.history)
+
+
+def reconcile(old: Snapshot, new: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """An item one version reads as a value and the other as a heading with items under it
+    ('3. ファイル名 | 名前' vs '3. ファイル名' / '名前'): compare both as one text item.
+    Only for generic reading, whose tree comes from each document's own layout."""
+    if not (is_generic(old) or is_generic(new)):
+        return old, new
+
+    def heads(fields: dict[Path, Field]) -> set[Path]:
+        return {path[:cut] for path in fields for cut in range(1, len(path))}
+
+    old_heads, new_heads = heads(old.fields), heads(new.fields)
+    in_new = {path for path in old.fields if path in new_heads}
+    in_old = {path for path in new.fields if path in old_heads}
+    return (_collapse(old, in_old) if in_old else old), (_collapse(new, in_new) if in_new else new)

@@ -279,6 +279,11 @@ class GenericReader:
                 if not rest_cells:
                     self._open(number, heading=True, star=star)
                     return
+                if len(rest_cells) == 1 and not self._starts_item(rest_cells[0]):
+                    # '3. 特定個人情報ファイル名 | 住民基本台帳ファイル': the section's own value
+                    self._open(number, heading=False, star=star)
+                    self._leaf_value(rest_cells[0])
+                    return
                 position += 1
                 continue
             if _HEADING_COLON.match(text) and not rest_cells:
@@ -343,6 +348,20 @@ class GenericReader:
         ):
             return True
         return len(cells) > 1 and _label_like(cells[0]) and line.split("\t")[0].strip() != ""
+
+    @staticmethod
+    def _starts_item(cell: str) -> bool:
+        plain = _plain(cell)
+        return bool(_CIRCLED.match(plain) or _SECTION.match(plain) or _HEADING_COLON.match(plain) or has_marker(cell))
+
+    def _leaf_value(self, value: str) -> None:
+        item = self.pending
+        assert item is not None
+        item.raw.append(value)
+        self.pending = None
+        if not any(i.path == item.path for i in self.items):
+            self.items.append(item)
+            self.last = item
 
     def _option_label(self, cell: str) -> str:
         """'[] 委託しない' → 委託しない; '[○] 接続しない(入手) [○] 接続しない(提供)' → 接続しない."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import differences
-from .docform import form_context
+from .docform import form_context, reconcile
 from .errors import InputError
 from .ingest import read_document
 from .pairing import Renumbering
@@ -44,6 +44,7 @@ def compare(
     revision_date: dt.date,
     decisions_path: Path | None = None,
 ) -> Comparison:
+    old, new = reconcile(old, new)
     catalogue, table, stars = form_context(old, new)
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files

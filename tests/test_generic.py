@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,44 @@ def test_form2_rules_take_effective_dates_and_flag_the_threshold() -> None:
     assert table.decide({"important": True, "star": True, "threshold": False}).timing == "事後"
     assert table.is_threshold(("Ⅱ しきい値判断項目", "2 取扱者数", "特定個人情報ファイル取扱者数は500人以上か"))
     assert not table.is_threshold(("Ⅰ 関連情報", "5 評価実施機関における担当部署", "①部署"))
+
+
+def test_a_generic_document_round_trips_through_its_workbook(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from pia_diff.cli import app
+    from pia_diff.pipeline import compare
+
+    book = tmp_path / "work.xlsx"
+    result = CliRunner().invoke(app, ["export", str(FORMS / "form4_new.txt"), "-o", str(book)])
+    assert result.exit_code == 0, result.stderr
+    published = read_document(FORMS / "form4_new.txt")
+    # laid out by the document's own parts, not 様式3's
+    assert load_workbook(book).sheetnames[:3] == ["表紙", "Ⅰ 基本情報", "(別添1) 事務の内容"]
+    assert compare(published, read_document(book), dt.date(2025, 4, 1)).rows == []
+    workbook = load_workbook(book)
+    sheet = workbook["Ⅱ 特定個人情報ファイルの概要"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "④再委託の有無")
+    sheet.cell(row, 2).value = "再委託しない"
+    workbook.save(book)
+    rows = compare(published, read_document(book), dt.date(2025, 4, 1)).rows
+    assert [(r.項目.split()[-1], str(r.提出時期)) for r in rows] == [("④再委託の有無", "事前")]
+
+
+def test_a_value_read_as_a_heading_in_one_version_is_compared_as_one_item() -> None:
+    from pia_diff.docform import reconcile
+    from pia_diff.snapshot import Field, Snapshot
+    from pia_diff.values import Certainty
+
+    head = ("Ⅰ 基本情報", "3 特定個人情報ファイル名")
+    meta = {"読み取り方": "generic"}
+    one = Snapshot(meta, {head: Field(head, "住民基本台帳ファイル", 1, Certainty.OK)})
+    other = Snapshot(
+        meta, {(*head, "住民基本台帳ファイル"): Field((*head, "住民基本台帳ファイル"), "", 1, Certainty.OK)}
+    )
+    a, b = reconcile(one, other)
+    assert a.fields == one.fields
+    assert list(b.fields) == [head] and b.fields[head].value == "住民基本台帳ファイル"
