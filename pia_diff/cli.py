@@ -259,7 +259,7 @@ def audit_(
         _audit_folder(doc, format, workers)
         return
     from .audit import audit
-    from .docform import form_context
+    from .docform import for_audit, form_context
     from .ingest import read_document
 
     try:
@@ -269,7 +269,7 @@ def audit_(
         fail(exc)
     note_generic(document, old)
     catalogue, table, _ = form_context(document, *([old] if old is not None else []))
-    result = audit(document, catalogue, table, old)
+    result = audit(document, for_audit(catalogue), table, old)
     if format is ShowFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -4,6 +4,7 @@ so that diff, pairing, ordering and classification work on them unchanged; ※ f
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .catalogue import TITLE, Catalogue, Kind, Node, load_catalogue
 from .generic import COVER, is_generic, star_paths
@@ -17,6 +18,34 @@ _FILE_KEY = re.compile(r"^\(\d+\)$")
 _SECTION = re.compile(r"^(\d{1,2}) ")
 # The form's name as its title prints it (an exported workbook is recognised by it when read back).
 FORM_NAMES = {"様式2": "基礎項目評価書", "様式3": "重点項目評価書", "様式4": "全項目評価書"}
+
+
+@dataclass
+class DocumentCatalogue(Catalogue):
+    """A catalogue of a document's own tree. Audit's 項目 resolution knows 様式3's part names
+    (「Ⅳ 開示請求、問合せ」); here a part is found by its words, whatever its number, and a
+    part the document lacks is an empty one (its rows stay unresolved instead of failing)."""
+
+    def part_named(self, label: str) -> Node:
+        words = label.split(" ", 1)[-1]
+        for part in self.parts:
+            if part.label == label or part.label.split(" ", 1)[-1] == words:
+                return part
+        return Node(label=label, kind=Kind.GROUP, star=False)
+
+
+def for_audit(catalogue: Catalogue) -> Catalogue:
+    """The catalogue audit resolves 項目 cells against: a document catalogue gets a part for
+    every part number Ⅰ…Ⅴ that audit may look up (empty where the document has none)."""
+    if not isinstance(catalogue, DocumentCatalogue):
+        return catalogue
+    parts = list(catalogue.parts)
+    for numeral in "ⅠⅡⅢⅣⅤ":
+        if not any(part.label.startswith(numeral) for part in parts):
+            parts.append(Node(label=numeral, kind=Kind.GROUP, star=False))
+    return DocumentCatalogue(
+        catalogue.form, catalogue.edition, catalogue.name, catalogue.ignore, parts, catalogue.history_table
+    )
 
 
 def _child(parent: list[Node], owner: Node | None, segment: str, kind: Kind) -> Node:
@@ -63,7 +92,7 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
         parts.insert(0, Node(label=COVER, kind=Kind.GROUP, star=False))
     heading = next((s.meta.get("変更箇所の表") for s in snapshots if s.meta.get("変更箇所の表")), None)
     form = next((s.meta.get("様式") for s in snapshots if s.meta.get("様式")), None) or "様式不明"
-    return Catalogue(
+    return DocumentCatalogue(
         form=str(form),
         edition=str(next((s.meta.get("版") for s in snapshots if s.meta.get("版")), None) or ""),
         name=FORM_NAMES.get(str(form), "文書の構造から読み取った様式"),

@@ -9,7 +9,7 @@ from pathlib import Path
 from .classify import Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, read_decisions
 from .diff import differences
-from .docform import form_context, reconcile
+from .docform import for_audit, form_context, reconcile
 from .errors import InputError
 from .ingest import read_document
 from .pairing import Renumbering
@@ -94,7 +94,7 @@ def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
     from .audit import audit, revision_rows
 
     catalogue, table, _ = form_context(result.old, result.new)
-    report = audit(result.new, catalogue, table, result.old)
+    report = audit(result.new, for_audit(catalogue), table, result.old)
     lines = {r.line for r in revision_rows(result.new, report.rows, result.old)}
     errors = [f for f in report.errors if f.line is None or f.line in lines]
     return blocking(result.rows), [f for f in errors if not f.code.startswith("threshold")]

@@ -200,3 +200,23 @@ def test_a_value_read_as_a_heading_in_one_version_is_compared_as_one_item() -> N
     a, b = reconcile(one, other)
     assert a.fields == one.fields
     assert list(b.fields) == [head] and b.fields[head].value == "住民基本台帳ファイル"
+
+
+def test_audit_of_a_form4_document_resolves_its_own_rows_and_finds_the_missing_ones() -> None:
+    from typer.testing import CliRunner
+
+    from pia_diff.cli import app
+
+    result = CliRunner().invoke(
+        app, ["audit", str(FORMS / "form4_new.txt"), "--against", str(FORMS / "form4_old.txt"), "--format", "json"]
+    )
+    assert result.exit_code == 1, result.stderr  # rows are missing: 要対応
+    report = json.loads(result.stdout)
+    # 様式4 numbers 開示請求、問合せ Ⅴ (様式3: Ⅳ); the row resolves to the document's own item
+    assert [(r["item_path"][-1], r["verdict"]) for r in report["rows"]] == [
+        ("②対応方法", "一致"),
+        ("②システムの機能", "一致"),
+    ]
+    missing = [f["項目"].split()[-1] for f in report["findings"] if f["code"] == "change-without-row"]
+    # the hand-made edits of form4_new.txt other than システム1 ②システムの機能, which has its row
+    assert missing == ["④再委託の有無", "①保管場所", "特定個人情報ファイル記録項目", "②監査", "①請求先"]
