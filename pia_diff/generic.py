@@ -135,6 +135,8 @@ class GenericReader:
         self._cover_header: list[str] = []
         self._except_open: Path | None = None
         self._next_is_new = False
+        self._next_is_sublabel = False
+        self._sublabels_follow = False
         self.headings: list[_Item] = []
 
     # ---- the walk -------------------------------------------------------------------------
@@ -149,6 +151,7 @@ class GenericReader:
                 upcoming = self.lines[index]
         for number, line in enumerate(self.lines, start=1):
             self._next_is_new = self._looks_new(following[number - 1])
+            self._next_is_sublabel = self._looks_sublabel(following[number - 1])
             cells = line.split("\t") if self.cell_style else [line]
             if self.history_found:
                 self._history_line(cells, number)
@@ -239,7 +242,7 @@ class GenericReader:
     def _labels(self, cells: list[str], filled: list[tuple[int, str]], number: int) -> None:
         """A row of label cells followed by a value: headings, groups and the item itself."""
         first_index, first = filled[0]
-
+        plain = _plain(first)
         continuation = first_index > 0 and len(filled) == 1
         if first_index > 0 and not (len(filled) > 1 and _label_like(first)):
             continuation = True
@@ -247,8 +250,9 @@ class GenericReader:
             self._continue(cells)
             return
         self._close()
-        if first_index == 0 and self.scope.group_flat:
+        if first_index == 0 and self.scope.group_flat and not (self._sublabels_follow and not _CIRCLED.match(plain)):
             self.scope.group, self.scope.group_flat = None, False  # '④使用の主体 | …' ends at the next row label
+        self._sublabels_follow = self._sublabels_follow and not _CIRCLED.match(plain) and first_index == 0
         if self.scope.section and segment(first).startswith(self.scope.section.split(" ", 1)[-1]):
             # a label that names its section ('特定個人情報の使用におけるその他のリスク…') stands outside its groups
             self.scope.group, self.scope.group_star = None, False
@@ -310,6 +314,11 @@ class GenericReader:
                 self.scope.group = None
                 self.scope.group_flat = False
             value = "\t".join(rest_cells)
+            if not rest_cells and _CIRCLED.match(text) and self._next_is_sublabel:
+                # '④使用の主体' alone on its row, its labelled parts on the next rows
+                self.scope.group, self.scope.group_star, self.scope.group_flat = label, star, True
+                self._sublabels_follow = True
+                return
             self._leaf(label, number, value, star=star)
             return
 
@@ -333,6 +342,15 @@ class GenericReader:
         # right under a heading: a label when its own value follows, the heading's value when
         # the next thing is a new label ('3. 特定個人情報ファイル名' / '国民年金情報ファイル' / '4. …')
         return not self._next_is_new
+
+    def _looks_sublabel(self, line: str) -> bool:
+        """An unnumbered 'label | value' row (under a circled heading such as '④使用の主体')."""
+        cells = [c for c in (line.split("\t") if self.cell_style else [line]) if compare_key(c)]
+        if len(cells) < 2 or not _label_like(cells[0]):
+            return False
+        plain = _plain(cells[0])
+        numbered = _CIRCLED.match(plain) or _SECTION.match(plain) or _PART.match(plain) or _ANNEX.match(plain)
+        return not numbered and not _HEADING_COLON.match(plain) and not _ENTITY.match(compare_key(cells[0]))
 
     def _looks_new(self, line: str) -> bool:
         cells = [c for c in (line.split("\t") if self.cell_style else [line]) if compare_key(c)]
@@ -537,7 +555,13 @@ def infer_node(label: str, raw: str) -> Node:
     return Node(label, Kind.TEXT, False)
 
 
+_CHOSEN = re.compile(r"^\s*\[([^\[\]]+)\]\s*$")
+
+
 def read_item(label: str, raw: str) -> Reading:
+    chosen = _CHOSEN.match(html_to_text(raw))
+    if chosen and not has_marker(raw):
+        return Reading(chosen.group(1).strip(), Certainty.OK)  # '[十分である]': the option chosen
     reading = read_value(infer_node(label, raw), raw)
     if reading.value is None and compare_key(raw):
         return Reading(html_to_text(raw), Certainty.UNCERTAIN)

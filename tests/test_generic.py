@@ -220,3 +220,16 @@ def test_audit_of_a_form4_document_resolves_its_own_rows_and_finds_the_missing_o
     missing = [f["項目"].split()[-1] for f in report["findings"] if f["code"] == "change-without-row"]
     # the hand-made edits of form4_new.txt other than システム1 ②システムの機能, which has its row
     assert missing == ["④再委託の有無", "①保管場所", "特定個人情報ファイル記録項目", "②監査", "①請求先"]
+
+
+def test_an_exported_form3_workbook_is_read_generically_item_for_item() -> None:
+    from pia_diff.catalogue import load_catalogue
+    from pia_diff.export import export_bytes
+
+    book = export_bytes(read_document(seed("001")), load_catalogue())
+    result = document_agreement(book, "001.xlsx")
+    # every item at its place (④使用の主体 alone on its row, its parts below it), '[選択]' read as the option
+    assert result.missed == [] and result.items == 134
+    assert result.value_rate >= 0.98
+    # the workbook prints no ※: generically, only the document's marks count, and it has none
+    assert star_paths(parse_bytes(book, "001.xlsx", form="generic")) == frozenset()
