@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import TITLE, Kind, Node
+from .catalogue import TITLE
 from .errors import InputError
+from .printed import read_item
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source
 from .text import compare_key, fold, html_to_text
-from .values import Certainty, Reading, has_marker, read_value, unify_markers
+from .values import Certainty, has_marker, unify_markers
 from .wareki import parse_date
 
 GENERIC = "generic"
@@ -47,10 +48,6 @@ _FORM_VERSION = re.compile(r"\[\s*((?:令和|平成)\s*\S+?年\s*\S+?月)\s*(様
 # ※(7. ②を除く。): the document's own exception to a part-wide ※
 _STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
-_CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
-_OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*(.+?)(?=\s+\d{1,2}\)|$)")
-_COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*件\s*$")
-_DETAIL = re.compile(r"\s+[(（][^()（）]*[)）]\s*$")
 _MARK = re.compile(r"[\x01\x02\x03]")
 
 
@@ -131,7 +128,6 @@ class GenericReader:
         self.form_version: str | None = None
         self.toc: list[str] = []
         self.entity_stems: set[str] = set()
-        self.excepted: set[Path] = set()
         self._cover_header: list[str] = []
         self._except_open: Path | None = None
         self._next_is_new = False
@@ -436,8 +432,6 @@ class GenericReader:
             self.last = None  # a repeated row: the first reading stands
             return
         item = _Item(path, number, star=self._star(star, path))
-        if item.star is False and self.scope.part_star:
-            self.excepted.add(path)
         if compare_key(value):
             item.raw.append(value)
             self.items.append(item)
@@ -529,43 +523,6 @@ class GenericReader:
         if len(texts) > 6:
             padded[5] = " ".join(texts[5:]).strip()
         self.history.append(HistoryRow(tuple(c.strip() for c in padded), number))  # type: ignore[arg-type]
-
-
-# ---- values ---------------------------------------------------------------------------------
-
-
-def infer_node(label: str, raw: str) -> Node:
-    """The item's kind and options as the document prints them ('<選択肢> 1) … 2) …', checkboxes)."""
-    listing = _CHOICE_LIST.split(html_to_text(raw).replace("\n", " "), maxsplit=1)
-    if len(listing) > 1:
-        found = {int(m.group(1)): _COUNT.sub("", m.group(2)).strip() for m in _OPTION.finditer(fold(listing[1]))}
-        options = tuple(found[k] for k in sorted(found) if found[k])
-        if options:
-            return Node(label, Kind.CHOICE, False, options=options)
-    if has_marker(raw):
-        names: list[str] = []
-        for piece in _MARK.split(unify_markers(raw))[1:]:
-            # what follows the box up to the next heading of the grid ('… ・連絡先等情報')
-            text = html_to_text(piece).replace("\n", " ").split(" ・", 1)[0]
-            name = _DETAIL.sub("", _COUNT.sub("", text.strip())).strip()
-            if name and name not in names:
-                names.append(name)
-        if names:
-            return Node(label, Kind.CHECKBOX, False, options=tuple(names))
-    return Node(label, Kind.TEXT, False)
-
-
-_CHOSEN = re.compile(r"^\s*\[([^\[\]]+)\]\s*$")
-
-
-def read_item(label: str, raw: str) -> Reading:
-    chosen = _CHOSEN.match(html_to_text(raw))
-    if chosen and not has_marker(raw):
-        return Reading(chosen.group(1).strip(), Certainty.OK)  # '[十分である]': the option chosen
-    reading = read_value(infer_node(label, raw), raw)
-    if reading.value is None and compare_key(raw):
-        return Reading(html_to_text(raw), Certainty.UNCERTAIN)
-    return reading
 
 
 # ---- the snapshot ---------------------------------------------------------------------------
