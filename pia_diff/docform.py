@@ -71,7 +71,7 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
     entity = re.compile(r"^(" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + r")\d+$")
     parts: list[Node] = []
     for snapshot in snapshots:
-        for path in snapshot.fields:
+        for path in _document_order(snapshot):
             siblings, owner = parts, None
             for depth, segment in enumerate(path):
                 if depth == 1 and owner is not None and _FILE_KEY.match(segment):
@@ -100,6 +100,16 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
         parts=parts,
         history_table=str(heading or form3.history_table),
     )
+
+
+def _document_order(snapshot: Snapshot) -> list[Path]:
+    """Item paths in the order the document prints them: by source line where every line is a
+    number (a snapshot read back from JSON has its keys sorted), else as they are."""
+    lines = [item.line for item in snapshot.fields.values() if item.line is not None]
+    if not all(isinstance(line, int) for line in lines):
+        return list(snapshot.fields)
+    last = 1 + max((line for line in lines if isinstance(line, int)), default=0)
+    return sorted(snapshot.fields, key=lambda path: snapshot.fields[path].line or last)
 
 
 def snapshot_stars(snapshot: Snapshot, catalogue: Catalogue | None = None) -> frozenset[Path]:

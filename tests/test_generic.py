@@ -233,3 +233,17 @@ def test_an_exported_form3_workbook_is_read_generically_item_for_item() -> None:
     assert result.value_rate >= 0.98
     # the workbook prints no ※: generically, only the document's marks count, and it has none
     assert star_paths(parse_bytes(book, "001.xlsx", form="generic")) == frozenset()
+
+
+def test_a_generic_snapshot_read_back_from_json_keeps_its_marks_and_order() -> None:
+    import datetime as dt
+
+    from pia_diff.pipeline import compare
+
+    text_old = read_document(FORMS / "form4_old.txt")
+    json_old = parse_bytes(text_old.to_json().encode("utf-8"), "old.json")
+    assert star_paths(json_old) == star_paths(text_old)
+    new = read_document(FORMS / "form4_new.txt")
+    from_text = [(r.項目, r.提出時期) for r in compare(text_old, new, dt.date(2025, 4, 1)).rows]
+    from_json = [(r.項目, r.提出時期) for r in compare(json_old, new, dt.date(2025, 4, 1)).rows]
+    assert from_json == from_text and len(from_text) == 6
