@@ -256,6 +256,8 @@ def audit_(
 ) -> None:
     """公表済みの別添2 を監査します (提出時期の妥当性、漏れ、しきい値判断、5年の再評価)。"""
     if doc.is_dir():
+        if form is not None:
+            typer.echo("注意: フォルダの監査では --form を使いません (各文書の様式を内容で判別します)。", err=True)
         _audit_folder(doc, format, workers)
         return
     from .audit import audit

@@ -155,6 +155,12 @@ def parse_text(
     result = parser.parse()
     if form is None and catalogue is None and _without_catalogue(result.title):
         return read_generic(text, name, sha256, places)
+    if form is None and catalogue is None and result.labels_found < MIN_LABELS and result.title:
+        # a 評価書 the catalogue does not fit (another edition's labels): its own structure, if it has one
+        try:
+            return read_generic(text, name, sha256, places)
+        except InputError:
+            pass  # no structure either: refused below with the catalogue's reason
     _check_form(result.title, result.labels_found, name)
     names = file_names(result)
     file_total = max([1, *names, *parser.file_count.values()])

@@ -247,3 +247,14 @@ def test_a_generic_snapshot_read_back_from_json_keeps_its_marks_and_order() -> N
     from_text = [(r.項目, r.提出時期) for r in compare(text_old, new, dt.date(2025, 4, 1)).rows]
     from_json = [(r.項目, r.提出時期) for r in compare(json_old, new, dt.date(2025, 4, 1)).rows]
     assert from_json == from_text and len(from_text) == 6
+
+
+def test_a_form3_text_the_catalogue_does_not_fit_falls_back_to_its_own_structure() -> None:
+    # labels of no catalogue, but the document's own numbering and ※ marks
+    lines = ["特定個人情報保護評価書(重点項目評価書)", "I 概要"]
+    for n in range(1, 5):
+        lines += [f"{n}. 区分{n}", f"①項目{n}の一 ※\t値{n}a", f"②項目{n}の二\t値{n}b", f"③項目{n}の三\t値{n}c"]
+    snapshot = parse_bytes("\n".join(lines).encode("utf-8"), "other.txt")
+    assert snapshot.meta["読み取り方"] == "generic" and snapshot.meta["様式"] == "様式3"
+    assert snapshot.fields[("Ⅰ 概要", "2 区分2", "②項目2の二")].value == "値2b"
+    assert star_paths(snapshot) == {("Ⅰ 概要", f"{n} 区分{n}", f"①項目{n}の一") for n in range(1, 5)}
