@@ -49,6 +49,8 @@ _FORM_VERSION = re.compile(r"\[\s*((?:令和|平成)\s*\S+?年\s*\S+?月)\s*(様
 _STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
 _MARK = re.compile(r"[\x01\x02\x03]")
+_FILE_KEY = re.compile(r"^\(\d+\)$")
+_FILE_KEY_PREFIX = re.compile(r"^\s*[(（]\s*[0-9０-９]+\s*[)）]\s*")
 
 
 def segment(raw: str) -> str:
@@ -205,7 +207,7 @@ class GenericReader:
             self._enter_part(segment(first), first)
             if annex:
                 # an annex is one text: everything up to the next heading
-                self.pending = _Item((self.scope.part,), number, star=self.scope.part_star)
+                self.pending = _Item(self._base(), number, star=self.scope.part_star)
                 self.pending_heading = False
             return
         if (
@@ -556,6 +558,16 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
             name,
             f"{what}{title}として様式の構造を読み取れません (見出しのついた項目が {len(labelled)} 個しか見つかりません)。",
         )
+    multi = {part for part, count in reader.part_seen.items() if count > 1}
+    files: dict[str, str] = {}
+    for item in reader.items:
+        if item.path[0] not in multi:
+            continue
+        if not (len(item.path) > 1 and _FILE_KEY.match(item.path[1])):
+            item.path = (item.path[0], "(1)", *item.path[1:])  # a part that repeats per file: the first file
+        if item.path[-1].endswith("ファイル名") and item.raw:
+            first = next((ln for ln in html_to_text("\n".join(item.raw)).splitlines() if ln.strip()), "")
+            files.setdefault(item.path[1], _FILE_KEY_PREFIX.sub("", first).strip())
     fields: dict[Path, Field] = {}
     stars: list[list[str]] = []
     for item in reader.items:
@@ -573,7 +585,6 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
     cover = {p[-1]: f for p, f in fields.items() if p[0] == COVER}
     published = cover.get("公表日")
     published_date = parse_date(str(published.value)) if published and isinstance(published.value, str) else None
-    multi = {part for part, count in reader.part_seen.items() if count > 1}
     edition = None
     if reader.form_version:
         match = _FORM_VERSION.search(reader.form_version)
@@ -589,7 +600,9 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
         "source": name,
         "sha256": sha256,
         "style": "cell" if reader.cell_style else "pdf",
-        "files": {f"({n})": "" for n in range(1, max(reader.part_seen.values(), default=1) + 1)} if multi else {},
+        "files": {f"({n})": files.get(f"({n})", "") for n in range(1, max(reader.part_seen.values()) + 1)}
+        if multi
+        else {},
         "別添2の確度": "ok" if reader.history else ("uncertain" if reader.history_found else "missing"),
         READ_BY: GENERIC,
         STAR_SOURCE: "文書",

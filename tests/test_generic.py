@@ -258,3 +258,18 @@ def test_a_form3_text_the_catalogue_does_not_fit_falls_back_to_its_own_structure
     assert snapshot.meta["読み取り方"] == "generic" and snapshot.meta["様式"] == "様式3"
     assert snapshot.fields[("Ⅰ 概要", "2 区分2", "②項目2の二")].value == "値2b"
     assert star_paths(snapshot) == {("Ⅰ 概要", f"{n} 区分{n}", f"①項目{n}の一") for n in range(1, 5)}
+
+
+def test_parts_that_repeat_per_file_get_file_keys_like_the_catalogue() -> None:
+    text = seed("003").read_text(encoding="utf-8")
+    start, end = text.index("II 特定個人情報ファイルの概要\n\n1."), text.index("IV 開示請求、問合せ\n\n1.")
+    second = text[start:end].replace("国民年金情報ファイル", "国民年金資格ファイル")
+    two = (text[:end] + second + text[end:]).encode("utf-8")
+    generic = parse_bytes(two, "two.txt", form="generic")
+    assert generic.meta["files"] == {"(1)": "国民年金情報ファイル", "(2)": "国民年金資格ファイル"}
+    assert ("(別添1) 特定個人情報ファイル記録項目", "(2)") in generic.fields
+    result = document_agreement(two, "two.txt")
+    assert result.star_rate == 1.0
+    # only 003's own two defects (see above), once per file
+    assert len(result.missed) == 20
+    assert all("移転先1" in path or "リスク1" in path[3] for path in result.missed)
