@@ -273,3 +273,12 @@ def test_parts_that_repeat_per_file_get_file_keys_like_the_catalogue() -> None:
     # only 003's own two defects (see above), once per file
     assert len(result.missed) == 20
     assert all("移転先1" in path or "リスク1" in path[3] for path in result.missed)
+
+
+def test_folder_audit_reads_a_form4_document_by_its_own_tree() -> None:
+    from pia_diff.batch import audit_file
+
+    result = audit_file(str(FORMS / "form4_new.txt")).result
+    assert result is not None
+    paths = [row["item_path"] for row in result["rows"]]
+    assert paths[0] == ["Ⅴ 開示請求、問合せ", "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法"]
