@@ -256,7 +256,7 @@ class GenericReader:
             self.scope.group, self.scope.group_star = None, False
         position = 0
         while position < len(filled):
-            index, cell = filled[position]
+            cell = filled[position][1]
             text = _plain(cell)
             star = "※" in text
             rest_cells = [c for _, c in filled[position + 1 :]]
@@ -306,8 +306,6 @@ class GenericReader:
                     self.scope.group_flat = True
                     position += 1
                     continue
-            if index > 0 and self.scope.group_flat is False and _CIRCLED.match(text):
-                self.scope.group = None if self.scope.entity else self.scope.group
             if _CIRCLED.match(text) and self.scope.group_flat:
                 self.scope.group = None
                 self.scope.group_flat = False
