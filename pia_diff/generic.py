@@ -136,6 +136,7 @@ class GenericReader:
         self._next_is_sublabel = False
         self._sublabels_follow = False
         self.headings: list[_Item] = []
+        self.annex: _Item | None = None  # an annex's text, read up to the next heading
 
     # ---- the walk -------------------------------------------------------------------------
 
@@ -207,14 +208,10 @@ class GenericReader:
             self._enter_part(segment(first), first)
             if annex:
                 # an annex is one text: everything up to the next heading
-                self.pending = _Item(self._base(), number, star=self.scope.part_star)
+                self.pending = self.annex = _Item(self._base(), number, star=self.scope.part_star)
                 self.pending_heading = False
             return
-        if (
-            self.scope.part.startswith("(別添")
-            and self.pending is not None
-            and self.pending.path[-1:] == (self.scope.part,)
-        ):
+        if self.pending is not None and self.pending is self.annex:
             self.pending.raw.append("\t".join(cells))
             return
         if self.scope.part == COVER and self._cover(filled, number):
