@@ -137,6 +137,7 @@ class GenericReader:
         self._sublabels_follow = False
         self.headings: list[_Item] = []
         self.annex: _Item | None = None  # an annex's text, read up to the next heading
+        self.taken: set[Path] = set()  # paths of self.items
 
     # ---- the walk -------------------------------------------------------------------------
 
@@ -370,8 +371,8 @@ class GenericReader:
         assert item is not None
         item.raw.append(value)
         self.pending = None
-        if not any(i.path == item.path for i in self.items):
-            self.items.append(item)
+        if item.path not in self.taken:
+            self._add(item)
             self.last = item
 
     def _option_label(self, cell: str) -> str:
@@ -417,7 +418,10 @@ class GenericReader:
             return True
         if self._except_open == path[:-1] and not _CIRCLED.match(path[-1]):
             # the excepted item's detail rows ('その内容'), up to a label the part's other groups share
-            shared = any(i.path[-1] == path[-1] and i.path[:-1] != path[:-1] for i in self.items)
+            own = path[:2] if len(path) > 2 and _FILE_KEY.match(path[1]) else path[:1]  # this file's part
+            shared = any(
+                i.path[-1] == path[-1] and i.path[:-1] != path[:-1] and i.path[: len(own)] == own for i in self.items
+            )
             if not shared:
                 return True
         self._except_open = None
@@ -425,18 +429,22 @@ class GenericReader:
 
     def _leaf(self, label: str, number: int, value: str, star: bool) -> None:
         path = (*self._base(), label)
-        if any(item.path == path for item in self.items):
+        if path in self.taken:
             self.last = None  # a repeated row: the first reading stands
             return
         item = _Item(path, number, star=self._star(star, path))
         if compare_key(value):
             item.raw.append(value)
-            self.items.append(item)
+            self._add(item)
             self.last = item
             self.pending = None
         else:
             self.pending = item
             self.pending_heading = False
+
+    def _add(self, item: _Item) -> None:
+        self.items.append(item)
+        self.taken.add(item.path)
 
     def _open(self, number: int, heading: bool, star: bool) -> None:
         """A heading with no value on its row: a leaf if text follows, a group if labels do."""
@@ -452,8 +460,8 @@ class GenericReader:
             return
         while item.raw and not item.raw[-1].strip():
             item.raw.pop()
-        if (item.raw or not self.pending_heading) and not any(i.path == item.path for i in self.items):
-            self.items.append(item)
+        if (item.raw or not self.pending_heading) and item.path not in self.taken:
+            self._add(item)
             self.last = item
         self.pending_heading = False
 
@@ -488,7 +496,7 @@ class GenericReader:
             if len(values) == 1 and len(self._cover_header) > 1:
                 values = values[0].strip().split(None, len(self._cover_header) - 1)
             for label, value in zip(self._cover_header, values, strict=False):
-                self.items.append(_Item((COVER, label), number, [value]))
+                self._add(_Item((COVER, label), number, [value]))
             self._cover_header = []
             return True
         if keys[0] in COVER_LABELS:

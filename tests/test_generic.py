@@ -284,3 +284,15 @@ def test_folder_audit_reads_a_form4_document_by_its_own_tree() -> None:
     assert result is not None
     paths = [row["item_path"] for row in result["rows"]]
     assert paths[0] == ["Ⅴ 開示請求、問合せ", "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法"]
+
+
+def test_the_part_wide_star_exception_holds_in_every_file() -> None:
+    text = seed("001").read_text(encoding="utf-8")
+    start, end = text.rindex("II 特定個人情報ファイルの概要\n"), text.rindex("IV 開示請求、問合せ\n")  # the body's
+    two = (text[:end] + text[start:end].replace("国民年金情報ファイル", "国民年金資格ファイル") + text[end:]).encode()
+    result = document_agreement(two, "two.txt")
+    assert result.missed == [] and result.star_rate == 1.0, result.star_mismatches
+    stars = star_paths(parse_bytes(two, "two.txt", form="generic"))
+    for file in ("(1)", "(2)"):
+        assert ("Ⅲ リスク対策", file, *RISK7[1:], "その内容") not in stars
+        assert ("Ⅲ リスク対策", file, *RISK7[1:], "その他の措置の内容") in stars
