@@ -6,12 +6,15 @@ Run: .venv/bin/python bench/bench_generic.py
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from pia_diff.agreement import case_agreement, document_agreement  # noqa: E402
+from pia_diff.ingest import parse_bytes  # noqa: E402
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
 CASES = ROOT / "tests" / "cases"
@@ -32,6 +35,16 @@ def main() -> None:
             print(f"   ※ differs: {'/'.join(path_)}")
     assert total is not None
     print(f"total: {total.summary()}")
+    from bench import synthetic  # the large multi-file assessment of bench/bench.py
+
+    text = synthetic().encode("utf-8")
+    timings = {}
+    for mode in (None, "generic"):
+        start = time.perf_counter()
+        parse_bytes(text, "synthetic.txt", form=mode)
+        timings[mode or "catalogue"] = time.perf_counter() - start
+    print(f"synthetic (10 files, {len(text) // 1024} KB): {document_agreement(text, 'synthetic.txt').summary()}")
+    print(f"   reading: catalogue {timings['catalogue'] * 1000:.0f} ms, generic {timings['generic'] * 1000:.0f} ms")
     rows = case_agreement(CASES)
     for name, (same, count) in rows.items():
         print(f"case {name}: {same}/{count} rows agree")
