@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .catalogue import TITLE
 from .errors import InputError
 from .printed import read_item
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source
-from .text import compare_key, fold, html_to_text
+from .text import compare_key as _compare_key
+from .text import fold, html_to_text
 from .values import Certainty, has_marker, unify_markers
 from .wareki import parse_date
 
@@ -66,6 +68,13 @@ def segment(raw: str) -> str:
     return text.rstrip(":").strip()
 
 
+@lru_cache(maxsize=65536)
+def compare_key(raw: str) -> str:
+    """text.compare_key, remembered: the walk asks about the same cells many times."""
+    return _compare_key(raw)
+
+
+@lru_cache(maxsize=65536)
 def _plain(raw: str) -> str:
     return " ".join(fold(html_to_text(raw)).split())
 
