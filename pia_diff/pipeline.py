@@ -49,7 +49,7 @@ def compare(
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
     found = differences(old, new, catalogue)
-    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files, stars))
+    rows = classify(found.changes, catalogue, table, Options(revision_date, decisions, files, star_paths=stars))
     warnings = [
         f"判断ファイル {d.number}件目「{d.item}」に当たる変更がありません (項目名の誤りか、変更のない項目です)。"
         for d in unknown_decisions(decisions, rows)
