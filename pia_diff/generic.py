@@ -50,6 +50,7 @@ _FORM_VERSION = re.compile(r"\[\s*((?:令和|平成)\s*\S+?年\s*\S+?月)\s*(様
 # ※(7. ②を除く。): the document's own exception to a part-wide ※
 _STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
+_RULER = re.compile(r"[-—–―─‐]{2,}")
 _MARK = re.compile(r"[\x01\x02\x03]")
 _FILE_KEY = re.compile(r"^\(\d+\)$")
 _FILE_KEY_PREFIX = re.compile(r"^\s*[(（]\s*[0-9０-９]+\s*[)）]\s*")
@@ -204,6 +205,9 @@ class GenericReader:
             if self.pending is not None:
                 self.pending.raw.append("")
             return
+        keys = [compare_key(c) for _, c in filled]
+        if all(_RULER.fullmatch(k) for k in keys) and any(len(k) >= 4 for k in keys):
+            return  # a ruler line ('--------'): layout, not text
         if _is_history_header([c for _, c in filled]):
             self._start_history(self.history_heading)
             return

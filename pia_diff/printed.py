@@ -13,6 +13,7 @@ _MARK = re.compile(r"[\x01\x02\x03]")
 _DETAIL = re.compile(r"\s+[(（][^()（）]*[)）]\s*$")
 _COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*件\s*$")
 _OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*(.+?)(?=\s+\d{1,2}\)|$)")
+_EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）](?!\s*件)")
 _CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 
 
@@ -29,7 +30,11 @@ def infer_node(label: str, raw: str) -> Node:
         for piece in _MARK.split(unify_markers(raw))[1:]:
             # what follows the box up to the next heading of the grid ('… ・連絡先等情報')
             text = html_to_text(piece).replace("\n", " ").split(" ・", 1)[0]
-            name = _DETAIL.sub("", _COUNT.sub("", text.strip())).strip()
+            name = _DETAIL.sub("", _COUNT.sub("", _EMPTY_PARENS.sub("", text.strip()))).strip()
+            while name.endswith((")", "）")) and name.count("(") + name.count("（") < name.count(")") + name.count(
+                "）"
+            ):
+                name = name[:-1].rstrip()  # a bracket the extract left over ('その他 ())')
             if name and name not in names:
                 names.append(name)
         if names:
@@ -41,6 +46,8 @@ _CHOSEN = re.compile(r"^\s*\[([^\[\]]+)\]\s*$")
 
 
 def read_item(label: str, raw: str) -> Reading:
+    if re.fullmatch(r"\s*\[\s*\]\s*", html_to_text(raw)):
+        return Reading("", Certainty.OK)  # '[]': a choice with no option chosen (as an exported workbook writes it)
     chosen = _CHOSEN.match(html_to_text(raw))
     if chosen and not has_marker(raw):
         return Reading(chosen.group(1).strip(), Certainty.OK)  # '[十分である]': the option chosen
