@@ -296,3 +296,38 @@ def test_the_part_wide_star_exception_holds_in_every_file() -> None:
     for file in ("(1)", "(2)"):
         assert ("Ⅲ リスク対策", file, *RISK7[1:], "その内容") not in stars
         assert ("Ⅲ リスク対策", file, *RISK7[1:], "その他の措置の内容") in stars
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_mangled_documents_are_read_or_refused_never_crash(trial: int) -> None:
+    """Lines deleted, repeated, re-tabbed or indented at random: a snapshot or an InputError."""
+    import datetime as dt
+    import random
+
+    from pia_diff.pipeline import compare
+
+    rng = random.Random(trial)
+    sources = [seed("001"), seed("003"), FORMS / "form4_old.txt", FORMS / "form2_old.txt"]
+    lines = sources[trial % len(sources)].read_text(encoding="utf-8").split("\n")
+
+    def mangle() -> bytes:
+        out = list(lines)
+        for _ in range(rng.randint(1, 40)):
+            i = rng.randrange(len(out))
+            action = rng.randrange(4)
+            if action == 0:
+                del out[i]
+            elif action == 1:
+                out.insert(i, rng.choice(out))
+            elif action == 2:
+                out[i] = out[i].replace("\t", " ")
+            else:
+                out[i] = "\t" + out[i]
+        return "\n".join(out).encode("utf-8")
+
+    try:
+        old = parse_bytes(mangle(), "old.txt", form="generic")
+        new = parse_bytes(mangle(), "new.txt", form=rng.choice([None, "generic"]))
+    except InputError:
+        return
+    compare(old, new, dt.date(2025, 1, 1))
