@@ -13,8 +13,6 @@ from .snapshot import Field, Path, Snapshot
 from .values import Certainty, render
 
 _FILE_KEY = re.compile(r"^\(\d+\)$")
-
-
 _SECTION = re.compile(r"^(\d{1,2}) ")
 # The form's name as its title prints it (an exported workbook is recognised by it when read back).
 FORM_NAMES = {"様式2": "基礎項目評価書", "様式3": "重点項目評価書", "様式4": "全項目評価書"}
