@@ -36,13 +36,13 @@ class DocumentAudit:
 def audit_file(path: str) -> DocumentAudit:
     """One document (runs in a worker process): never raises for a bad document."""
     from .audit import audit
-    from .catalogue import load_catalogue
+    from .docform import for_audit, form_context
     from .ingest import read_document
-    from .rules import load_rules
 
     try:
         doc = read_document(path)
-        return DocumentAudit(path, audit(doc, load_catalogue(), load_rules()).as_json())
+        catalogue, table, _ = form_context(doc)  # a generically read document: its own tree and ※
+        return DocumentAudit(path, audit(doc, for_audit(catalogue), table).as_json())
     except InputError as exc:
         return DocumentAudit(path, None, exc.problem)
 

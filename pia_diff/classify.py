@@ -39,6 +39,8 @@ class Options:
     files: dict[str, str] = field(default_factory=dict)
     # 変更前/変更後の記載 of a longer value show only what changed; None keeps whole cells (--full-text).
     cell_limit: int | None = LONG_CELL
+    # ※ items as the documents mark them (generic reading); None: the catalogue's ※
+    star_paths: frozenset[Path] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def _status(decision: Decision | None, current: str) -> DecisionStatus | None:
     return DecisionStatus.APPLIED if decision.fingerprint == current else DecisionStatus.STALE
 
 
+def _marked(change: Change, stars: frozenset[Path]) -> bool:
+    """※ from the document: the item, or (an added/removed entity) any item inside it."""
+    cut = len(change.path)
+    return change.path in stars or any(path[:cut] == change.path for path in stars)
+
+
 def _used(decision: Decision | None, status: DecisionStatus | None, current: str) -> str:
     if decision is None:
         return ""
@@ -163,7 +171,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
         found = options.decisions.for_item(label, change.path, current)
         status = _status(found, current)
         decision = None if status is DecisionStatus.STALE else found  # a stale decision is never applied
-        star = _is_star(change, catalogue)
+        star = _is_star(change, catalogue) if options.star_paths is None else _marked(change, options.star_paths)
         # An exemption turns a ※ change 事後 only when it is pinned to this very change (RULES.md §4:
         # never silently; an unpinned one could have been confirmed for an earlier edit of the item).
         exempted = bool(star and decision and decision.exemption and status is DecisionStatus.APPLIED)
@@ -174,6 +182,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
             "effective_later": effective_later,
             "star": star,
             "part": change.path[0],
+            "threshold": table.is_threshold(change.path),
         }
         rule = table.decide(facts)
         explanation = rule.explanation.format(

@@ -29,6 +29,26 @@ Doc = Annotated[
     Path, typer.Argument(help="評価書 (テキスト .txt または snapshot .json)。内容で判別します。", show_default=False)
 ]
 
+FormOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--form",
+        help="様式の読み方: 様式の定義の名前 (form3_r6_10) か generic (文書自身の構造で読む)。省略時は内容で判別",
+        show_default=False,
+    ),
+]
+
+
+def note_generic(*documents: object) -> None:
+    """Say on stderr that a document was read by its own structure, and where its ※ come from."""
+    from .docform import generic_note
+    from .snapshot import Snapshot
+
+    for document in documents:
+        note = generic_note(document) if isinstance(document, Snapshot) else None
+        if note:
+            typer.echo(f"参考: {note}", err=True)
+
 
 class ShowFormat(StrEnum):
     table = "table"
@@ -64,6 +84,7 @@ def import_(
         Path | None, typer.Option("-o", "--output", help="snapshot JSON の出力先 (省略時は標準出力)")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既存の出力ファイルを上書きする")] = False,
+    form: FormOpt = None,
 ) -> None:
     """評価書を読み、snapshot (JSON) にします。"""
     from .ingest import read_document
@@ -72,7 +93,7 @@ def import_(
     try:
         if output is not None:
             check_target(output, force)
-        emit(read_document(doc).to_json(), output, force)
+        emit(read_document(doc, form).to_json(), output, force)
     except InputError as exc:
         fail(exc)
 
@@ -82,16 +103,19 @@ def export(
     doc: Doc,
     output: Annotated[Path, typer.Option("-o", "--output", help="書き出す Excel ブック (.xlsx)", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="既存の出力ファイルを上書きする")] = False,
+    form: FormOpt = None,
 ) -> None:
     """評価書を、様式どおりに並べた編集用の Excel ブックに書き出します。"""
-    from .catalogue import load_catalogue
+    from .docform import form_context
     from .export import export_bytes
     from .ingest import read_document
     from .output import check_target, write_atomic
 
     try:
         check_target(output, force)
-        write_atomic(output, export_bytes(read_document(doc), load_catalogue()), force)
+        document = read_document(doc, form)
+        note_generic(document)
+        write_atomic(output, export_bytes(document, form_context(document)[0]), force)
     except InputError as exc:
         fail(exc)
     typer.echo(f"書き出しました: {output}", err=True)
@@ -101,16 +125,19 @@ def export(
 def show(
     doc: Doc,
     format: Annotated[ShowFormat, typer.Option("--format", help="出力形式")] = ShowFormat.table,
+    form: FormOpt = None,
 ) -> None:
     """評価書から読み取った全項目を、値・※・確度とともに一覧します。"""
-    from .catalogue import load_catalogue
+    from .docform import form_context
     from .ingest import read_document
     from .listing import field_rows, field_table
 
     try:
-        rows = field_rows(read_document(doc), load_catalogue())
+        document = read_document(doc, form)
     except InputError as exc:
         fail(exc)
+    note_generic(document)
+    rows = field_rows(document, form_context(document)[0])
     if format is ShowFormat.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -159,6 +186,7 @@ def diff_(
     full_text: Annotated[
         bool, typer.Option("--full-text", help="変更前/変更後の記載に、変わった文だけでなくセルの全文を入れる")
     ] = False,
+    form: FormOpt = None,
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
@@ -171,7 +199,8 @@ def diff_(
         for target in (output, decisions_template):
             if target is not None:
                 check_target(target, force)
-        result = compare_files(old, new, revision, decisions, allow_different=force, full_text=full_text)
+        result = compare_files(old, new, revision, decisions, allow_different=force, full_text=full_text, form=form)
+        note_generic(result.old, result.new)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
         for note in result.notes:
@@ -214,15 +243,17 @@ def check(
     new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
     decisions: DecisionsOpt = None,
     date: DateOpt = None,
+    form: FormOpt = None,
 ) -> None:
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
     from .classify import DecisionStatus, unsettled
     from .pipeline import compare_files, release_blockers
 
     try:
-        result = compare_files(old, new, parse_date_option(date), decisions)
+        result = compare_files(old, new, parse_date_option(date), decisions, form=form)
     except InputError as exc:
         fail(exc)
+    note_generic(result.old, result.new)
     for warning in result.warnings:
         typer.echo(f"注意: {warning}", err=True)
     unacknowledged, audit_errors = release_blockers(result)
@@ -264,22 +295,26 @@ def audit_(
     ] = None,
     format: Annotated[ShowFormat, typer.Option("--format", help="出力形式")] = ShowFormat.table,
     workers: Annotated[int, typer.Option("--workers", help="フォルダの監査で使う並列数 (0 = コア数)", min=0)] = 0,
+    form: FormOpt = None,
 ) -> None:
     """公表済みの別添2 を監査します (提出時期の妥当性、漏れ、しきい値判断、5年の再評価)。"""
     if doc.is_dir():
+        if form is not None:
+            typer.echo("注意: フォルダの監査では --form を使いません (各文書の様式を内容で判別します)。", err=True)
         _audit_folder(doc, format, workers)
         return
     from .audit import audit
-    from .catalogue import load_catalogue
+    from .docform import for_audit, form_context
     from .ingest import read_document
-    from .rules import load_rules
 
     try:
-        document = read_document(doc)
-        old = read_document(against) if against is not None else None
+        document = read_document(doc, form)
+        old = read_document(against, form) if against is not None else None
     except InputError as exc:
         fail(exc)
-    result = audit(document, load_catalogue(), load_rules(), old)
+    note_generic(document, old)
+    catalogue, table, _ = form_context(document, *([old] if old is not None else []))
+    result = audit(document, for_audit(catalogue), table, old)
     if format is ShowFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -8,19 +8,23 @@ from pathlib import Path as FsPath
 
 from .catalogue import Catalogue, Kind, Node, load_catalogue
 from .errors import InputError
+from .generic import GENERIC, read_generic
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from .text import fold
 from .textform import TextFormParser, file_names, read_hit
 from .values import Certainty
 from .wareki import parse_date
 
+# Packaged catalogues, by the name --form takes.
+CATALOGUES = ("form3_r6_10",)
 MAX_BYTES = 20 * 1024 * 1024
 # A text that names fewer of the form's labels than this is not a 評価書.
 MIN_LABELS = 15
 
 
-def read_document(path: str | FsPath) -> Snapshot:
-    """Parse a document file (text, .xlsx workbook or snapshot JSON) into a snapshot; InputError on bad input."""
+def read_document(path: str | FsPath, form: str | None = None) -> Snapshot:
+    """Parse a document file (text, .xlsx workbook or snapshot JSON) into a snapshot; InputError on bad input.
+    form: a catalogue name, "generic", or None to recognise the form by content."""
     source = FsPath(path)
     name = str(path)
     if not source.exists():
@@ -39,7 +43,7 @@ def read_document(path: str | FsPath) -> Snapshot:
     except OSError as exc:
         raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
     try:
-        return parse_bytes(data, source.name)
+        return parse_bytes(data, source.name, form=form)
     except InputError as exc:
         raise InputError(name, exc.problem) from None  # name the file as the user gave it
 
@@ -63,9 +67,13 @@ def decode(data: bytes, name: str) -> str:
     raise InputError(name, "文字コードを判別できません (UTF-8、UTF-16、Shift_JIS のいずれでもありません)。")
 
 
-def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> Snapshot:
-    """Any supported input, recognised by content: workbook, snapshot JSON or text."""
+def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form: str | None = None) -> Snapshot:
+    """Any supported input, recognised by content: workbook, snapshot JSON or text.
+    form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
     from .workbook import OLE2, refuse_ole2, workbook_text
+
+    if form is not None and form != GENERIC:
+        catalogue = catalogue_named(form, name)
 
     if not data.strip():
         raise InputError(name, "ファイルが空です。")
@@ -73,7 +81,7 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> S
         refuse_ole2(data, name)
     if data.startswith(b"PK\x03\x04"):
         text, cells = workbook_text(data, name)
-        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells)
+        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form)
     text = decode(data, name)
     if text.lstrip().startswith("{"):
         try:
@@ -81,7 +89,15 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None) -> S
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(name, f"snapshot JSON として読めません ({exc})。") from exc
         return _in_form_order(snapshot, catalogue or load_catalogue())
-    return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue)
+    return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, form=form)
+
+
+def catalogue_named(form: str, name: str) -> Catalogue:
+    """The packaged catalogue `form` (e.g. form3_r6_10); InputError naming the ones there are."""
+    if form not in CATALOGUES:
+        known = "、".join([*CATALOGUES, GENERIC])
+        raise InputError(name, f"--form {form} という様式の定義はありません (指定できるもの: {known})。")
+    return load_catalogue(f"{form}.yaml")
 
 
 def _unique_keys(catalogue: Catalogue) -> dict[int, set[str]]:
@@ -104,12 +120,13 @@ def _in_form_order(snapshot: Snapshot, catalogue: Catalogue) -> Snapshot:
     return snapshot
 
 
-def _check_form(title: str, labels_found: int, name: str) -> None:
+def _without_catalogue(title: str) -> bool:
+    """様式2 and 様式4 have no catalogue: they are read by their own structure."""
     folded = fold(title)
-    if "基礎項目評価書" in folded:
-        raise InputError(name, "基礎項目評価書 (様式2) です。この版は重点項目評価書 (様式3) のみ扱えます。")
-    if "全項目評価書" in folded:
-        raise InputError(name, "全項目評価書 (様式4) です。この版は重点項目評価書 (様式3) のみ扱えます。")
+    return "基礎項目評価書" in folded or "全項目評価書" in folded
+
+
+def _check_form(title: str, labels_found: int, name: str) -> None:
     if labels_found < MIN_LABELS:
         raise InputError(
             name,
@@ -118,16 +135,32 @@ def _check_form(title: str, labels_found: int, name: str) -> None:
 
 
 def parse_text(
-    text: str, name: str, sha256: str = "", catalogue: Catalogue | None = None, places: list[str] | None = None
+    text: str,
+    name: str,
+    sha256: str = "",
+    catalogue: Catalogue | None = None,
+    places: list[str] | None = None,
+    form: str | None = None,
 ) -> Snapshot:
-    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook)."""
+    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook).
+    form "generic", or a 様式2/様式4 title when no form is given, reads it by its own structure."""
 
     def source(line: int | None) -> Source:
         return places[line - 1] if places and line else line
 
+    if form == GENERIC:
+        return read_generic(text, name, sha256, places)
     cat = catalogue or load_catalogue()
     parser = TextFormParser(cat, text)
     result = parser.parse()
+    if form is None and catalogue is None and _without_catalogue(result.title):
+        return read_generic(text, name, sha256, places)
+    if form is None and catalogue is None and result.labels_found < MIN_LABELS and result.title:
+        # a 評価書 the catalogue does not fit (another edition's labels): its own structure, if it has one
+        try:
+            return read_generic(text, name, sha256, places)
+        except InputError:
+            pass  # no structure either: refused below with the catalogue's reason
     _check_form(result.title, result.labels_found, name)
     names = file_names(result)
     file_total = max([1, *names, *parser.file_count.values()])

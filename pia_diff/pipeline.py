@@ -6,16 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import load_catalogue
 from .classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
 from .decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
 from .diff import differences
+from .docform import for_audit, form_context, reconcile
 from .errors import InputError
 from .excerpt import LONG_CELL
 from .gaps import Gap, gaps
 from .ingest import read_document
 from .pairing import Renumbering
-from .rules import load_rules
 from .snapshot import Snapshot, item_label
 from .text import compare_key
 from .threshold import Finding, band_move, band_of
@@ -80,7 +79,8 @@ def compare(
     decisions_path: Path | None = None,
     full_text: bool = False,
 ) -> Comparison:
-    catalogue, table = load_catalogue(), load_rules()
+    old, new = reconcile(old, new)
+    catalogue, table, stars = form_context(old, new)
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
     found = differences(old, new, catalogue)
@@ -88,7 +88,7 @@ def compare(
         found.changes,
         catalogue,
         table,
-        Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL),
+        Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL, star_paths=stars),
     )
     warnings = decision_warnings(decisions, rows)
     if old.meta.get("別添2の確度") != "ok":
@@ -129,8 +129,9 @@ def compare_files(
     decisions_path: Path | None = None,
     allow_different: bool = False,
     full_text: bool = False,
+    form: str | None = None,
 ) -> Comparison:
-    old, new = read_document(old_path), read_document(new_path)
+    old, new = read_document(old_path, form), read_document(new_path, form)
     if not allow_different:
         _same_assessment(old, new, str(new_path))
     return compare(old, new, revision_date, decisions_path, full_text)
@@ -141,8 +142,8 @@ def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
     new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
     from .audit import audit, revision_rows
 
-    catalogue = load_catalogue()
-    report = audit(result.new, catalogue, load_rules(), result.old)
+    catalogue, table, _ = form_context(result.old, result.new)
+    report = audit(result.new, for_audit(catalogue), table, result.old)
     lines = {r.line for r in revision_rows(result.new, report.rows, result.old)}
     errors = [f for f in report.errors if f.line is None or f.line in lines]
     return blocking(result.rows), [f for f in errors if not f.code.startswith("threshold")]

@@ -10,7 +10,9 @@ from typing import Any
 
 import yaml
 
-FACTS = frozenset({"important", "exempted", "effective_later", "star", "part"})
+FACTS = frozenset({"important", "exempted", "effective_later", "star", "part", "threshold"})
+# The rule table of each form (様式4 has ※ like 様式3 and the same rule, RULES.md §3).
+RULE_FILES = {"様式2": "rules_form2.yaml", "様式3": "rules_form3.yaml", "様式4": "rules_form3.yaml"}
 
 
 class Timing(StrEnum):
@@ -39,6 +41,11 @@ class RuleTable:
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
     exemption_words: dict[str, list[str]]
+    # words naming a しきい値判断 input or result (RULES.md §6): the `threshold` fact
+    threshold_words: tuple[str, ...] = ()
+
+    def is_threshold(self, path: tuple[str, ...]) -> bool:
+        return any(word in segment for segment in path for word in self.threshold_words)
 
     def decide(self, facts: dict[str, Any]) -> Rule:
         return next(rule for rule in self.rules if rule.holds(facts))
@@ -74,6 +81,7 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         safer_when_added=tuple(data.get("safer_when_added", [])),
         safer_when_removed=tuple(data.get("safer_when_removed", [])),
         exemption_words=dict(data.get("exemption_words", {})),
+        threshold_words=tuple(data.get("threshold_words", [])),
     )
 
 
@@ -81,3 +89,8 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
 def load_rules(name: str = "rules_form3.yaml") -> RuleTable:
     text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
     return parse_rules(text, name)
+
+
+def load_rules_for(form: str | None) -> RuleTable:
+    """The rule table of a form (様式2, 様式3, 様式4); 様式3's when the form is not known."""
+    return load_rules(RULE_FILES.get(form or "", "rules_form3.yaml"))

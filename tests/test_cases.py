@@ -27,8 +27,9 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["rows"]
     date = parse_date(case["date"])
     assert date is not None
+    # optional `form:` a catalogue name or generic (default: recognised from the document)
     decisions = folder / case["decisions"] if "decisions" in case else None
-    rows = compare_files(folder / case["old"], folder / case["new"], date, decisions).rows
+    rows = compare_files(folder / case["old"], folder / case["new"], date, decisions, form=case.get("form")).rows
     # same items, in the same order, with the same 提出時期
     assert len(rows) == len(expected), [r.項目 for r in rows]
     for row, want in zip(rows, expected, strict=True):
@@ -41,3 +42,5 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
             if cell in want:  # optional: the concise cell a person would paste
                 assert getattr(row, cell) == want[cell], (row.項目, cell)
         assert row.変更日 == case["date"]
+        if "根拠" in want:
+            assert row.根拠 == want["根拠"], (row.項目, want)
