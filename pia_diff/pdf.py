@@ -27,6 +27,8 @@ MAX_PAGES = 300
 MAX_OBJECTS = 200_000
 MAX_CHARS_PER_PAGE = 30_000
 MAX_SECONDS = 60.0
+# A page's drawing instructions unpack to a few hundred KB; far more is a decompression bomb.
+MAX_CONTENT_BYTES = 16 * 1024 * 1024
 # A glyph the PDF gives no Unicode for: kept visible, and the item that holds it is uncertain.
 UNMAPPED = "\ufffd"
 
@@ -152,7 +154,29 @@ def _read_pages(data: bytes, name: str) -> list[list[_Line]]:
         ) from exc
 
 
+def _check_contents(page: Any, name: str) -> None:
+    """Unpack the page's content streams with a ceiling before pdfminer unpacks them without one."""
+    import zlib
+
+    total = 0
+    for stream in page.page_obj.contents or []:
+        filters = [str(f).strip("/'") for f, _ in stream.get_filters()]
+        if stream.rawdata is None or filters != ["FlateDecode"]:
+            continue
+        unpacker = zlib.decompressobj()
+        try:
+            total += len(unpacker.decompress(stream.rawdata, MAX_CONTENT_BYTES + 1))
+        except zlib.error:
+            continue  # pdfminer reports (or tolerates) a damaged stream itself
+        if total > MAX_CONTENT_BYTES or unpacker.unconsumed_tail:
+            raise InputError(
+                name,
+                f"{page.page_number} ページの中身が展開すると極端に大きくなります (圧縮爆弾の疑い)。読み込みを中止しました。",
+            )
+
+
 def _page_lines(page: Any, name: str) -> list[_Line]:
+    _check_contents(page, name)
     if len(page.chars) > MAX_CHARS_PER_PAGE:
         raise InputError(
             name,
