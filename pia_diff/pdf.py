@@ -190,7 +190,12 @@ def _page_lines(page: Any, name: str) -> list[_Line]:
         for row in table.rows:
             indices = []
             for box in row.cells:
-                if box is not None:
+                if box is None and not indices:
+                    # the first column is covered by a label cell merged down from a row above: the row
+                    # starts with an empty cell, as the cell text of such a row does
+                    indices.append(len(cells))
+                    cells.append((row.bbox[0], row.bbox[1], row.bbox[0], row.bbox[1]))
+                elif box is not None:
                     indices.append(len(cells))
                     cells.append(box)
             if indices:

@@ -99,6 +99,9 @@ class Sheet:
             self.ws.column_dimensions[col].width = w
         self.row = 1
         self.breaks: list[int] = []
+        # rows whose label cell (A:B) is merged down over the rows below it: start → end
+        self.label_rows: dict[int, int] = {}
+        self.labelled = 0
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "portrait"
@@ -128,10 +131,20 @@ class Sheet:
         self.ws.row_dimensions[self.row].height = height * LINE_PT + 3
         self.row += 1
 
+    def under_label(self) -> None:
+        """The row just written belongs under the label of the last labelled row (one tall cell)."""
+        if self.labelled:
+            self.label_rows[self.labelled] = self.row - 1
+
     def page_break(self) -> None:
         self.breaks.append(self.row - 1)
 
     def save(self, path: Path) -> None:
+        for start, end in self.label_rows.items():
+            self.ws.unmerge_cells(f"A{start}:B{start}")
+            for row in range(start + 1, end + 1):
+                self.ws.unmerge_cells(f"A{row}:B{row}")
+            self.ws.merge_cells(f"A{start}:B{end}")
         self.ws.row_breaks = RowBreak()
         for row in self.breaks:
             self.ws.row_breaks.append(Break(id=row))
@@ -175,6 +188,8 @@ def layout(lines: list[str], sheet: Sheet, long_break: str | None, history_break
             sheet.put([("A", "F", cells[0])])
             continue
         label, values = cells[0], cells[1:]
+        if label:
+            sheet.labelled = sheet.row
         choice = split_choice(values[0]) if len(values) == 1 else None
         if choice is not None:
             sheet.put([("A", "B", label), ("C", "D", choice[0]), ("E", "F", choice[1])])
@@ -197,6 +212,8 @@ def layout(lines: list[str], sheet: Sheet, long_break: str | None, history_break
         if len(values) > 4:
             spans[-1] = ("F", "F", "\n".join(values[3:]))
         sheet.put(spans)
+        if not label:
+            sheet.under_label()  # 「⇥使用者数⇥…」 under 「④使用の主体」: the official form merges the label down
 
 
 def _is_part(text: str) -> bool:
