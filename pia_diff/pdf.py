@@ -188,7 +188,7 @@ def _page_lines(page: Any, name: str) -> list[_Line]:
     rows: list[list[int]] = []
     for table in tables:
         for row in table.rows:
-            indices = []
+            indices: list[int] = []
             for box in row.cells:
                 if box is None and not indices:
                     # the first column is covered by a label cell merged down from a row above: the row
