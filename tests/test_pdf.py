@@ -189,6 +189,23 @@ def test_cid_glyphs_in_a_real_pdf_are_never_read_as_values() -> None:
     assert UNMAPPED in text and "(cid:" not in text
 
 
+def test_one_font_without_unicode_map_gives_uncertain_or_missing_never_guessed() -> None:
+    # One of the six embedded font subsets loses its Unicode map, as some PDF writers leave it.
+    data = (PDF / "003_asahikawa.pdf").read_bytes()
+    font = re.search(rb"/BaseFont/GAAAAA\+[^/]*(?:/[A-Za-z]+[^/]*)*?/ToUnicode (\d+) 0 R", data)
+    assert font is not None
+    ref = b"/ToUnicode " + font.group(1) + b" 0 R"
+    snap = parse_bytes(data.replace(ref, ref.replace(b"Unicode", b"UnicodX")), "font.pdf")
+    whole = parse_bytes(data, "whole.pdf")
+    unreadable = [f for f in snap.fields.values() if UNMAPPED in repr(f.value)]
+    assert unreadable and all(f.certainty is Certainty.UNCERTAIN for f in unreadable)
+    for path, item in snap.fields.items():
+        if item.certainty is Certainty.OK:
+            # whatever is still ok reads exactly as from the intact PDF
+            assert item.value == whole.fields[path].value, path
+    assert sum(f.certainty is Certainty.OK for f in snap.fields.values()) < 94
+
+
 # ---- bad PDFs ----------------------------------------------------------------------------------
 
 
