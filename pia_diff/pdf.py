@@ -26,6 +26,8 @@ MAGIC = b"%PDF-"
 MAX_PAGES = 300
 MAX_OBJECTS = 200_000
 MAX_CHARS_PER_PAGE = 30_000
+# Ruling lines and boxes per page (a form page has under a hundred; finding cells is quadratic in them)
+MAX_SHAPES_PER_PAGE = 5_000
 MAX_SECONDS = 60.0
 # A page's drawing instructions unpack to a few hundred KB; far more is a decompression bomb.
 MAX_CONTENT_BYTES = 16 * 1024 * 1024
@@ -181,6 +183,11 @@ def _page_lines(page: Any, name: str) -> list[_Line]:
         raise InputError(
             name,
             f"{page.page_number} ページの文字が多すぎます ({len(page.chars)} 文字)。評価書の PDF ではないようです。",
+        )
+    shapes = len(page.lines) + len(page.rects) + len(page.curves)
+    if shapes > MAX_SHAPES_PER_PAGE:
+        raise InputError(
+            name, f"{page.page_number} ページの図形が多すぎます ({shapes} 個)。評価書の PDF ではないようです。"
         )
     chars = _dedupe(page.chars)
     tables = page.find_tables()

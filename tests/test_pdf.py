@@ -291,6 +291,16 @@ def test_expensive_pdf_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf, "MAX_CHARS_PER_PAGE", 100)
     with pytest.raises(InputError, match="文字が多すぎます"):
         pdf_text(VALID_HEAD, "dense.pdf")
+    monkeypatch.setattr(pdf, "MAX_CHARS_PER_PAGE", 30_000)
+    monkeypatch.setattr(pdf, "MAX_SHAPES_PER_PAGE", 20)
+    with pytest.raises(InputError, match="図形が多すぎます"):
+        pdf_text(VALID_HEAD, "lattice.pdf")
+
+
+def test_many_ruling_lines_refused_before_finding_cells() -> None:
+    lattice = b"".join(b"0 %d m 595 %d l S " % (y, y) for y in range(0, 6000))
+    with pytest.raises(InputError, match="図形が多すぎます"):
+        pdf_text(_pdf([_text_page("x") + b" " + lattice]), "lattice.pdf")
 
 
 @pytest.mark.parametrize("case", ["encrypted", "scanned", "truncated"])
