@@ -41,8 +41,10 @@ _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 
 
 def is_pdf(data: bytes) -> bool:
-    """PDF by content: the magic may follow a little leading junk, as readers allow."""
-    return MAGIC in data[:1024]
+    """PDF by content: the magic may follow a little leading junk, as readers allow (but a ZIP
+    package that happens to hold the magic near its start is a workbook)."""
+    head = data[:1024]
+    return head.startswith(MAGIC) or (MAGIC in head and not head.startswith(b"PK\x03\x04"))
 
 
 def normalise_char(ch: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
-from pia_diff.pdf import UNMAPPED, _cell_text, _dedupe, mark_unmapped, normalise_char, pdf_text
+from pia_diff.pdf import UNMAPPED, _cell_text, _dedupe, is_pdf, mark_unmapped, normalise_char, pdf_text
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.text import compare_key
 from pia_diff.values import Certainty
@@ -324,3 +324,10 @@ def test_pdf_recognised_by_content_not_extension(tmp_path: Path) -> None:
     copy = tmp_path / "評価書.txt"
     copy.write_bytes((PDF / "003_asahikawa.pdf").read_bytes())
     assert read_document(copy).meta["評価実施機関名"] == "旭川市長"
+
+
+def test_pdf_magic() -> None:
+    assert is_pdf(b"%PDF-1.7\n...")
+    assert is_pdf(b"\r\n junk from a mail gateway\r\n%PDF-1.4\n...")
+    assert not is_pdf(b"PK\x03\x04 stored entry: %PDF-1.4 ...")
+    assert not is_pdf("特定個人情報保護評価書(重点項目評価書)\n".encode())
