@@ -38,6 +38,8 @@ _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"^[-－‐―\s]*(?:p\.?|page|ページ)?\s*\d+\s*(?:/\s*\d+|ページ)?[-－‐―\s]*$", re.I)
 _MARKS = {"■": "[○]", "☑": "[○]", "☒": "[○]", "□": "[ ]", "☐": "[ ]"}
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+# What starts a numbered or bulleted item of a list: ①…⑳, ・, ※, 【, (1)
+_NEW_ITEM = re.compile(r"[\u2460-\u2473・※【(（]")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -291,7 +293,19 @@ def _cell_text(chars: list[dict[str, Any]], right: float) -> tuple[str, bool]:
         # a printer that wraps at a space leaves the space at the end of the line
         text = _join(text + (" " if wrapped and line.endswith(" ") else ""), line.strip(), wrapped)
         wrapped = group[-1]["x1"] >= right - 2.5 * max(c["size"] for c in group)
+        if wrapped and line.rstrip().endswith("。") and _NEW_ITEM.match(_next_start(group, chars)):
+            wrapped = False  # a sentence that happens to fill the line, then a numbered item: a new paragraph
     return text.strip(), wrapped
+
+
+def _next_start(group: list[dict[str, Any]], chars: list[dict[str, Any]]) -> str:
+    """The first character of the printed line below group, within the same cell."""
+    below = [c for c in chars if c["top"] > group[-1]["top"] + 0.5 * group[-1]["size"]]
+    if not below:
+        return ""
+    top = min(c["top"] for c in below)
+    first = min((c for c in below if abs(c["top"] - top) < 0.5 * c["size"]), key=lambda c: c["x0"])
+    return str(first["text"])
 
 
 def _join(text: str, more: str, wrapped: bool) -> str:

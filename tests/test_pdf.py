@@ -160,6 +160,12 @@ def test_cell_lines_back_into_paragraphs() -> None:
     words = [_char(ch, 9 * i, width=8) for i, ch in enumerate("Government")]  # ASCII words wrapped
     cloud = [_char(ch, 9 * i, top=20, width=8) for i, ch in enumerate("Cloud")]
     assert _cell_text(words + cloud, right=90)[0] == "Government Cloud"
+    # a sentence that fills its line exactly, then a numbered item: a new paragraph, not a wrap
+    sentence = [_char(ch, 9 * i) for i, ch in enumerate("以下の事務を行う。")]
+    item = [_char(ch, 9 * i, top=20) for i, ch in enumerate("①届出")]
+    assert _cell_text(sentence + item, right=81)[0] == "以下の事務を行う。\n①届出"
+    wrapped = [_char(ch, 9 * i, top=20) for i, ch in enumerate("届出の受理")]
+    assert _cell_text(sentence + wrapped, right=81)[0] == "以下の事務を行う。届出の受理"
 
 
 def test_unmapped_glyph_makes_the_item_uncertain() -> None:
