@@ -323,6 +323,25 @@ def test_cli_refuses_bad_pdf_exit_2_no_output(case: str, tmp_path: Path) -> None
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["show", "import", "audit", "check", "export"])
+def test_every_command_refuses_a_scanned_pdf(command: str, tmp_path: Path) -> None:
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(SCANNED)
+    out = tmp_path / "out.xlsx"
+    args = {
+        "show": ["show", str(bad)],
+        "import": ["import", str(bad), "-o", str(out)],
+        "audit": ["audit", str(bad)],
+        "check": ["check", str(PDF / "003_asahikawa.pdf"), str(bad)],
+        "export": ["export", str(bad), "-o", str(out)],
+    }[command]
+    done = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "OCR" in done.stderr and "scan.pdf" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
 def test_pdf_recognised_by_content_not_extension(tmp_path: Path) -> None:
     copy = tmp_path / "評価書.txt"
     copy.write_bytes((PDF / "003_asahikawa.pdf").read_bytes())
