@@ -29,8 +29,9 @@ MAX_CHARS_PER_PAGE = 30_000
 # Ruling lines and boxes per page (a form page has under a hundred; finding cells is quadratic in them)
 MAX_SHAPES_PER_PAGE = 5_000
 MAX_SECONDS = 60.0
-# A page's drawing instructions unpack to a few hundred KB; far more is a decompression bomb.
-MAX_CONTENT_BYTES = 16 * 1024 * 1024
+# A form page's drawing instructions unpack to about 50 KB; far more is a decompression bomb or a
+# page built to be slow (pdfminer interprets roughly 0.5 MB a second), so the ceiling bounds one page's time.
+MAX_CONTENT_BYTES = 2 * 1024 * 1024
 # A glyph the PDF gives no Unicode for: kept visible, and the item that holds it is uncertain.
 UNMAPPED = "\ufffd"
 
