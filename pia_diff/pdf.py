@@ -162,23 +162,30 @@ def _read_pages(data: bytes, name: str) -> list[list[_Line]]:
 
 
 def _check_contents(page: Any, name: str) -> None:
-    """Unpack the page's content streams with a ceiling before pdfminer unpacks them without one."""
+    """Measure the page's drawing instructions, unpacking with a ceiling, before pdfminer unpacks
+    and interprets them without one."""
     import zlib
 
     total = 0
     for stream in page.page_obj.contents or []:
         filters = [str(f).strip("/'") for f, _ in stream.get_filters()]
-        if stream.rawdata is None or filters != ["FlateDecode"]:
+        if stream.rawdata is None:
             continue
-        unpacker = zlib.decompressobj()
-        try:
-            total += len(unpacker.decompress(stream.rawdata, MAX_CONTENT_BYTES + 1))
-        except zlib.error:
-            continue  # pdfminer reports (or tolerates) a damaged stream itself
-        if total > MAX_CONTENT_BYTES or unpacker.unconsumed_tail:
+        if not filters:
+            total += len(stream.rawdata)
+        elif filters == ["FlateDecode"]:
+            unpacker = zlib.decompressobj()
+            try:
+                total += len(unpacker.decompress(stream.rawdata, MAX_CONTENT_BYTES + 1))
+            except zlib.error:
+                continue  # pdfminer reports (or tolerates) a damaged stream itself
+            if unpacker.unconsumed_tail:
+                total = MAX_CONTENT_BYTES + 1  # the ceiling was reached with input left over
+        if total > MAX_CONTENT_BYTES:
             raise InputError(
                 name,
-                f"{page.page_number} ページの中身が展開すると極端に大きくなります (圧縮爆弾の疑い)。読み込みを中止しました。",
+                f"{page.page_number} ページの描画命令が展開すると極端に大きい ({MAX_CONTENT_BYTES // (1024 * 1024)} MB 超) ため、"
+                "読み込みを中止しました (圧縮爆弾か、遅くなるよう細工された PDF の疑い)。",
             )
 
 

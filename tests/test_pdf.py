@@ -268,6 +268,7 @@ BAD = {
     "not_an_assessment": (NOT_AN_ASSESSMENT, "認識できません"),
     "too_many_pages": (HUGE, "ページが多すぎます"),
     "decompression_bomb": (BOMB, "圧縮爆弾"),
+    "huge_page": (_pdf([_text_page("x") + b" " * 3_000_000]), "極端に大きい"),
 }
 
 
