@@ -232,9 +232,9 @@ def edit(lines: list[str], label: str, old: str, new: str) -> list[str]:
 def render(lines: list[str], out: Path, title: str, long_break: str | None, history_break: int | None) -> None:
     sheet = Sheet(title)
     layout(lines, sheet, long_break, history_break)
-    xlsx = out.with_suffix(".xlsx")
-    sheet.save(xlsx)
     with tempfile.TemporaryDirectory() as tmp:
+        xlsx = Path(tmp) / (out.stem + ".xlsx")  # the workbook is a step, not a fixture
+        sheet.save(xlsx)
         subprocess.run(
             ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
              "--outdir", tmp, str(xlsx)],
