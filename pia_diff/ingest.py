@@ -68,8 +68,9 @@ def decode(data: bytes, name: str) -> str:
 
 
 def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form: str | None = None) -> Snapshot:
-    """Any supported input, recognised by content: workbook, snapshot JSON or text.
+    """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
     form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
+    from .pdf import is_pdf, mark_unmapped, pdf_text
     from .workbook import OLE2, refuse_ole2, workbook_text
 
     if form is not None and form != GENERIC:
@@ -79,6 +80,9 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
         raise InputError(name, "ファイルが空です。")
     if data.startswith(OLE2):
         refuse_ole2(data, name)
+    if is_pdf(data):
+        text, pages = pdf_text(data, name)
+        return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form))
     if data.startswith(b"PK\x03\x04"):
         text, cells = workbook_text(data, name)
         return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form)

@@ -11,6 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pia_diff"
 OWNERS = {
     "deepdiff": {"diff.py"},
     "openpyxl": {"excel.py", "export.py", "workbook.py"},
+    "pdfplumber": {"pdf.py"},
+    "pdfminer": {"pdf.py"},
     "typer": {"cli.py"},
     "click": set(),
 }

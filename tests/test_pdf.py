@@ -1,0 +1,356 @@
+"""Reading published PDFs (pia_diff/pdf.py): same snapshot as the text reader, and bad PDFs refused.
+
+The PDFs under tests/data/pdf/ were laid out from samples 001 and 003 as the official 様式3 prints
+them and printed by LibreOffice (tools/make_pdf_fixtures.py); the tests need neither.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pia_diff.errors import InputError
+from pia_diff.ingest import parse_bytes, read_document
+from pia_diff.pdf import UNMAPPED, _cell_text, _dedupe, is_pdf, mark_unmapped, normalise_char, pdf_text
+from pia_diff.snapshot import Field, Snapshot
+from pia_diff.text import compare_key
+from pia_diff.values import Certainty
+from tests.conftest import ROOT, seed
+
+PDF = Path(__file__).resolve().parent / "data" / "pdf"
+
+
+@pytest.fixture(scope="module")
+def read() -> Any:
+    cache: dict[Path, Snapshot] = {}
+
+    def reader(path: Path) -> Snapshot:
+        if path not in cache:
+            cache[path] = read_document(path)
+        return cache[path]
+
+    return reader
+
+
+def _marks(text: str) -> str:
+    """History cells as printed use 「[ ○ ]」; the sample's cell text wrote 「[○]」."""
+    return compare_key(re.sub(r"\[\s*(○?)\s*\]", r"[\1]", text))
+
+
+@pytest.mark.parametrize(("pdf", "text"), [("003_asahikawa.pdf", "003"), ("001_kawaguchi.pdf", "001")])
+def test_pdf_reads_as_its_text_extract(pdf: str, text: str, read: Any) -> None:
+    from_pdf = read(PDF / pdf)
+    from_text = read(seed(text))
+    assert set(from_pdf.fields) == set(from_text.fields)
+    both_ok = 0
+    for path, want in from_text.fields.items():
+        got = from_pdf.fields[path]
+        if want.certainty is Certainty.OK:
+            # everything the text reader read is read from the PDF too
+            assert got.certainty is Certainty.OK, path
+        if want.certainty is Certainty.OK and got.certainty is Certainty.OK:
+            both_ok += 1
+            # the same value, line breaks included (printed line ends were told from paragraph ends)
+            assert got.value == want.value, path
+    assert both_ok > 80
+    assert from_pdf.meta["評価実施機関名"] == from_text.meta["評価実施機関名"]
+    assert from_pdf.meta["公表日"] == from_text.meta["公表日"]
+    # the 別添2 rows come from the PDF's own table, rows broken over a page joined
+    assert [tuple(_marks(c) for c in r.cells) for r in from_pdf.history] == [
+        tuple(_marks(c) for c in r.cells) for r in from_text.history
+    ]
+
+
+def test_pdf_values_in_detail(read: Any) -> None:
+    snap = read(PDF / "003_asahikawa.pdf")
+    fields = {path[-1]: f for path, f in snap.fields.items() if path[0].startswith("Ⅰ")}
+    assert fields["①部署"].value == "市民生活部市民課"
+    assert fields["①実施の有無"].value == "実施しない"  # 「[ 実施しない ]」 beside its ＜選択肢＞ box
+    assert fields["①部署"].line == "1ページ"
+    kawaguchi = read(PDF / "001_kawaguchi.pdf")
+    system1 = next(f for p, f in kawaguchi.fields.items() if "システム1" in p and p[-1] == "③他のシステムとの接続")
+    assert system1.value["庁内連携システム"] is True  # printed 「[ ○ ]」
+    assert system1.value["情報提供ネットワークシステム"] is False  # printed 「[ ]」
+
+
+def test_long_cell_broken_over_a_page_is_joined(read: Any) -> None:
+    snap = read(PDF / "003_asahikawa.pdf")
+    text = read(seed("003"))
+    path = next(p for p in snap.fields if p[-1] == "保管場所")
+    value = str(snap.fields[path].value)
+    assert value.count("\n") == str(text.fields[path].value).count("\n")
+    assert compare_key(value) == compare_key(str(text.fields[path].value))
+    # one row of cell text: the half printed on the next page was joined to its label's row
+    lines = pdf_text((PDF / "003_asahikawa.pdf").read_bytes(), "x")[0].split("\n")
+    row = next(ln for ln in lines if ln.startswith("保管場所"))
+    assert compare_key(row).endswith(compare_key(str(text.fields[path].value))[-20:])
+    assert not any(ln.startswith("\t") and compare_key(str(text.fields[path].value))[-20:] in ln for ln in lines)
+
+
+def test_history_row_over_a_page_break(read: Any) -> None:
+    snap = read(PDF / "003_asahikawa.pdf")
+    # the row for I-1-② was split over pages 4 and 5; its 変更後の記載 is whole again, and no
+    # row was made of its second half
+    third = next(r for r in snap.history if r.cells[1] == "I-1-② 事務の内容")
+    assert len(snap.history) == 18
+    assert third.line == "4ページ"
+    assert third.cells[3].endswith("申請・届出の受理・審査等を行う。")
+    assert third.cells[3].startswith("「国民年金法」")
+    assert third.cells[0] == "令和3年3月31日"
+
+
+def test_running_heads_and_page_numbers_dropped() -> None:
+    text, places = pdf_text((PDF / "003_asahikawa.pdf").read_bytes(), "x")
+    assert len(text.split("\n")) == len(places)
+    assert "- 2 -" not in text
+    assert not re.search(r"^-\s*\d+\s*-$", text, re.M)
+    # the header names the assessment on every page; only the cover's own line remains
+    assert text.count("国民年金に関する事務 重点項目評価書") == 1
+    assert places[0] == "1ページ" and places[-1] == "6ページ"
+
+
+def test_revision_pair_as_pdfs() -> None:
+    from pia_diff.pipeline import compare_files
+    from pia_diff.wareki import parse_date
+
+    date = parse_date("令和6年4月1日")
+    assert date is not None
+    rows = compare_files(PDF / "003_asahikawa.pdf", PDF / "003_asahikawa_revised.pdf", date).rows
+    assert [(r.項目.split()[-1], r.提出時期) for r in rows] == [("①部署", "事後"), ("③対象となる本人の範囲", "事前")]
+    assert rows[0].変更前の記載 == "市民生活部市民課" and rows[0].変更後の記載 == "市民生活部国民年金課"
+
+
+# ---- the pieces ------------------------------------------------------------------------------
+
+
+def test_kangxi_radicals_and_compatibility_forms_normalised() -> None:
+    assert normalise_char("\u2f47") == "日"  # KANGXI RADICAL SUN
+    assert normalise_char("\u2f08") == "人"  # KANGXI RADICAL MAN
+    assert normalise_char("\uf9dc") == "隆"  # CJK COMPATIBILITY IDEOGRAPH
+    assert normalise_char("Ａ") == "Ａ"  # full-width letters are printed text: kept
+    assert normalise_char("■") == "[○]" and normalise_char("□") == "[ ]"
+
+
+def _char(text: str, x0: float, top: float = 10.0, width: float = 9.0) -> dict[str, Any]:
+    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 9, "size": 9.0}
+
+
+def test_doubled_characters_removed() -> None:
+    fake_bold = [_char("市", 0), _char("市", 0.4), _char("長", 9), _char("長", 9.3)]
+    assert [c["text"] for c in _dedupe(fake_bold)] == ["市", "長"]
+    # two real letters side by side stay two
+    roman = [_char("I", 0, width=2.5), _char("I", 2.6, width=2.5)]
+    assert len(_dedupe(roman)) == 2
+
+
+def test_cell_lines_back_into_paragraphs() -> None:
+    full = [_char(ch, 9 * i) for i, ch in enumerate("特定個人情報ファイル名")]  # runs to the right edge (99)
+    short = [_char(ch, 9 * i, top=20) for i, ch in enumerate("の記載")]  # ends its paragraph
+    last = [_char(ch, 9 * i, top=30) for i, ch in enumerate("次の段落")]
+    assert _cell_text(full + short + last, right=99) == ("特定個人情報ファイル名の記載\n次の段落", False)
+    words = [_char(ch, 9 * i, width=8) for i, ch in enumerate("Government")]  # ASCII words wrapped
+    cloud = [_char(ch, 9 * i, top=20, width=8) for i, ch in enumerate("Cloud")]
+    assert _cell_text(words + cloud, right=90)[0] == "Government Cloud"
+    # a sentence that fills its line exactly, then a numbered item: a new paragraph, not a wrap
+    sentence = [_char(ch, 9 * i) for i, ch in enumerate("以下の事務を行う。")]
+    item = [_char(ch, 9 * i, top=20) for i, ch in enumerate("①届出")]
+    assert _cell_text(sentence + item, right=81)[0] == "以下の事務を行う。\n①届出"
+    wrapped = [_char(ch, 9 * i, top=20) for i, ch in enumerate("届出の受理")]
+    assert _cell_text(sentence + wrapped, right=81)[0] == "以下の事務を行う。届出の受理"
+
+
+def test_unmapped_glyph_makes_the_item_uncertain() -> None:
+    path = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")
+    good = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")
+    snap = Snapshot(
+        meta={},
+        fields={
+            path: Field(path, f"市民生活部市{UNMAPPED}課", "1ページ", Certainty.OK),
+            good: Field(good, "市民課長", "1ページ", Certainty.OK),
+        },
+        history=[],
+    )
+    marked = mark_unmapped(snap)
+    assert marked.fields[path].certainty is Certainty.UNCERTAIN
+    assert marked.fields[path].value == f"市民生活部市{UNMAPPED}課"  # shown as unreadable, not guessed
+    assert marked.fields[good].certainty is Certainty.OK
+
+
+def test_cid_glyphs_in_a_real_pdf_are_never_read_as_values() -> None:
+    # Strip the fonts' Unicode maps: every glyph becomes (cid:NN). Nothing may be read as a value.
+    data = (PDF / "003_asahikawa.pdf").read_bytes().replace(b"/ToUnicode", b"/ToUnicodX")
+    with pytest.raises(InputError) as caught:
+        parse_bytes(data, "cid.pdf")
+    assert "認識できません" in caught.value.problem
+    text, _ = pdf_text(data, "cid.pdf")
+    assert UNMAPPED in text and "(cid:" not in text
+
+
+def test_one_font_without_unicode_map_gives_uncertain_or_missing_never_guessed() -> None:
+    # One of the six embedded font subsets loses its Unicode map, as some PDF writers leave it.
+    data = (PDF / "003_asahikawa.pdf").read_bytes()
+    font = re.search(rb"/BaseFont/GAAAAA\+[^/]*(?:/[A-Za-z]+[^/]*)*?/ToUnicode (\d+) 0 R", data)
+    assert font is not None
+    ref = b"/ToUnicode " + font.group(1) + b" 0 R"
+    snap = parse_bytes(data.replace(ref, ref.replace(b"Unicode", b"UnicodX")), "font.pdf")
+    whole = parse_bytes(data, "whole.pdf")
+    unreadable = [f for f in snap.fields.values() if UNMAPPED in repr(f.value)]
+    assert unreadable and all(f.certainty is Certainty.UNCERTAIN for f in unreadable)
+    for path, item in snap.fields.items():
+        if item.certainty is Certainty.OK:
+            # whatever is still ok reads exactly as from the intact PDF
+            assert item.value == whole.fields[path].value, path
+    assert sum(f.certainty is Certainty.OK for f in snap.fields.values()) < 94
+
+
+# ---- bad PDFs ----------------------------------------------------------------------------------
+
+
+def _pdf(pages: list[bytes], trailer: bytes = b"", extra: list[bytes] | None = None, flate: bool = False) -> bytes:
+    """A minimal PDF: one content stream per page, Helvetica."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for content in pages:
+        page_id = len(objects) + 1
+        kids.append(f"{page_id} 0 R".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {page_id + 1} 0 R "
+            f"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>".encode()
+        )
+        packed = zlib.compress(content) if flate else content
+        head = b"<< /Length %d%s >>\nstream\n" % (len(packed), b" /Filter /FlateDecode" if flate else b"")
+        objects.append(head + packed + b"\nendstream")
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
+    objects += extra or []
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer + b">>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return out
+
+
+def _text_page(*lines: str) -> bytes:
+    body = b"BT /F1 11 Tf 72 760 Td 14 TL "
+    for line in lines:
+        body += b"(" + line.encode("latin-1") + b") ' "
+    return body + b"ET"
+
+
+ENCRYPTED = _pdf(
+    [_text_page("secret")],
+    trailer=b"/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef><0123456789abcdef0123456789abcdef>] ",
+    extra=[b"<< /Filter /Standard /V 1 /R 2 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> /P -4 >>"],
+)
+# a scanner's page: one grey image over the page, no text
+SCANNED = _pdf([b"q 595 0 0 842 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x80\x90\xa0\xb0 EI Q"] * 2)
+# 40 MB of drawing instructions packed into ~40 KB
+BOMB = _pdf([_text_page("x") + b" " * 40_000_000], flate=True)
+NOT_AN_ASSESSMENT = _pdf([_text_page("Quarterly report", "Sales rose by 3 percent.")])
+HUGE = _pdf([_text_page(f"page {n}") for n in range(301)])
+VALID_HEAD = (PDF / "003_asahikawa.pdf").read_bytes()
+
+BAD = {
+    "encrypted": (ENCRYPTED, "パスワード"),
+    "scanned": (SCANNED, "OCR"),
+    "corrupt": (b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n", "壊れている"),
+    "truncated": (VALID_HEAD[: len(VALID_HEAD) // 2], "途中で切れています"),
+    "not_an_assessment": (NOT_AN_ASSESSMENT, "認識できません"),
+    "too_many_pages": (HUGE, "ページが多すぎます"),
+    "decompression_bomb": (BOMB, "圧縮爆弾"),
+    "huge_page": (_pdf([_text_page("x") + b" " * 3_000_000]), "極端に大きい"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_pdf_is_refused_with_a_clear_message(case: str) -> None:
+    data, words = BAD[case]
+    with pytest.raises(InputError) as caught:
+        parse_bytes(data, f"{case}.pdf")
+    assert words in caught.value.problem
+    assert caught.value.source == f"{case}.pdf"
+
+
+def test_expensive_pdf_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pia_diff.pdf as pdf
+
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.0)
+    with pytest.raises(InputError, match="時間がかかりすぎる"):
+        pdf_text(VALID_HEAD, "slow.pdf")
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 60.0)
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 10)
+    with pytest.raises(InputError, match="オブジェクト"):
+        pdf_text(VALID_HEAD, "objects.pdf")
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 200_000)
+    monkeypatch.setattr(pdf, "MAX_CHARS_PER_PAGE", 100)
+    with pytest.raises(InputError, match="文字が多すぎます"):
+        pdf_text(VALID_HEAD, "dense.pdf")
+    monkeypatch.setattr(pdf, "MAX_CHARS_PER_PAGE", 30_000)
+    monkeypatch.setattr(pdf, "MAX_SHAPES_PER_PAGE", 20)
+    with pytest.raises(InputError, match="図形が多すぎます"):
+        pdf_text(VALID_HEAD, "lattice.pdf")
+
+
+def test_many_ruling_lines_refused_before_finding_cells() -> None:
+    lattice = b"".join(b"0 %d m 595 %d l S " % (y, y) for y in range(0, 6000))
+    with pytest.raises(InputError, match="図形が多すぎます"):
+        pdf_text(_pdf([_text_page("x") + b" " + lattice]), "lattice.pdf")
+
+
+@pytest.mark.parametrize("case", ["encrypted", "scanned", "truncated"])
+def test_cli_refuses_bad_pdf_exit_2_no_output(case: str, tmp_path: Path) -> None:
+    bad = tmp_path / f"{case}.pdf"
+    bad.write_bytes(BAD[case][0])
+    out = tmp_path / "別添2.xlsx"
+    done = subprocess.run(
+        [sys.executable, "-m", "pia_diff", "diff", str(PDF / "003_asahikawa.pdf"), str(bad), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert str(bad) in done.stderr and BAD[case][1] in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["show", "import", "audit", "check", "export"])
+def test_every_command_refuses_a_scanned_pdf(command: str, tmp_path: Path) -> None:
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(SCANNED)
+    out = tmp_path / "out.xlsx"
+    args = {
+        "show": ["show", str(bad)],
+        "import": ["import", str(bad), "-o", str(out)],
+        "audit": ["audit", str(bad)],
+        "check": ["check", str(PDF / "003_asahikawa.pdf"), str(bad)],
+        "export": ["export", str(bad), "-o", str(out)],
+    }[command]
+    done = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "OCR" in done.stderr and "scan.pdf" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_pdf_recognised_by_content_not_extension(tmp_path: Path) -> None:
+    copy = tmp_path / "評価書.txt"
+    copy.write_bytes((PDF / "003_asahikawa.pdf").read_bytes())
+    assert read_document(copy).meta["評価実施機関名"] == "旭川市長"
+
+
+def test_pdf_magic() -> None:
+    assert is_pdf(b"%PDF-1.7\n...")
+    assert is_pdf(b"\r\n junk from a mail gateway\r\n%PDF-1.4\n...")
+    assert not is_pdf(b"PK\x03\x04 stored entry: %PDF-1.4 ...")
+    assert not is_pdf("特定個人情報保護評価書(重点項目評価書)\n".encode())
