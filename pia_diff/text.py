@@ -10,7 +10,8 @@ import unicodedata
 _CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
 # Only real HTML tags: "<選択肢>" and "<ガバメントクラウドにおける措置>" are text.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^>]*>", re.IGNORECASE)
+# [^<>]: a tag never spans another "<", so an unclosed one costs one scan to the next "<" (linear).
+_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^<>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _ALL_SPACE = re.compile(r"\s+")
 

@@ -15,7 +15,11 @@ from .wareki import parse_date
 _ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
 _ENTITY_RANGE = re.compile(r"^(システム|委託事項|提供先|移転先)\d+[～~〜-]\d+$")
 _FILE_NAME = re.compile(r"^\s*[(（]\s*([0-9０-９]+)\s*[)）]\s*(\S.*)$")
-_FORM_VERSION = re.compile(r"\[\s*((?:令和|平成)\s*\S+?年\s*\S+?月)\s*(様式\s*[0-9０-９])\s*\]")
+# The year and month are short runs that cannot hold a bracket, 年 or 月: a lazy \S+? here used to
+# backtrack cubically on a line of 「[令和1年」 repeated (issue 13).
+_FORM_VERSION = re.compile(
+    r"\[\s*((?:令和|平成)\s*[^\s\[\]年月]{1,4}年\s*[^\s\[\]年月]{1,3}月)\s*(様式\s*[0-9０-９])\s*\]"
+)
 _HISTORY_START = "(別添2)変更箇所"
 _TOC = "項目一覧"
 
