@@ -10,7 +10,7 @@ from .catalogue import Catalogue, Kind, Node, load_catalogue
 from .errors import InputError
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from .text import fold
-from .textform import TextFormParser, file_names, read_hit
+from .textform import file_names, parse, read_hit
 from .values import Certainty
 from .wareki import parse_date
 
@@ -126,11 +126,10 @@ def parse_text(
         return places[line - 1] if places and line else line
 
     cat = catalogue or load_catalogue()
-    parser = TextFormParser(cat, text)
-    result = parser.parse()
+    result = parse(cat, text)
     _check_form(result.title, result.labels_found, name)
     names = file_names(result)
-    file_total = max([1, *names, *parser.file_count.values()])
+    file_total = max([*names, result.files_seen])
     multi = file_total > 1
     unique = _unique_keys(cat)
 
@@ -139,7 +138,7 @@ def parse_text(
 
     fields: dict[Path, Field] = {}
     for hit in result.hits:
-        reading = read_hit(hit, parser.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
+        reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
         path = hit.path
         if multi and hit.file:
             path = (path[0], file_key(hit.file), *path[1:])
@@ -171,7 +170,7 @@ def parse_text(
         "様式版": form_version,
         "source": name,
         "sha256": sha256,
-        "style": "cell" if parser.cell_style else "pdf",
+        "style": "cell" if result.cell_style else "pdf",
         "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
         "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
     }

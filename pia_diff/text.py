@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Circled numbers carry the form's item numbering (①…⑳); NFKC would turn them into plain digits.
 _CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
@@ -21,8 +22,8 @@ _CIRCLED_SPLIT = re.compile("([" + "".join(sorted(_CIRCLED)) + "])")
 
 def fold(text: str) -> str:
     """NFKC, but keep circled numbers (they are part of item labels)."""
-    if text.isascii():
-        return text
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # circled numbers are not NFKC-normal: a normal text holds none
     pieces = _CIRCLED_SPLIT.split(text)
     # odd pieces are the circled numbers themselves
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
@@ -37,8 +38,14 @@ def html_to_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+@lru_cache(maxsize=65536)
 def compare_key(text: str) -> str:
-    """The key two values are compared by: width, whitespace and line wrapping do not count."""
+    """The key two values are compared by: width, whitespace and line wrapping do not count.
+
+    Cached: the parser and the value readers ask for the same labels and options many times."""
+    if "<" not in text and "&" not in text:
+        # no markup: html_to_text would only collapse whitespace, which goes anyway
+        return "".join(fold(text).split())
     return _ALL_SPACE.sub("", fold(html_to_text(text)))
 
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from pia_diff import text, textform, values, wareki
+from pia_diff import labels, lines, text, textform, values, wareki
 
 from .conftest import ROOT
 
@@ -71,7 +71,7 @@ def test_pathological_input_finishes(name: str) -> None:
 
 def _patterns() -> list[tuple[str, str]]:
     found = []
-    for module in (text, textform, values, wareki):
+    for module in (labels, lines, text, textform, values, wareki):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value.pattern))
@@ -86,7 +86,7 @@ def _patterns() -> list[tuple[str, str]]:
 
 def test_the_module_patterns_are_all_checked() -> None:
     names = {name for name, _ in _patterns()}
-    assert {"pia_diff.textform._FORM_VERSION", "pia_diff.values._MARKERS", "pia_diff.text._BLOCK_TAG"} <= names
+    assert {"pia_diff.lines._FORM_VERSION", "pia_diff.values._MARKERS", "pia_diff.text._BLOCK_TAG"} <= names
 
 
 @pytest.mark.parametrize(("name", "pattern"), _patterns())
