@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .catalogue import TITLE, Node
 from .labels import LabelIndex, reachable
 from .snapshot import Path
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     node: Node
     path: Path
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A label found for a cell key: the item, its path, how much of the key the label took, and
     the cursor standing on it."""
 

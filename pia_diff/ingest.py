@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path as FsPath
 
 from .catalogue import Catalogue, Kind, Node, load_catalogue
@@ -174,9 +176,42 @@ def parse_text(
         "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
         "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
     }
-    ordered = sorted(fields.items(), key=lambda item: cat.order_key(item[0]))
+    order = _order_keys(cat)
+    ordered = sorted(fields.items(), key=lambda item: order(item[0]))
     history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]
     return Snapshot(meta=meta, fields=dict(ordered), history=history)
+
+
+_NUMBER = re.compile(r"(\d+)\)?$")
+
+
+def _order_keys(cat: Catalogue) -> Callable[[Path], tuple[tuple[int, int], ...]]:
+    """Catalogue.order_key, remembered per path prefix (a document has thousands of items that
+    share a few hundred prefixes)."""
+    memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+
+    def walk(path: Path) -> tuple[tuple[tuple[int, int], ...], list[Node]]:
+        known = memo.get(path)
+        if known is not None:
+            return known
+        key, nodes = walk(path[:-1])
+        segment = path[-1]
+        digits = _NUMBER.search(segment)
+        number = int(digits.group(1)) if digits else 0
+        index = next(
+            (
+                i
+                for i, n in enumerate(nodes)
+                if n.segment == segment or (n.kind is Kind.ENTITY and segment.startswith(n.label))
+            ),
+            None,
+        )
+        # a file key (no node of its own) keeps the files in their order
+        found = ((*key, (-1, number)), nodes) if index is None else ((*key, (index, number)), nodes[index].children)
+        memo[path] = found
+        return found
+
+    return lambda path: walk(path)[0]
 
 
 def _plain(item: Field | None) -> str | None:

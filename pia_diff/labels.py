@@ -155,6 +155,9 @@ _FOLDED: dict[str, str] = {}
 
 def _fold_map(raw: str) -> tuple[str, list[int]]:
     """Fold raw text and keep, for each folded character, the index of its raw character."""
+    folded = fold(raw)
+    if folded == raw:
+        return raw, list(range(len(raw)))  # already folded (the common case): each char is itself
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(raw):
@@ -169,6 +172,7 @@ def _fold_map(raw: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@lru_cache(maxsize=16384)
 def after_label(raw: str, key: str) -> str:
     """The raw text after the label whose key starts the cell ('①部署 ⇥ 市民課' → ' ⇥ 市民課')."""
     pattern = _label_regex(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from .catalogue import Node
@@ -67,6 +68,14 @@ def form_version(folded: str) -> str | None:
 
 
 def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line:
+    """What the line is. Pure: the same text always gets the same answer (so it is cached; a
+    document repeats many lines, once per file and per entity)."""
+    return _classify(raw, index, cell_style)._replace(number=number)
+
+
+@lru_cache(maxsize=16384)
+def _classify(raw: str, index: LabelIndex, cell_style: bool) -> Line:
+    number = 0
     key = cell_key(raw)
     folded = fold(raw)
     version = form_version(folded)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .catalogue import TITLE, Catalogue, Kind, Node
 from .cursor import Cursor, Match
@@ -288,10 +289,25 @@ def history_row(line: str, number: int) -> HistoryRow | None:
     return HistoryRow(tuple(c.strip() for c in padded), number)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=16384)
+def _cached_reading(node: Node, raw: str) -> Reading:
+    return read_value(node, raw)
+
+
+def _read_value(node: Node, raw: str) -> Reading:
+    """read_value, cached (a document repeats whole blocks); a checkbox set is copied out so that
+    no two fields share one dict."""
+    reading = _cached_reading(node, raw)
+    value = reading.value
+    if isinstance(value, dict):
+        value = {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}
+        return Reading(value, reading.certainty)
+    return reading
+
+
 def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:
     """Interpret a hit's raw text, and say how sure we are of it."""
-    raw = "\n".join(hit.raw)
-    reading = read_value(hit.node, raw)
+    reading = _read_value(hit.node, "\n".join(hit.raw))
     if cell_style or reading.certainty is not Certainty.OK:
         return reading
     # A PDF dump: trust only a value that shares its label's line, for an item that the label
