@@ -175,6 +175,9 @@ def parse_text(
         "style": "cell" if result.cell_style else "pdf",
         "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
         "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
+        # text the parser could not place, and headings of the form it never saw (issue 9)
+        "読み取れない箇所": [{"行": source(gap.line), "内容": gap.text} for gap in result.unplaced],
+        "見つからない見出し": [" ".join(path) for path in result.unseen],
     }
     order = _order_keys(cat)
     ordered = sorted(fields.items(), key=lambda item: order(item[0]))

@@ -58,6 +58,9 @@ class LabelIndex:
                 if node.kind is Kind.CHECKBOX and node.options and node.label in node.options[0]:
                     self.marker_items.append(node)
         self._unique = _unique_keys(catalogue)
+        # every option text of the form, longest first (so that no shorter one splits it)
+        options = {compare_key(o) for node in catalogue.nodes() for o in node.options}
+        self.option_keys = sorted(options, key=lambda o: (-len(o), o))
 
     def part_header(self, key: str) -> Node | None:
         """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""

@@ -20,6 +20,9 @@ from .wareki import parse_date
 
 _ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
 _FILE_NAME = re.compile(r"^\s*[(（]\s*([0-9０-９]+)\s*[)）]\s*(\S.*)$")
+# A label shorter than this ('その内容') is too likely to start a sentence of some other value.
+_UNIQUE_MIN = 5
+_DEBRIS = re.compile(r"<選択肢>|選択肢|\d+\)|[\[\]()○〇<>件\d,.\-—―]")
 _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
 
 
@@ -33,6 +36,16 @@ class Hit:
     line: int
     raw: list[str] = field(default_factory=list)
     same_line: bool = True
+    # placed by its label alone: the extract lost the heading that should lead to it
+    without_heading: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A block of text the parser could not place: its first line and how it starts."""
+
+    line: int
+    text: str
 
 
 @dataclass
@@ -45,6 +58,8 @@ class ParseResult:
     labels_found: int
     cell_style: bool
     files_seen: int  # the most times one per-file part's heading was seen
+    unplaced: list[Gap]  # blocks of text that belong to no item
+    unseen: list[Path]  # parts and sections of the form whose heading never appeared
 
 
 def parse(catalogue: Catalogue, text: str) -> ParseResult:
@@ -68,6 +83,9 @@ class _Walk:
         self.last: Hit | None = None  # the item a stray continuation row may still extend
         self.cover_values_next = False
         self.history: list[HistoryRow] = []
+        self.seen: set[Node] = set()  # parts and sections whose heading was read
+        self.unplaced: list[Gap] = []
+        self.in_gap = False  # the last non-blank line was unplaced too (one block, one report)
 
     @property
     def file(self) -> int:
@@ -83,6 +101,7 @@ class _Walk:
 
     def run(self) -> ParseResult:
         in_toc = False
+        toc_parts: set[Node] = set()
         title = ""
         form_version: str | None = None
         history_at: int | None = None
@@ -96,7 +115,13 @@ class _Walk:
                 in_toc = True
                 continue
             if in_toc:
+                if line.kind is LineKind.PART_HEADER and line.part in toc_parts:
+                    # listed twice: the table ended and this is the part's real heading (the walk
+                    # still takes it as a TOC line, as it always has; the heading was seen)
+                    self.seen.add(line.part)
                 if line.kind in (LineKind.BLANK, LineKind.PAGE_BREAK, LineKind.PART_HEADER):
+                    if line.part is not None:
+                        toc_parts.add(line.part)
                     continue
                 if line.key.startswith(HISTORY_START):
                     continue
@@ -122,10 +147,28 @@ class _Walk:
             labels_found=len(self.hits),
             cell_style=self.cell_style,
             files_seen=max([1, *self.file_count.values()]),
+            unplaced=self.unplaced,
+            unseen=self._unseen(),
         )
+
+    def _unseen(self) -> list[Path]:
+        """Parts (the cover aside) and their numbered sections whose heading the walk never read;
+        a missing part's sections are not listed again unless one of them was read."""
+        out: list[Path] = []
+        for part in self.index.catalogue.parts[1:]:
+            sections = [c for c in part.children if c.label[:1].isdigit()]
+            if part not in self.seen:
+                out.append((part.segment,))
+                if not any(s in self.seen for s in sections):
+                    continue
+            out += [(part.segment, s.segment) for s in sections if s not in self.seen]
+        return out
 
     def _line(self, line: Line) -> None:
         kind = line.kind
+        gap_open = self.in_gap
+        if kind is not LineKind.BLANK:
+            self.in_gap = False
         if kind is LineKind.PAGE_BREAK:
             # a page or sheet break: nothing continues across it
             self._close_pending()
@@ -161,12 +204,13 @@ class _Walk:
             return
         if kind is LineKind.LABELS and self._cells(line):
             return
-        self._continuation(line)
+        self._continuation(line, gap_open)
 
     def _part(self, part: Node, number: int) -> None:
         self._close_pending()
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
         self.cursor = Cursor.at_part(part)
+        self.seen.add(part)
         if part.is_leaf:
             self.pending = self._hit(part, (part.segment,), number, same_line=False)
 
@@ -193,14 +237,21 @@ class _Walk:
                     key, found = joined, split
             if found is None and may_hold_marker(cells[i]) and has_marker(cells[i]):
                 found = self.cursor.find_marker_item(cell_key(_MARKUP.sub("", cells[i])), self.index)
+            elsewhere = False
+            if found is None:
+                found = self._unique_elsewhere(key)
+                elsewhere = found is not None
             if found is None:
                 break
             matched = True
             self._close_pending()
             self.cursor = found.cursor
+            if found.node.parent is not None and found.node.parent.parent is None:
+                self.seen.add(found.node)  # a section's heading (or a section that is one item)
             rest = after_label(cells[i], key[: found.length])
             if found.node.is_leaf:
-                self._leaf(found.node, found.path, line.number, "\t".join([rest, *cells[i + 1 :]]))
+                raw = "\t".join([rest, *cells[i + 1 :]])
+                self._leaf(found.node, found.path, line.number, raw, without_heading=elsewhere)
                 return True
             if compare_key(rest):
                 # the heading's own cell carried more (「4. 委託 [] 委託しない」): look at it again
@@ -208,6 +259,27 @@ class _Walk:
                 continue
             i += 1
         return matched
+
+    def _unique_elsewhere(self, key: str) -> Match | None:
+        """An item out of the cursor's reach whose label names it alone in the whole form (the
+        extract lost the section or part heading before it). Not inside a repeated entity: which
+        one it would belong to is unknown."""
+        found = [
+            c.node
+            for c in self.index.candidates(key)
+            if c.length >= _UNIQUE_MIN
+            and self.index.unique_item(key[: c.length]) is c.node
+            and c.node.parent is not None
+            and (c.length == len(key) or not self.cell_style)
+            and not any(a.kind is Kind.ENTITY for a in c.node.ancestors())
+            and c.node not in self.index.marker_items  # 「接続しない」 is option text too
+        ]
+        if len(found) != 1:
+            return None
+        node = found[0]
+        cursor = Cursor.at_part(node.part).enter(0, node)
+        path = cursor.scopes[-1].path if not node.is_leaf else (*cursor.scopes[-1].path, node.segment)
+        return Match(node, path, len(key) if self.cell_style else len(node.keys[0]), cursor)
 
     def _enter_entity(self, label: str, segment: str, rest: list[str], number: int) -> bool:
         entity = self.index.entity(label, self.cursor.part)
@@ -233,11 +305,12 @@ class _Walk:
     def _hit(self, node: Node, path: Path, number: int, same_line: bool) -> Hit:
         return Hit(node=node, path=path, file=self.file, line=number, same_line=same_line)
 
-    def _leaf(self, node: Node, path: Path, number: int, raw: str) -> None:
+    def _leaf(self, node: Node, path: Path, number: int, raw: str, without_heading: bool = False) -> None:
         if (self.file, path) in self.filled:
             self.last = None  # a duplicated row: the first reading stands
             return
         hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
+        hit.without_heading = without_heading
         if hit.same_line:
             hit.raw.append(raw)
             self._store(hit)
@@ -257,7 +330,7 @@ class _Walk:
             self.last = self.pending if self.pending.node.parent is not None else None
             self.pending = None
 
-    def _continuation(self, line: Line) -> None:
+    def _continuation(self, line: Line, gap_open: bool) -> None:
         if self.pending is not None:
             self.pending.raw.append(line.raw)
             return
@@ -272,6 +345,24 @@ class _Walk:
             and has_marker(first)
         ):
             self.last.raw.append(line.raw)  # the rest of a checkbox set, wrapped onto its own row
+        elif line.title is None:
+            # nothing takes it: one report per block of such lines (the cover's title is no item)
+            if self._debris(line.key):
+                self.in_gap = gap_open  # neither opens nor ends a block
+                return
+            if not gap_open:
+                text = " ".join(html_to_text(line.raw).split())
+                self.unplaced.append(Gap(line.number, text[:40]))
+            self.in_gap = True
+
+    def _debris(self, key: str) -> bool:
+        """Layout left over from a checkbox or choice (「] 移転を行っている （ ） 件」, 「＜選択肢＞」,
+        「4） 100人以上500人未満」): nothing but markers, numbering and the form's own option texts."""
+        rest = key
+        for option in self.index.option_keys:
+            if option in rest:
+                rest = rest.replace(option, "")
+        return not _DEBRIS.sub("", rest)
 
 
 def history_row(line: str, number: int) -> HistoryRow | None:
@@ -308,6 +399,8 @@ def _read_value(node: Node, raw: str) -> Reading:
 def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:
     """Interpret a hit's raw text, and say how sure we are of it."""
     reading = _read_value(hit.node, "\n".join(hit.raw))
+    if hit.without_heading and reading.certainty is Certainty.OK:
+        return Reading(reading.value, Certainty.UNCERTAIN)
     if cell_style or reading.certainty is not Certainty.OK:
         return reading
     # A PDF dump: trust only a value that shares its label's line, for an item that the label
