@@ -57,6 +57,7 @@ class LabelIndex:
                     self.entities.setdefault(node.label, []).append(node)
                 if node.kind is Kind.CHECKBOX and node.options and node.label in node.options[0]:
                     self.marker_items.append(node)
+        self.ignore = catalogue.ignore
         self._unique = _unique_keys(catalogue)
         # every option text of the form, longest first (so that no shorter one splits it)
         options = {compare_key(o) for node in catalogue.nodes() for o in node.options}
@@ -79,7 +80,10 @@ class LabelIndex:
 
     def starts_label(self, key: str) -> bool:
         """Whether `key` starts with any label key of the form."""
-        return any(key.startswith(label) for label, _ in self._buckets.get(key[:_BUCKET], ()))
+        bucket = self._buckets.get(key[:_BUCKET])
+        if bucket is None:
+            return False  # most text: no label starts with its first two characters
+        return any(key.startswith(label) for label, _ in bucket)
 
     @staticmethod
     def option_key(node: Node) -> str:

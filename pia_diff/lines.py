@@ -70,12 +70,14 @@ def form_version(folded: str) -> str | None:
 def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line:
     """What the line is. Pure: the same text always gets the same answer (so it is cached; a
     document repeats many lines, once per file and per entity)."""
-    return _classify(raw, index, cell_style)._replace(number=number)
+    return Line(number, *_classify(raw, index, cell_style))
 
 
 @lru_cache(maxsize=16384)
-def _classify(raw: str, index: LabelIndex, cell_style: bool) -> Line:
-    number = 0
+def _classify(
+    raw: str, index: LabelIndex, cell_style: bool
+) -> tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]:
+    """Line's fields after its number."""
     key = cell_key(raw)
     folded = fold(raw)
     version = form_version(folded)
@@ -98,15 +100,20 @@ def _classify(raw: str, index: LabelIndex, cell_style: bool) -> Line:
         kind = LineKind.ENTITY_RANGE
     else:
         kind = LineKind.LABELS if _may_hold_label(cells, key, index) else LineKind.TEXT
-    return Line(number, raw, key, kind, cells, part, version, title)
+    return raw, key, kind, cells, part, version, title
 
 
 def _may_hold_label(cells: tuple[str, ...], line_key: str, index: LabelIndex) -> bool:
     """Whether the first cell that counts starts a label, an entity or a checkbox item (anywhere in
     the form): a line without one is plain text whatever the cursor's scope."""
+    if len(cells) == 1:
+        key = line_key
+        if not key or key in index.ignore:
+            return False
+        return index.is_entity_header(key) or index.starts_label(key) or may_hold_marker(cells[0])
     for i, cell in enumerate(cells):
-        key = line_key if len(cells) == 1 else cell_key(cell)
-        if not key or key in index.catalogue.ignore:
+        key = cell_key(cell)
+        if not key or key in index.ignore:
             continue
         if index.is_entity_header(key) or index.starts_label(key):
             return True

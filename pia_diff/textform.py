@@ -347,13 +347,12 @@ class _Walk:
             self.last.raw.append(line.raw)  # the rest of a checkbox set, wrapped onto its own row
         elif line.title is None:
             # nothing takes it: one report per block of such lines (the cover's title is no item)
-            if self._debris(line.key):
-                self.in_gap = gap_open  # neither opens nor ends a block
-                return
-            if not gap_open:
+            if gap_open:
+                self.in_gap = True  # the block goes on: reported at its first line
+            elif not self._debris(line.key):
                 text = " ".join(html_to_text(line.raw).split())
                 self.unplaced.append(Gap(line.number, text[:40]))
-            self.in_gap = True
+                self.in_gap = True
 
     def _debris(self, key: str) -> bool:
         """Layout left over from a checkbox or choice (「] 移転を行っている （ ） 件」, 「＜選択肢＞」,
