@@ -10,9 +10,10 @@ from pathlib import Path as FsPath
 
 from .catalogue import Catalogue, Kind, Node, load_catalogue
 from .errors import InputError
+from .hits import file_names, read_hit
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from .text import fold
-from .textform import file_names, parse, read_hit
+from .textform import parse
 from .values import Certainty
 from .wareki import parse_date
 
@@ -130,7 +131,7 @@ def parse_text(
     cat = catalogue or load_catalogue()
     result = parse(cat, text)
     _check_form(result.title, result.labels_found, name)
-    names = file_names(result)
+    names = file_names(result.hits)
     file_total = max([*names, result.files_seen])
     multi = file_total > 1
     unique = _unique_keys(cat)

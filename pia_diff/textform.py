@@ -1,51 +1,28 @@
 """Parse a 評価書 given as text (cell text with TABs, or a PDF text dump) along the catalogue.
 
-The walk reads classified lines (`lines`), moves an immutable cursor (`cursor`) and collects the
-items it finds as hits; `read_hit` then reads each hit's value."""
+The walk reads classified lines (`lines`), looks labels up in the catalogue's index (`labels`),
+moves an immutable cursor (`cursor`) and collects what it finds (`hits`), whose values
+`hits.read_hit` then reads."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 
 from .catalogue import TITLE, Catalogue, Kind, Node
 from .cursor import Cursor, Match
+from .hits import Gap, Hit, file_names, history_row, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
 from .lines import HISTORY_START, Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
 from .snapshot import HistoryRow, Path
 from .text import compare_key, html_to_text
-from .values import Certainty, Reading, has_marker, read_value
-from .wareki import parse_date
+from .values import has_marker
 
 _ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
-_FILE_NAME = re.compile(r"^\s*[(（]\s*([0-9０-９]+)\s*[)）]\s*(\S.*)$")
 # A label shorter than this ('その内容') is too likely to start a sentence of some other value.
 _UNIQUE_MIN = 5
 _DEBRIS = re.compile(r"<選択肢>|選択肢|\d+\)|[\[\]()○〇<>件\d,.\-—―]")
 _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
-
-
-@dataclass
-class Hit:
-    """A leaf found in the document, before its value is read."""
-
-    node: Node
-    path: Path
-    file: int
-    line: int
-    raw: list[str] = field(default_factory=list)
-    same_line: bool = True
-    # placed by its label alone: the extract lost the heading that should lead to it
-    without_heading: bool = False
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A block of text the parser could not place: its first line and how it starts."""
-
-    line: int
-    text: str
 
 
 @dataclass
@@ -364,63 +341,4 @@ class _Walk:
         return not _DEBRIS.sub("", rest)
 
 
-def history_row(line: str, number: int) -> HistoryRow | None:
-    """One row of the document's own 別添2 table (cell text), or None for headings and debris."""
-    cells = [html_to_text(c).replace("\n", " ") for c in line.split("\t")]
-    if not any(c.strip() for c in cells):
-        return None
-    if cell_key(cells[0]) == "変更日":
-        return None
-    if parse_date(cells[0]) is None:
-        return None
-    padded = (cells + [""] * 6)[:6]
-    if len(cells) > 6:
-        padded[5] = " ".join(cells[5:]).strip()
-    return HistoryRow(tuple(c.strip() for c in padded), number)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=16384)
-def _cached_reading(node: Node, raw: str) -> Reading:
-    return read_value(node, raw)
-
-
-def _read_value(node: Node, raw: str) -> Reading:
-    """read_value, cached (a document repeats whole blocks); a checkbox set is copied out so that
-    no two fields share one dict."""
-    reading = _cached_reading(node, raw)
-    value = reading.value
-    if isinstance(value, dict):
-        value = {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}
-        return Reading(value, reading.certainty)
-    return reading
-
-
-def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:
-    """Interpret a hit's raw text, and say how sure we are of it."""
-    reading = _read_value(hit.node, "\n".join(hit.raw))
-    if hit.without_heading and reading.certainty is Certainty.OK:
-        return Reading(reading.value, Certainty.UNCERTAIN)
-    if cell_style or reading.certainty is not Certainty.OK:
-        return reading
-    # A PDF dump: trust only a value that shares its label's line, for an item that the label
-    # alone identifies (no repeated entity, no second file to confuse it with).
-    in_entity = any(a.kind is Kind.ENTITY for a in hit.node.ancestors())
-    per_file = hit.node.part.per_file and multi_file
-    if hit.same_line and len(hit.raw) == 1 and unique_in_part and not in_entity and not per_file:
-        return reading
-    return Reading(reading.value, Certainty.UNCERTAIN)
-
-
-def file_names(result: ParseResult) -> dict[int, str]:
-    """File number → name, from the II/III 'ファイル名' items ('(1) 被保険者台帳情報ファイル')."""
-    names: dict[int, str] = {}
-    for hit in result.hits:
-        if hit.node.label.endswith("特定個人情報ファイル名") and hit.file:
-            text = "\n".join(hit.raw)
-            first = next((ln for ln in html_to_text(text).splitlines() if ln.strip()), "")
-            match = _FILE_NAME.match(first)
-            names.setdefault(hit.file, (match.group(2) if match else first).strip())
-    return names
-
-
-__all__ = ["Hit", "Match", "ParseResult", "file_names", "parse", "read_hit"]
+__all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_row", "parse", "read_hit"]
