@@ -59,7 +59,6 @@ class _Walk:
         self.pending: Hit | None = None  # an item whose value is still being read
         self.last: Hit | None = None  # the item a stray continuation row may still extend
         self.cover_values_next = False
-        self.history: list[HistoryRow] = []
         self.seen: set[Node] = set()  # parts and sections whose heading was read
         self.unplaced: list[Gap] = []
         self.in_gap = False  # the last non-blank line was unplaced too (one block, one report)
@@ -109,15 +108,16 @@ class _Walk:
                 break
             self._line(line)
         self._close_pending()
+        history: list[HistoryRow] = []
         if history_at is not None and self.cell_style:
             # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
             for number in range(history_at + 1, len(self.lines) + 1):
                 row = history_row(self.lines[number - 1], number)
                 if row is not None:
-                    self.history.append(row)
+                    history.append(row)
         return ParseResult(
             hits=self.hits,
-            history=self.history,
+            history=history,
             history_found=history_at is not None,
             title=title,
             form_version=form_version,
