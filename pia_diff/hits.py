@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .catalogue import Kind, Node
 from .labels import cell_key
 from .snapshot import HistoryRow, Path
-from .text import html_to_text
+from .text import cached_when_short, html_to_text
 from .values import Certainty, Reading, read_value
 from .wareki import parse_date
 
@@ -54,15 +53,15 @@ def history_row(line: str, number: int) -> HistoryRow | None:
     return HistoryRow(tuple(c.strip() for c in padded), number)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=16384)
-def _cached_reading(node: Node, raw: str) -> Reading:
+@cached_when_short(limit=4000, maxsize=8192)
+def _cached_reading(raw: str, node: Node) -> Reading:
     return read_value(node, raw)
 
 
 def _read_value(node: Node, raw: str) -> Reading:
     """read_value, cached (a document repeats whole blocks); a checkbox set is copied out so that
     no two fields share one dict."""
-    reading = _cached_reading(node, raw)
+    reading = _cached_reading(raw, node)
     value = reading.value
     if isinstance(value, dict):
         value = {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from .catalogue import Catalogue, Kind, Node
 from .snapshot import Path
-from .text import compare_key, fold
+from .text import cached_when_short, compare_key, fold
 
 _ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
 _ENTITY_FIRST = "シ委提移"
@@ -16,7 +16,7 @@ _ENTITY_FIRST = "シ委提移"
 _BUCKET = 2
 
 
-@lru_cache(maxsize=65536)
+@cached_when_short(limit=2000, maxsize=16384)
 def cell_key(raw: str) -> str:
     """A cell's text as label keys are compared: folded, no spaces, no ※ (cached: a line's cells
     are asked for by the classifier and again by the walk)."""
@@ -179,7 +179,7 @@ def _fold_map(raw: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-@lru_cache(maxsize=16384)
+@cached_when_short(limit=2000, maxsize=8192)
 def after_label(raw: str, key: str) -> str:
     """The raw text after the label whose key starts the cell ('①部署 ⇥ 市民課' → ' ⇥ 市民課')."""
     pattern = _label_regex(key)

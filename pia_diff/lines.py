@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import lru_cache
 from typing import NamedTuple
 
 from .catalogue import Node
 from .labels import LabelIndex, cell_key
-from .text import fold, html_to_text
+from .text import cached_when_short, fold, html_to_text
 
 # The year and month are short runs that cannot hold a bracket, 年 or 月: a lazy \S+? here used to
 # backtrack cubically on a line of 「[令和1年」 repeated (issue 13).
@@ -73,7 +72,7 @@ def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line
     return Line(number, *_classify(raw, index, cell_style))
 
 
-@lru_cache(maxsize=16384)
+@cached_when_short(limit=4000, maxsize=8192)
 def _classify(
     raw: str, index: LabelIndex, cell_style: bool
 ) -> tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]:

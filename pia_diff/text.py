@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Concatenate, ParamSpec, TypeVar
 
 # Circled numbers carry the form's item numbering (①…⑳); NFKC would turn them into plain digits.
 _CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
@@ -38,7 +40,32 @@ def html_to_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@lru_cache(maxsize=65536)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def cached_when_short(
+    limit: int, maxsize: int
+) -> Callable[[Callable[Concatenate[str, _P], _R]], Callable[Concatenate[str, _P], _R]]:
+    """Cache a function of a text (first argument) for texts up to `limit` characters: documents
+    repeat their labels, options and short rows, while caching long cells would hold on to a copy
+    of the whole document."""
+
+    def decorate(function: Callable[Concatenate[str, _P], _R]) -> Callable[Concatenate[str, _P], _R]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        def call(text: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if len(text) > limit:
+                return function(text, *args, **kwargs)
+            return cached(text, *args, **kwargs)  # type: ignore[arg-type]  # kwargs are hashable here
+
+        call.__doc__ = function.__doc__
+        return call
+
+    return decorate
+
+
+@cached_when_short(limit=2000, maxsize=16384)
 def compare_key(text: str) -> str:
     """The key two values are compared by: width, whitespace and line wrapping do not count.
 
