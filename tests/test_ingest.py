@@ -225,3 +225,28 @@ def test_an_item_whose_heading_was_lost_is_placed_by_its_unique_label_and_uncert
     contact = snapshot.fields[(part, "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法")]
     assert contact.line == 324 - 3 and str(contact.value).startswith("・苦情受付時に苦情処理受付票を起票し")
     assert snapshot.meta["見つからない見出し"] == [part]
+
+
+def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "評価書"
+    lines = seed("001").read_text(encoding="utf-8").split("\n")
+    lines = [*lines[:297], "どこにも属さない文章", *lines[297:]]
+    for row, line in enumerate(lines, start=1):
+        for column, cell in enumerate(line.split("\t"), start=1):
+            if cell:
+                sheet.cell(row=row, column=column, value=cell)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    meta = parse_bytes(buffer.getvalue(), "x.xlsx").meta
+    assert meta["読み取れない箇所"] == [
+        # rows 84-86 continue 法令上の根拠 in a second column; the workbook reader drops the empty
+        # first cell, so the parser no longer sees them as a continuation: reported, not lost
+        {"行": "評価書!84", "内容": "・別表116項 特定障害者に対する特別障害給付金の支給に関する法律による特別障害"},
+        {"行": "評価書!298", "内容": "どこにも属さない文章"},
+    ]
