@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 from .catalogue import TITLE, Catalogue, Kind, Node
 from .cursor import Cursor, Match
+from .gaps import GapLog
 from .hits import Gap, Hit, file_names, history_row, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
 from .lines import HISTORY_START, Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
 from .snapshot import HistoryRow, Path
-from .text import compare_key, html_to_text
+from .text import compare_key
 from .values import has_marker
 
 _ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
 # A label shorter than this ('その内容') is too likely to start a sentence of some other value.
 _UNIQUE_MIN = 5
-_DEBRIS = re.compile(r"<選択肢>|選択肢|\d+\)|[\[\]()○〇<>件\d,.\-—―]")
 _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
 
 
@@ -59,9 +59,7 @@ class _Walk:
         self.pending: Hit | None = None  # an item whose value is still being read
         self.last: Hit | None = None  # the item a stray continuation row may still extend
         self.cover_values_next = False
-        self.seen: set[Node] = set()  # parts and sections whose heading was read
-        self.unplaced: list[Gap] = []
-        self.in_gap = False  # the last non-blank line was unplaced too (one block, one report)
+        self.gaps = GapLog(self.index)
 
     @property
     def file(self) -> int:
@@ -94,7 +92,7 @@ class _Walk:
                 if line.kind is LineKind.PART_HEADER and line.part in toc_parts:
                     # listed twice: the table ended and this is the part's real heading (the walk
                     # still takes it as a TOC line, as it always has; the heading was seen)
-                    self.seen.add(line.part)
+                    self.gaps.heading(line.part)
                 if line.kind in (LineKind.BLANK, LineKind.PAGE_BREAK, LineKind.PART_HEADER):
                     if line.part is not None:
                         toc_parts.add(line.part)
@@ -124,28 +122,14 @@ class _Walk:
             labels_found=len(self.hits),
             cell_style=self.cell_style,
             files_seen=max([1, *self.file_count.values()]),
-            unplaced=self.unplaced,
-            unseen=self._unseen(),
+            unplaced=self.gaps.blocks,
+            unseen=self.gaps.unseen(),
         )
-
-    def _unseen(self) -> list[Path]:
-        """Parts (the cover aside) and their numbered sections whose heading the walk never read;
-        a missing part's sections are not listed again unless one of them was read."""
-        out: list[Path] = []
-        for part in self.index.catalogue.parts[1:]:
-            sections = [c for c in part.children if c.label[:1].isdigit()]
-            if part not in self.seen:
-                out.append((part.segment,))
-                if not any(s in self.seen for s in sections):
-                    continue
-            out += [(part.segment, s.segment) for s in sections if s not in self.seen]
-        return out
 
     def _line(self, line: Line) -> None:
         kind = line.kind
-        gap_open = self.in_gap
         if kind is not LineKind.BLANK:
-            self.in_gap = False
+            self.gaps.next_line()
         if kind is LineKind.PAGE_BREAK:
             # a page or sheet break: nothing continues across it
             self._close_pending()
@@ -181,13 +165,13 @@ class _Walk:
             return
         if kind is LineKind.LABELS and self._cells(line):
             return
-        self._continuation(line, gap_open)
+        self._continuation(line)
 
     def _part(self, part: Node, number: int) -> None:
         self._close_pending()
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
         self.cursor = Cursor.at_part(part)
-        self.seen.add(part)
+        self.gaps.heading(part)
         if part.is_leaf:
             self.pending = self._hit(part, (part.segment,), number, same_line=False)
 
@@ -224,7 +208,7 @@ class _Walk:
             self._close_pending()
             self.cursor = found.cursor
             if found.node.parent is not None and found.node.parent.parent is None:
-                self.seen.add(found.node)  # a section's heading (or a section that is one item)
+                self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
             rest = after_label(cells[i], key[: found.length])
             if found.node.is_leaf:
                 raw = "\t".join([rest, *cells[i + 1 :]])
@@ -307,7 +291,7 @@ class _Walk:
             self.last = self.pending if self.pending.node.parent is not None else None
             self.pending = None
 
-    def _continuation(self, line: Line, gap_open: bool) -> None:
+    def _continuation(self, line: Line) -> None:
         if self.pending is not None:
             self.pending.raw.append(line.raw)
             return
@@ -323,22 +307,7 @@ class _Walk:
         ):
             self.last.raw.append(line.raw)  # the rest of a checkbox set, wrapped onto its own row
         elif line.title is None:
-            # nothing takes it: one report per block of such lines (the cover's title is no item)
-            if gap_open:
-                self.in_gap = True  # the block goes on: reported at its first line
-            elif not self._debris(line.key):
-                text = " ".join(html_to_text(line.raw).split())
-                self.unplaced.append(Gap(line.number, text[:40]))
-                self.in_gap = True
-
-    def _debris(self, key: str) -> bool:
-        """Layout left over from a checkbox or choice (「] 移転を行っている （ ） 件」, 「＜選択肢＞」,
-        「4） 100人以上500人未満」): nothing but markers, numbering and the form's own option texts."""
-        rest = key
-        for option in self.index.option_keys:
-            if option in rest:
-                rest = rest.replace(option, "")
-        return not _DEBRIS.sub("", rest)
+            self.gaps.unplaced(line)  # nothing takes it (the cover's title is no item either)
 
 
 __all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_row", "parse", "read_hit"]

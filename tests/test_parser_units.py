@@ -125,3 +125,33 @@ def test_marker_item() -> None:
     found = Cursor.at_part(part).find_marker_item(cell_key("委託しない"), INDEX)
     assert found is not None and found.node.label == "委託しない"
     assert Cursor.at_part(PART_II).find_marker_item(cell_key("委託しない"), INDEX) is None
+
+
+def test_gap_log_reports_a_block_once_and_skips_debris() -> None:
+    from pia_diff.gaps import GapLog
+
+    log = GapLog(INDEX)
+    for number, raw in enumerate(["] 移転を行っている （ ） 件", "本文の一行目", "二行目"], start=1):
+        log.next_line()
+        log.unplaced(classify(raw, number, INDEX, False))
+    log.next_line()  # a line some item took ends the block
+    log.next_line()
+    log.unplaced(classify("別の本文", 5, INDEX, False))
+    assert [(g.line, g.text) for g in log.blocks] == [(2, "本文の一行目"), (5, "別の本文")]
+    assert log.debris(cell_key("4） 100人以上500人未満")) and log.debris(cell_key("＜選択肢＞"))
+    assert not log.debris(cell_key("＜ガバメントクラウドにおける措置＞"))
+
+
+def test_gap_log_unseen_headings() -> None:
+    from pia_diff.gaps import GapLog
+
+    log = GapLog(INDEX)
+    for part in CAT.parts[1:]:
+        log.heading(part)
+        for section in part.children:
+            log.heading(section)
+    assert log.unseen() == []
+    log.seen.discard(PART_III)
+    assert log.unseen() == [("Ⅲ リスク対策",)]  # its sections were read: only the part is missing
+    log.seen -= set(PART_III.children)
+    assert log.unseen() == [("Ⅲ リスク対策",)]  # nothing of it read: the sections are implied
