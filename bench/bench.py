@@ -8,6 +8,7 @@ Prints markdown tables (the README quotes one). A script, not a timed test: numb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import platform
@@ -133,6 +134,35 @@ def alternatives(old_text: str, new_text: str, result: dict) -> list[tuple[str, 
     ]
 
 
+def per_megabyte() -> list[tuple[str, float, float, float]]:
+    """Parse cost per MB of text and per line, for (name, MB, ms per MB, µs per line): the synthetic
+    document, 2 MB of short plain lines inside sample 001, and a line of 「[令和1年」 × 2000."""
+    from pia_diff.errors import InputError
+
+    lines = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8").split("\n")
+    filler, size = [], 0
+    while size < 2_000_000:
+        filler.append(f"短い行の本文です {len(filler)}")
+        size += len(filler[-1].encode("utf-8")) + 1
+    inputs = {
+        "合成文書": synthetic(variant=True),
+        "短い行 2 MB (001 の中)": "\n".join(lines[:297] + filler + lines[297:]),
+        "「[令和1年」× 2000 の1行": "特定個人情報保護評価書\n" + "[令和1年" * 2000,
+    }
+    out = []
+    for name, text in inputs.items():
+
+        def run(text: str = text) -> None:
+            # the one-line input is no 評価書: its parse time is what counts
+            with contextlib.suppress(InputError):
+                parse_text(text, "bench.txt")
+
+        seconds, _ = timed(run, 1)
+        megabytes = len(text.encode("utf-8")) / 1e6
+        out.append((name, megabytes, seconds * 1000 / megabytes, seconds * 1e6 / (text.count("\n") + 1)))
+    return out
+
+
 def startup() -> tuple[float, float]:
     cli = [sys.executable, str(ROOT / "cli.py"), "--help"]
     bare = [sys.executable, "-c", "pass"]
@@ -190,6 +220,11 @@ def main() -> None:
         print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / ours:.1f} | 項目の対応づけなし |")
     total = big["parse"] + big["diff"] + big["classify"]
     print(f"| pia-diff 読み取り+差分+判定 | {total * 1000:.0f} ms | {total / ours:.1f} | 事前/事後つき |")
+
+    print("\n| 読み取りの入力 | MB | ms / MB | µs / 行 |")
+    print("|---|---:|---:|---:|")
+    for name, megabytes, ms_per_mb, us_per_line in per_megabyte():
+        print(f"| {name} | {megabytes:.2f} | {ms_per_mb:.0f} | {us_per_line:.1f} |")
 
     cli, bare = startup()
     print(

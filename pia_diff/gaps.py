@@ -6,6 +6,7 @@ shows and the other does not, and text the parser could not place, are named her
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .catalogue import Catalogue, Kind, Node
@@ -58,20 +59,37 @@ def _shown(snapshot: Snapshot, section: Path) -> bool:
     return False
 
 
-def _unplaced(snapshot: Snapshot, version: str) -> list[Gap]:
+def _blocks(snapshot: Snapshot) -> list[dict[str, object]]:
+    return [b for b in snapshot.meta.get(UNPLACED) or [] if isinstance(b, dict)]
+
+
+def _unplaced(snapshot: Snapshot, other: Snapshot, version: str, reported: set[str]) -> list[Gap]:
+    """Blocks this version could not place that the other version does not have word for word
+    (the same unplaced block in both hides no change), and headings only this version lacks."""
     source = str(snapshot.meta.get("source") or version)
+    theirs = Counter(str(b.get("指紋") or "") for b in _blocks(other))
+    blocks = []
+    for block in _blocks(snapshot):
+        digest = str(block.get("指紋") or "")
+        if digest and theirs[digest] > 0:
+            theirs[digest] -= 1
+            continue
+        blocks.append(block)
     gaps: list[Gap] = []
-    blocks = snapshot.meta.get(UNPLACED) or []
     for block in blocks[:SHOWN]:
-        line = block.get("行") if isinstance(block, dict) else None
-        text = str(block.get("内容", "")) if isinstance(block, dict) else str(block)
+        line = block.get("行")
+        text = str(block.get("内容", ""))
         gaps.append(
             Gap(version, source, f"{line} 行目" if line else "位置不明", f"様式の項目に当てはめられない記載「{text}」")
         )
     if len(blocks) > SHOWN:
         gaps.append(Gap(version, source, "ほか", f"当てはめられない記載がさらに {len(blocks) - SHOWN} 箇所"))
+    lacking = set(other.meta.get(HEADINGS_NOT_FOUND) or []) | reported
     for heading in snapshot.meta.get(HEADINGS_NOT_FOUND) or []:
-        gaps.append(Gap(version, source, str(heading), "見出しが見つからず、その下の項目の位置が確かではありません"))
+        if heading not in lacking:  # both readings lacking it compare like with like
+            gaps.append(
+                Gap(version, source, str(heading), "見出しが見つからず、その下の項目の位置が確かではありません")
+            )
     return gaps
 
 
@@ -106,7 +124,8 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
                 "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
             )
         )
-    return found + _unplaced(old, "前の版") + _unplaced(new, "新しい版")
+    reported = {gap.where for gap in found}
+    return found + _unplaced(old, new, "前の版", reported) + _unplaced(new, old, "新しい版", reported)
 
 
 def _missing(snapshot: Snapshot, path: Path) -> bool:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .catalogue import TITLE
 from .errors import InputError
+from .lines import FORM_VERSION_PATTERN
 from .printed import read_item
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source
 from .text import compare_key as _compare_key
@@ -46,7 +47,6 @@ _CIRCLED = re.compile(r"^[①-⑳]")
 _ENTITY = re.compile(r"^([^\d\s:()①-⑳・、。]{2,8}?)(\d{1,3})$")
 _ENTITY_RANGE = re.compile(r"^[^\d\s]{2,8}\d+[～~〜\-]\d+$")
 _HEADING_COLON = re.compile(r"^[^\s:]{1,8}\d*\s*:")
-_FORM_VERSION = re.compile(r"\[\s*((?:令和|平成)\s*\S+?年\s*\S+?月)\s*(様式\s*[0-9０-９])\s*\]")
 # ※(7. ②を除く。): the document's own exception to a part-wide ※
 _STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
@@ -170,7 +170,7 @@ class GenericReader:
             if not self.title and "特定個人情報保護評価書" in plain:
                 self.title = plain
                 continue
-            version = _FORM_VERSION.search(fold(line))
+            version = FORM_VERSION_PATTERN.search(fold(line))
             if version:
                 if self.form_version is None:
                     self.form_version = f"[{version.group(1)} {version.group(2)}]"
@@ -603,7 +603,7 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
     published_date = parse_date(str(published.value)) if published and isinstance(published.value, str) else None
     edition = None
     if reader.form_version:
-        match = _FORM_VERSION.search(reader.form_version)
+        match = FORM_VERSION_PATTERN.search(reader.form_version)
         edition = match.group(1).replace(" ", "") if match else None
     meta = {
         "評価書番号": _text(cover.get("評価書番号")),

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path as FsPath
 
 from .catalogue import Catalogue, Kind, Node, load_catalogue
 from .errors import InputError
 from .generic import GENERIC, read_generic
+from .hits import file_names, read_hit
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from .text import fold
-from .textform import TextFormParser, file_names, read_hit
+from .textform import parse
 from .values import Certainty
 from .wareki import parse_date
 
@@ -155,8 +158,7 @@ def parse_text(
     if form == GENERIC:
         return read_generic(text, name, sha256, places)
     cat = catalogue or load_catalogue()
-    parser = TextFormParser(cat, text)
-    result = parser.parse()
+    result = parse(cat, text)
     if form is None and catalogue is None and _without_catalogue(result.title):
         return read_generic(text, name, sha256, places)
     if form is None and catalogue is None and result.labels_found < MIN_LABELS and result.title:
@@ -166,8 +168,8 @@ def parse_text(
         except InputError:
             pass  # no structure either: refused below with the catalogue's reason
     _check_form(result.title, result.labels_found, name)
-    names = file_names(result)
-    file_total = max([1, *names, *parser.file_count.values()])
+    names = file_names(result.hits)
+    file_total = max([*names, result.files_seen])
     multi = file_total > 1
     unique = _unique_keys(cat)
 
@@ -176,7 +178,7 @@ def parse_text(
 
     fields: dict[Path, Field] = {}
     for hit in result.hits:
-        reading = read_hit(hit, parser.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
+        reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
         path = hit.path
         if multi and hit.file:
             path = (path[0], file_key(hit.file), *path[1:])
@@ -208,13 +210,49 @@ def parse_text(
         "様式版": form_version,
         "source": name,
         "sha256": sha256,
-        "style": "cell" if parser.cell_style else "pdf",
+        "style": "cell" if result.cell_style else "pdf",
         "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
         "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
+        # text the parser could not place, and headings of the form it never saw (issue 9)
+        "読み取れない箇所": [{"行": source(gap.line), "内容": gap.text, "指紋": gap.digest} for gap in result.unplaced],
+        "見つからない見出し": [" ".join(path) for path in result.unseen],
     }
-    ordered = sorted(fields.items(), key=lambda item: cat.order_key(item[0]))
+    order = _order_keys(cat)
+    ordered = sorted(fields.items(), key=lambda item: order(item[0]))
     history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]
     return Snapshot(meta=meta, fields=dict(ordered), history=history)
+
+
+_NUMBER = re.compile(r"(\d+)\)?$")
+
+
+def _order_keys(cat: Catalogue) -> Callable[[Path], tuple[tuple[int, int], ...]]:
+    """Catalogue.order_key, remembered per path prefix (a document has thousands of items that
+    share a few hundred prefixes)."""
+    memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+
+    def walk(path: Path) -> tuple[tuple[tuple[int, int], ...], list[Node]]:
+        known = memo.get(path)
+        if known is not None:
+            return known
+        key, nodes = walk(path[:-1])
+        segment = path[-1]
+        digits = _NUMBER.search(segment)
+        number = int(digits.group(1)) if digits else 0
+        index = next(
+            (
+                i
+                for i, n in enumerate(nodes)
+                if n.segment == segment or (n.kind is Kind.ENTITY and segment.startswith(n.label))
+            ),
+            None,
+        )
+        # a file key (no node of its own) keeps the files in their order
+        found = ((*key, (-1, number)), nodes) if index is None else ((*key, (index, number)), nodes[index].children)
+        memo[path] = found
+        return found
+
+    return lambda path: walk(path)[0]
 
 
 def _plain(item: Field | None) -> str | None:

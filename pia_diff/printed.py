@@ -12,7 +12,8 @@ from .values import Certainty, Reading, has_marker, read_value, unify_markers
 _MARK = re.compile(r"[\x01\x02\x03]")
 _DETAIL = re.compile(r"\s+[(（][^()（）]*[)）]\s*$")
 _COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*件\s*$")
-_OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*(.+?)(?=\s+\d{1,2}\)|$)")
+# An option runs to the next 「n)」: a tempered run, linear in the listing (no lazy run to a lookahead).
+_OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*((?:(?!\s+\d{1,2}\)).)+)")
 _EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）](?!\s*件)")
 _CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Concatenate, ParamSpec, TypeVar
 
 # Circled numbers carry the form's item numbering (①…⑳); NFKC would turn them into plain digits.
 _CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
 # Only real HTML tags: "<選択肢>" and "<ガバメントクラウドにおける措置>" are text.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^>]*>", re.IGNORECASE)
+# [^<>]: a tag never spans another "<", so an unclosed one costs one scan to the next "<" (linear).
+_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^<>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _ALL_SPACE = re.compile(r"\s+")
 
@@ -20,8 +24,8 @@ _CIRCLED_SPLIT = re.compile("([" + "".join(sorted(_CIRCLED)) + "])")
 
 def fold(text: str) -> str:
     """NFKC, but keep circled numbers (they are part of item labels)."""
-    if text.isascii():
-        return text
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # circled numbers are not NFKC-normal: a normal text holds none
     pieces = _CIRCLED_SPLIT.split(text)
     # odd pieces are the circled numbers themselves
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
@@ -36,8 +40,39 @@ def html_to_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def cached_when_short(
+    limit: int, maxsize: int
+) -> Callable[[Callable[Concatenate[str, _P], _R]], Callable[Concatenate[str, _P], _R]]:
+    """Cache a function of a text (first argument) for texts up to `limit` characters: documents
+    repeat their labels, options and short rows, while caching long cells would hold on to a copy
+    of the whole document."""
+
+    def decorate(function: Callable[Concatenate[str, _P], _R]) -> Callable[Concatenate[str, _P], _R]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        def call(text: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if len(text) > limit:
+                return function(text, *args, **kwargs)
+            return cached(text, *args, **kwargs)  # type: ignore[arg-type]  # kwargs are hashable here
+
+        call.__doc__ = function.__doc__
+        return call
+
+    return decorate
+
+
+@cached_when_short(limit=2000, maxsize=16384)
 def compare_key(text: str) -> str:
-    """The key two values are compared by: width, whitespace and line wrapping do not count."""
+    """The key two values are compared by: width, whitespace and line wrapping do not count.
+
+    Cached: the parser and the value readers ask for the same labels and options many times."""
+    if "<" not in text and "&" not in text:
+        # no markup: html_to_text would only collapse whitespace, which goes anyway
+        return "".join(fold(text).split())
     return _ALL_SPACE.sub("", fold(html_to_text(text)))
 
 

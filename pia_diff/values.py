@@ -27,8 +27,9 @@ class Reading:
 # Marker sentinels, after the many checkbox spellings are unified.
 CHECKED, BARE, UNCHECKED = "\x01", "\x02", "\x03"
 _MARKERS = (
-    (re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I), CHECKED),
-    (re.compile(r"<input\b[^>]*>", re.I), BARE),
+    # A tag ends at the next "<" as well as ">": an unclosed "<input" then scans no further (linear).
+    (re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I), CHECKED),
+    (re.compile(r"<input\b[^<>]*>", re.I), BARE),
     (re.compile(r"\[\s*[○〇◯✓✔●■]\s*\]"), CHECKED),
     (re.compile(r"\[\s*\]"), UNCHECKED),
     # what render() writes for a state the reader could not see: stays unknown when read back
@@ -38,7 +39,7 @@ _MARKERS = (
 )
 _STRAY_BRACKET = re.compile(r"\[\s*([\x01\x02\x03])\s*\]?|([\x01\x02\x03])\s*\]")
 _MARK = re.compile(r"[\x01\x02\x03]")
-_CHECKED_ATTR = re.compile(r"<input\b[^>]*\bchecked\b", re.I)
+_CHECKED_ATTR = re.compile(r"<input\b[^<>]*\bchecked\b", re.I)
 _CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 _BRACKET = re.compile(r"\[([^\[\]]*)(?:\]|$)")
 _DETAIL = re.compile(r"^\s*[(（]([^()（）]*)[)）]")

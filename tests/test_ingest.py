@@ -174,3 +174,86 @@ def test_encodings_are_detected_by_content(encoding: str) -> None:
     snapshot = parse_bytes(data, f"003.{encoding}.txt")
     assert snapshot.meta["評価実施機関名"] == "旭川市長"
     assert len(snapshot.history) == 18
+
+
+def test_unplaced_text_and_unseen_headings_are_reported() -> None:
+    """meta 読み取れない箇所 / 見つからない見出し, checked against the source lines (issue 9)."""
+    cell = read_document(seed("001")).meta
+    assert cell["読み取れない箇所"] == [] and cell["見つからない見出し"] == []
+    # 003's extract starts at I-3 and has neither II-5's heading (l.88 移転先1 follows II-4
+    # directly) nor III-6 and III-7
+    lost = read_document(seed("003")).meta
+    assert lost["見つからない見出し"] == [
+        "Ⅰ 基本情報",
+        "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務",
+        "Ⅰ 基本情報 2 特定個人情報ファイルを取り扱う事務において使用するシステム",
+        "Ⅱ 特定個人情報ファイルの概要 5 特定個人情報の提供・移転(委託に伴うものを除く。)",
+        "Ⅲ リスク対策 6 情報提供ネットワークシステムとの接続",
+        "Ⅲ リスク対策 7 特定個人情報の保管・消去",
+    ]
+    pdf = read_document(seed("000")).meta["読み取れない箇所"]
+    # l.186: a system's name the PDF dump put out of reach of its システム heading; l.623: a label
+    # whose value the dump separated from it
+    shown = [{"行": entry["行"], "内容": entry["内容"]} for entry in pdf]
+    assert {"行": 186, "内容": "①システムの名称 国民年金システム"} in shown
+    assert {"行": 623, "内容": "③委託先名"} in shown
+    assert all(len(entry["指紋"]) == 12 for entry in pdf)
+    # checkbox and choice debris ('[', '] 紙', '4) 100人以上500人未満') is not reported
+    assert all(entry["内容"].strip("[]()（） ") for entry in pdf)
+    assert len(pdf) < 30
+
+
+def test_unplaced_blocks_are_reported_once_with_their_first_line() -> None:
+    text = seed("001").read_text(encoding="utf-8").split("\n")
+    # a block of two stray lines after the 監査 item (l.296) and a lost section heading
+    edited = [*text[:297], "どこにも属さない文章の一行目", "二行目", *text[297:]]
+    edited = [ln for ln in edited if not ln.startswith("8. 監査")]
+    meta = parse_bytes("\n".join(edited).encode("utf-8"), "x.txt").meta
+    ((block),) = meta["読み取れない箇所"]
+    assert (block["行"], block["内容"]) == (297, "どこにも属さない文章の一行目")
+    # the fingerprint covers the whole block, its second line included
+    other = [*text[:297], "どこにも属さない文章の一行目", "二行目を書き換え", *text[297:]]
+    changed = parse_bytes("\n".join(other).encode("utf-8"), "y.txt").meta["読み取れない箇所"]
+    assert changed[0]["内容"] == block["内容"] and changed[0]["指紋"] != block["指紋"]
+    assert meta["見つからない見出し"] == ["Ⅲ リスク対策 8 監査"]
+
+
+def test_an_item_whose_heading_was_lost_is_placed_by_its_unique_label_and_uncertain() -> None:
+    text = seed("001").read_text(encoding="utf-8").split("\n")
+    # drop IV's part heading (l.314) and both section headings (l.316, l.322)
+    edited = [ln for i, ln in enumerate(text, start=1) if i not in (314, 316, 322)]
+    snapshot = parse_bytes("\n".join(edited).encode("utf-8"), "x.txt")
+    part, section = "Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求"
+    # l.319 ②請求方法 names one item of the whole form: placed, but not 'ok'
+    method = snapshot.fields[(part, section, "②請求方法")]
+    assert method.certainty is Certainty.UNCERTAIN and method.line == 319 - 2
+    assert isinstance(method.value, str) and method.value.startswith("個人情報の保護に関する法律第76条第1項")
+    # the items after it are then found within the part, as with any lost section heading
+    contact = snapshot.fields[(part, "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法")]
+    assert contact.line == 324 - 3 and str(contact.value).startswith("・苦情受付時に苦情処理受付票を起票し")
+    assert snapshot.meta["見つからない見出し"] == [part]
+
+
+def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "評価書"
+    lines = seed("001").read_text(encoding="utf-8").split("\n")
+    lines = [*lines[:297], "どこにも属さない文章", *lines[297:]]
+    for row, line in enumerate(lines, start=1):
+        for column, cell in enumerate(line.split("\t"), start=1):
+            if cell:
+                sheet.cell(row=row, column=column, value=cell)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    meta = parse_bytes(buffer.getvalue(), "x.xlsx").meta
+    assert [{"行": b["行"], "内容": b["内容"]} for b in meta["読み取れない箇所"]] == [
+        # rows 84-86 continue 法令上の根拠 in a second column; the workbook reader drops the empty
+        # first cell, so the parser no longer sees them as a continuation: reported, not lost
+        {"行": "評価書!84", "内容": "・別表116項 特定障害者に対する特別障害給付金の支給に関する法律による特別障害"},
+        {"行": "評価書!298", "内容": "どこにも属さない文章"},
+    ]

@@ -148,11 +148,14 @@ def test_a_part_lost_from_the_new_version_is_a_gap_and_stops_check(tmp_path: FsP
 
 def test_text_the_parser_could_not_place_is_a_gap() -> None:
     document = read_document(NEW)
-    blocks = [{"行": 40 + n, "内容": f"ブロック{n}"} for n in range(7)]
+    blocks = [{"行": 40 + n, "内容": f"ブロック{n}", "指紋": f"{n:012x}"} for n in range(7)]
     unplaced = Snapshot({**document.meta, "読み取れない箇所": blocks}, dict(document.fields), list(document.history))
     found = gaps(document, unplaced, CAT)
     assert [g.where for g in found] == ["40 行目", "41 行目", "42 行目", "43 行目", "44 行目", "ほか"]
     assert "ブロック0" in found[0].message and "2 箇所" in found[-1].message
+    # the same unplaced blocks in both versions hide no change: only the one the old version lacks counts
+    earlier = Snapshot({**document.meta, "読み取れない箇所": blocks[1:]}, dict(document.fields), [])
+    assert [g.where for g in gaps(earlier, unplaced, CAT)] == ["40 行目"]
 
 
 def test_the_workbook_lists_renumberings_and_gaps_below_the_basis_table(tmp_path: FsPath) -> None:
