@@ -74,10 +74,22 @@ def named_exemption(explanation: str, table: RuleTable) -> str | None:
     return min(found)[1] if found else None  # the category named first
 
 
-def _judge(paths: tuple[Path, ...], catalogue: Catalogue) -> Timing:
-    nodes = [catalogue.node_at(p) for p in paths]
-    star = any(n is not None and (n.star or any(leaf.star for leaf in n.leaves())) for n in nodes)
-    return Timing.BEFORE if star else Timing.AFTER
+def facts_for(path: Path, catalogue: Catalogue) -> dict[str, Any]:
+    """The facts `RuleTable.decide` tests, built the way `classify` builds them for a change.
+
+    A published row carries no confirmed decision (RULES.md §4: an exemption is never applied
+    silently; the row's own 説明 is not a confirmation), so `exempted` and `effective_later` are
+    False: a ※ item is `important`. A row naming a whole entity or heading counts as ※ when any
+    item in it is (as `classify` does for an entity added or removed)."""
+    node = catalogue.node_at(path)
+    star = node is not None and (node.star or any(leaf.star for leaf in node.leaves()))
+    return {"important": star, "exempted": False, "effective_later": False, "star": star, "part": path[0]}
+
+
+def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> Timing:
+    """The 提出時期 the rule table gives the row's items: 事前 when any of them needs it."""
+    timings = [table.decide(facts_for(p, catalogue)).timing for p in paths]
+    return Timing.BEFORE if Timing.BEFORE in timings else Timing.AFTER
 
 
 def _timing(text: str) -> Timing | None:
@@ -100,7 +112,7 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
             "warning", "unresolved", f"{row.line}行目: 項目を様式の項目に対応づけられません。", label, row.line
         )
         return AuditRow(row.cells, None, None, UNRESOLVED, row.line), finding
-    judged = _judge(resolution.paths, catalogue)
+    judged = _judge(resolution.paths, catalogue, table)
     filed = _timing(cells["提出時期"])
     if filed is None:
         finding = Finding(

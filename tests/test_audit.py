@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
-from pia_diff.audit import CONSISTENT, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
+from pia_diff.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
 from pia_diff.batch import audit_folder
 from pia_diff.cli import app
-from pia_diff.rules import load_rules
+from pia_diff.rules import Timing, load_rules, parse_rules
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 from pia_diff.threshold import BANDS, Level, band_move, reassessment_warning, required_level, threshold_warnings
 
@@ -206,3 +208,19 @@ def test_audit_is_deterministic() -> None:
     # audit results depend on the documents only (their 公表日), never on the clock
     first = audit(sample("001"), CAT, TABLE).as_json()
     assert audit(sample("001"), CAT, TABLE).as_json() == first
+
+
+def test_audit_decides_through_the_rule_table_and_follows_a_new_rule() -> None:
+    """issue 11: a rule added to the table changes audit's 判定 as it changes diff's (RULES.md §3)."""
+    text = (resources.files("pia_diff.data") / "rules_form3.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    # IV 開示請求 items are not ※ (RULES.md §2), so 001 l.398 「IV…②請求方法」 filed 事前 is judged 事後 today
+    stricter = {"id": "IV-BEFORE", "when": {"part": "Ⅳ 開示請求、問合せ"}, "timing": "事前", "explanation": "x"}
+    data["rules"].insert(0, stricter)
+    table = parse_rules(yaml.safe_dump(data, allow_unicode=True))
+    before = {r.line: r for r in audit(sample("001"), CAT, TABLE).rows}
+    after = {r.line: r for r in audit(sample("001"), CAT, table).rows}
+    assert before[398].judged is Timing.AFTER and before[398].verdict == PLAIN_BEFORE
+    assert after[398].judged is Timing.BEFORE and after[398].verdict == CONSISTENT
+    # rows outside part Ⅳ are judged as before
+    assert all(after[n].judged == before[n].judged for n in before if not before[n].cells[1].startswith("IV"))
