@@ -224,3 +224,42 @@ def test_audit_decides_through_the_rule_table_and_follows_a_new_rule() -> None:
     assert after[398].judged is Timing.BEFORE and after[398].verdict == CONSISTENT
     # rows outside part Ⅳ are judged as before
     assert all(after[n].judged == before[n].judged for n in before if not before[n].cells[1].startswith("IV"))
+
+
+# Entity-level rows (issue 9 item 6): 003 l.218 names the whole 「委託事項1」 (the spelling used below).
+ENTITY_ROW = "II 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託事項1"
+ENTRUST = ("Ⅱ 特定個人情報ファイルの概要", "4 特定個人情報ファイルの取扱いの委託")
+
+
+def test_a_row_naming_a_removed_entity_covers_the_removal_and_is_judged_as_the_entity() -> None:
+    old = sample("003")
+    new = sample("003")
+    new.fields = {p: f for p, f in new.fields.items() if p[:3] != (*ENTRUST, "委託事項1")}
+    row = (ENTITY_ROW, "COKAS-i国民年金システムのオペレーション業務委託", "(削除)", "事前", "委託の取りやめ")
+    new.history = [*new.history, HistoryRow(("令和6年1月1日", *row), 999)]  # type: ignore[arg-type]
+    new.meta = {**new.meta, "公表日": "2024-01-10"}
+    result = audit(new, CAT, TABLE, old)
+    added = next(r for r in result.rows if r.line == 999)
+    assert added.item_paths == ((*ENTRUST, "委託事項1"),)  # the entity, not the part nor a leaf
+    # the entity holds ※ ④再委託の有無: removing it is judged 事前 (RULES.md §3; an exemption needs a decision, §4)
+    assert added.judged is Timing.BEFORE and added.verdict == CONSISTENT
+    assert [f for f in result.findings if f.code == "change-without-row"] == []
+
+
+def test_a_row_renaming_an_entity_covers_its_name_only() -> None:
+    """003 l.218: before/after are the 委託事項's name; a change of ③委託先名 in it still needs its own row."""
+    row = (
+        ENTITY_ROW,
+        "COKAS-i国民年金システムのオペレーション業務委託",
+        "新システムのオペレーション業務委託",
+        "事後",
+        "x",
+    )
+    result = _revision((*ENTRUST, "委託事項1", "③委託先名"), "別の株式会社", row, 999)
+    added = next(r for r in result.rows if r.line == 999)
+    assert added.item_paths == ((*ENTRUST, "委託事項1"),)
+    assert added.judged is Timing.AFTER and added.verdict == CONSISTENT  # 名称 is not ※ (RULES.md §2)
+    missing = [f for f in result.findings if f.code == "change-without-row"]
+    assert [f.level for f in missing] == ["error"] and "③委託先名" in str(missing[0].項目)
+    # the name itself did not change between the versions
+    assert any(f.code == "row-without-change" and f.line == 999 for f in result.findings)
