@@ -11,7 +11,7 @@ from .diff import Change, diff
 from .rules import RuleTable, Timing
 from .snapshot import HISTORY_COLUMNS, HistoryRow, Path, Snapshot, Source, item_label
 from .text import compare_key
-from .threshold import Finding, band_move, band_of, reassessment_warning, threshold_warnings
+from .threshold import Finding, reassessment_warning, threshold_move, threshold_warnings
 from .values import Certainty, render
 from .wareki import parse_date
 
@@ -270,7 +270,7 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                         row.line,
                     )
                 )
-    moved = band_move(band_of(old), band_of(doc))
+    moved = threshold_move(old, doc)
     if moved is not None:
         findings.append(moved)
     return findings

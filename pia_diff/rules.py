@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -39,6 +39,8 @@ class RuleTable:
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
     exemption_words: dict[str, list[str]]
+    # しきい値判断 data (RULES.md §6): item roles and bands, read by threshold.py
+    thresholds: dict[str, Any] = field(default_factory=dict)
 
     def decide(self, facts: dict[str, Any]) -> Rule:
         return next(rule for rule in self.rules if rule.holds(facts))
@@ -74,6 +76,7 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         safer_when_added=tuple(data.get("safer_when_added", [])),
         safer_when_removed=tuple(data.get("safer_when_removed", [])),
         exemption_words=dict(data.get("exemption_words", {})),
+        thresholds=dict(data.get("thresholds", {})),
     )
 
 

@@ -15,12 +15,23 @@ from typer.testing import CliRunner
 from pia_diff.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
 from pia_diff.batch import audit_folder
 from pia_diff.cli import app
+from pia_diff.pipeline import compare, release_blockers
 from pia_diff.rules import Timing, load_rules, parse_rules
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
-from pia_diff.threshold import BANDS, Level, band_move, reassessment_warning, required_level, threshold_warnings
+from pia_diff.threshold import (
+    BANDS,
+    Finding,
+    Level,
+    band_move,
+    inputs,
+    reassessment_warning,
+    required_level,
+    threshold_move,
+    threshold_warnings,
+)
 
 from .conftest import ROOT, SEEDS
-from .helpers import CAT, edited, sample
+from .helpers import CAT, DAY, edited, sample
 
 TABLE = load_rules()
 PEOPLE = ("Ⅰ 基本情報", "1 特定個人情報ファイルを取り扱う事務", "③対象人数")
@@ -127,7 +138,13 @@ def test_a_recorded_incident_is_called_out() -> None:
 
 
 def test_band_moves_are_called_out() -> None:
-    assert band_move("1万人以上10万人未満", "10万人以上30万人未満").level == "warning"
+    # RULES.md §6: 10万–<30万 needs 全項目 with ≥500 handlers or a 1-year incident, heavier than 様式3 (重点)
+    heavier = band_move("1万人以上10万人未満", "10万人以上30万人未満")
+    assert heavier.level == "error" and "基礎項目評価及び全項目評価が必要になる可能性があります" in heavier.message
+    # 1万–<10万 needs at most 重点: the level changes, but not beyond this form
+    assert band_move("1,000人以上1万人未満", "1万人以上10万人未満").level == "warning"
+    # known inputs narrow the range: no 500 handlers and no incident → 重点 only, not heavier
+    assert band_move("1万人以上10万人未満", "10万人以上30万人未満", False, False).level == "warning"
     assert band_move("1万人以上10万人未満", "1万人以上10万人未満") is None
     old = sample("001")
     new = edited(old, PEOPLE, BANDS[2])
@@ -263,3 +280,47 @@ def test_a_row_renaming_an_entity_covers_its_name_only() -> None:
     assert [f.level for f in missing] == ["error"] and "③委託先名" in str(missing[0].項目)
     # the name itself did not change between the versions
     assert any(f.code == "row-without-change" and f.line == 999 for f in result.findings)
+
+
+def _gate(old_band: str, new_band: str) -> list[Finding]:
+    """release_blockers' audit errors for 001 moved from one 対象人数 band to another."""
+    old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
+    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    return release_blockers(compare(old, new, DAY))[1]
+
+
+def test_check_is_blocked_by_a_band_move_that_may_need_a_heavier_assessment() -> None:
+    """RULES.md §6: 1万–<10万 → 10万–<30万 on 様式3 may need 全項目 (001's III-7-② is 発生なし, handlers unknown)."""
+    moved = [f for f in _gate(BANDS[2], BANDS[3]) if f.code == "band-moved"]
+    assert [f.level for f in moved] == ["error"]
+    assert "基礎項目評価及び全項目評価が必要になる可能性があります" in moved[0].message
+
+
+def test_a_band_move_within_this_forms_reach_does_not_block() -> None:
+    assert [f for f in _gate(BANDS[1], BANDS[2]) if f.code == "band-moved"] == []
+
+
+def test_a_threshold_error_the_old_version_already_had_does_not_block_the_revision() -> None:
+    old = edited(sample("001"), PEOPLE, BANDS[4])
+    assert "threshold-heavier" in [f.code for f in threshold_warnings(old)]  # 30万以上 on 様式3
+    assert [f for f in _gate(BANDS[4], BANDS[4]) if f.code.startswith("threshold")] == []
+
+
+def test_a_contractor_reaching_500_handlers_may_need_a_heavier_assessment() -> None:
+    """様式3 has no 取扱者数; a 委託先 with 1,000人以上 proves ≥500 (RULES.md §6) → 全項目 in 10万–<30万."""
+    # 003 (委託事項1 ②委託先における取扱者数 「10人未満」, III-7-② unread) put in the 10万–<30万 band
+    old = edited(sample("003"), PEOPLE, BANDS[3])
+    new = edited(
+        old, ("Ⅱ 特定個人情報ファイルの概要", *ENTRUST[1:], "委託事項1", "②委託先における取扱者数"), "1,000人以上"
+    )
+    assert inputs(old) == (None, None) and inputs(new) == (True, None)
+    assert [f.code for f in threshold_warnings(new) if f.level == "error"] == ["threshold-heavier"]
+    moved = threshold_move(old, new)
+    assert moved is not None and (moved.code, moved.level) == ("threshold-inputs-changed", "error")
+
+
+@pytest.mark.parametrize("done", ["9999-06-01", "9995-03-01", "9999-12-31"])
+def test_five_year_rule_near_year_9999_does_not_overflow(done: str) -> None:
+    doc = edited(sample("001"), ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日"), done)
+    doc.meta = {**doc.meta, "公表日": "9999-12-31"}
+    assert reassessment_warning(doc) is None
