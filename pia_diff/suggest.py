@@ -125,11 +125,16 @@ def suggestions(change: Change, node: Node | None, table: RuleTable) -> list[str
         for move in table.safer_choices.get(label, []):
             if risk and [before, after] == list(move):
                 out.append(f"{risk}: {before}→{after}")
-        checks = (("typo", _typo), ("citation", _citation), ("organisation", _organisation))
-        for key, check in checks:
-            evidence = check(before, after) if key in names else None
-            if evidence:
-                out.append(f"{names[key]}: {evidence}")
+        found = {
+            key: check(before, after)
+            for key, check in (("typo", _typo), ("citation", _citation), ("organisation", _organisation))
+            if key in names
+        }
+        if found.get("organisation"):
+            found["typo"] = None  # two characters of an office's new name are a renaming, not a typo
+        for key in ("typo", "citation", "organisation"):
+            if found.get(key):
+                out.append(f"{names[key]}: {found[key]}")
     if risk and isinstance(before, dict) and isinstance(after, dict) and label in table.safer_when_added:
         added = [o for o, s in after.items() if s is True and before.get(o) is False]
         removed = [o for o, s in after.items() if s is False and before.get(o) is True]
