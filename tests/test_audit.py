@@ -324,3 +324,29 @@ def test_five_year_rule_near_year_9999_does_not_overflow(done: str) -> None:
     doc = edited(sample("001"), ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日"), done)
     doc.meta = {**doc.meta, "公表日": "9999-12-31"}
     assert reassessment_warning(doc) is None
+
+
+def _band_revision(tmp_path: Path, old_band: str, new_band: str) -> list[str]:
+    """001 as OLD (band old_band) and NEW (band new_band, with its 別添2 row, 事前 acknowledged)."""
+    old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
+    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    row = ("令和8年1月15日", "I-1-③ 対象人数", old_band, new_band, "事前", "重要な変更の対象項目の変更のため。")
+    new.history = [*new.history, HistoryRow(row, 999)]
+    files = [tmp_path / "old.json", tmp_path / "new.json", tmp_path / "判断.yaml"]
+    files[0].write_text(old.to_json(), encoding="utf-8")
+    files[1].write_text(new.to_json(), encoding="utf-8")
+    files[2].write_text(
+        "- 項目: Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ③対象人数\n  確認済み: true\n", encoding="utf-8"
+    )
+    return [str(f) for f in files]
+
+
+def test_check_command_exits_1_naming_the_heavier_assessment(tmp_path: Path) -> None:
+    old, new, decisions = _band_revision(tmp_path, BANDS[2], BANDS[3])
+    result = CliRunner().invoke(app, ["check", old, new, "--decisions", decisions, "--date", "2026-01-15"])
+    assert result.exit_code == 1
+    assert "基礎項目評価及び全項目評価が必要になる可能性があります" in result.stdout
+    # the same revision within 様式3's reach (RULES.md §6: 1万–<10万 needs at most 重点) may go out
+    old, new, decisions = _band_revision(tmp_path, BANDS[1], BANDS[2])
+    result = CliRunner().invoke(app, ["check", old, new, "--decisions", decisions, "--date", "2026-01-15"])
+    assert result.exit_code == 0, result.stdout
