@@ -200,12 +200,16 @@ def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
         return band_move(before, after, *inputs(new), form=form)
     if after not in BANDS or inputs(old) == inputs(new):
         return None
-    handlers, _ = inputs(new)
     was, now = required_level(after, *inputs(old)), required_level(after, *inputs(new))
     if (was.lowest, was.highest) == (now.lowest, now.highest):
         return None
     heavier = _heavier(now, form)
-    why = "委託先の取扱者数が500人以上になりました" if handlers else "Ⅲ7.②の重大事故の回答が変わりました"
+    changed = [
+        text
+        for i, text in enumerate(("委託先の取扱者数の区分が変わりました", "Ⅲ7.②の重大事故の回答が変わりました"))
+        if inputs(old)[i] != inputs(new)[i]
+    ]
+    why = "。".join(changed)
     return Finding(
         "error" if heavier else "info",
         "threshold-inputs-changed",
