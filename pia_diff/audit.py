@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogue import Catalogue
+from .catalogue import TITLE, Catalogue, Kind
 from .diff import Change, diff
 from .rules import RuleTable, Timing
-from .snapshot import HistoryRow, Path, Snapshot, Source, item_label
+from .snapshot import HISTORY_COLUMNS, HistoryRow, Path, Snapshot, Source, item_label
 from .text import compare_key
-from .threshold import Finding, band_move, band_of, reassessment_warning, threshold_warnings
+from .threshold import Finding, reassessment_warning, threshold_move, threshold_warnings
 from .values import Certainty, render
 from .wareki import parse_date
 
@@ -74,10 +74,41 @@ def named_exemption(explanation: str, table: RuleTable) -> str | None:
     return min(found)[1] if found else None  # the category named first
 
 
-def _judge(paths: tuple[Path, ...], catalogue: Catalogue) -> Timing:
-    nodes = [catalogue.node_at(p) for p in paths]
-    star = any(n is not None and (n.star or any(leaf.star for leaf in n.leaves())) for n in nodes)
-    return Timing.BEFORE if star else Timing.AFTER
+def facts_for(path: Path, catalogue: Catalogue) -> dict[str, Any]:
+    """The facts `RuleTable.decide` tests, built the way `classify` builds them for a change.
+
+    A published row carries no confirmed decision (RULES.md §4: an exemption is never applied
+    silently; the row's own 説明 is not a confirmation), so `exempted` and `effective_later` are
+    False: a ※ item is `important`. A row naming a whole entity or heading counts as ※ when any
+    item in it is (as `classify` does for an entity added or removed)."""
+    node = catalogue.node_at(path)
+    star = node is not None and (node.star or any(leaf.star for leaf in node.leaves()))
+    return {"important": star, "exempted": False, "effective_later": False, "star": star, "part": path[0]}
+
+
+def _whole_entity_added_or_removed(cells: dict[str, str]) -> bool:
+    before, after = cells["変更前の記載"].strip(), cells["変更後の記載"].strip()
+    return before in ("", "—", "-", "―", "－") or any(m in after for m in ("(追加)", "(削除)", "削除")) or not after
+
+
+def _judged_paths(paths: tuple[Path, ...], cells: dict[str, str], catalogue: Catalogue) -> tuple[Path, ...]:
+    """A row naming a whole entity with a before and an after text changes the entity's header (its
+    名称, 003 l.218 「委託事項1」 国民年金システム… → COKAS-i…): judged as that item. An entity added or
+    removed as a whole is judged as the entity (※ when any item in it is, like `classify`)."""
+    out = []
+    for path in paths:
+        node = catalogue.node_at(path)
+        title = next((c for c in node.children if c.label == TITLE), None) if node is not None else None
+        if node is not None and node.kind is Kind.ENTITY and title and not _whole_entity_added_or_removed(cells):
+            path = (*path, title.segment)
+        out.append(path)
+    return tuple(out)
+
+
+def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> Timing:
+    """The 提出時期 the rule table gives the row's items: 事前 when any of them needs it."""
+    timings = [table.decide(facts_for(p, catalogue)).timing for p in paths]
+    return Timing.BEFORE if Timing.BEFORE in timings else Timing.AFTER
 
 
 def _timing(text: str) -> Timing | None:
@@ -100,7 +131,7 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
             "warning", "unresolved", f"{row.line}行目: 項目を様式の項目に対応づけられません。", label, row.line
         )
         return AuditRow(row.cells, None, None, UNRESOLVED, row.line), finding
-    judged = _judge(resolution.paths, catalogue)
+    judged = _judge(_judged_paths(resolution.paths, cells, catalogue), catalogue, table)
     filed = _timing(cells["提出時期"])
     if filed is None:
         finding = Finding(
@@ -192,8 +223,13 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
     changes = diff(old, doc, catalogue)
     current = revision_rows(doc, rows, old)
     files = doc.files or old.files
+    # what each row covers: an entity row with a before and an after text covers the entity's 名称,
+    # an entity added or removed as a whole covers everything inside it (see _judged_paths)
+    covering = [
+        _judged_paths(r.item_paths or (), dict(zip(HISTORY_COLUMNS, r.cells, strict=True)), catalogue) for r in current
+    ]
     for change in changes:
-        covered = any(_covers(p, change) for r in current for p in (r.item_paths or ()))
+        covered = any(_covers(p, change) for paths in covering for p in paths)
         if not covered:
             level = "error" if change.certainty is Certainty.OK else "warning"
             findings.append(
@@ -205,8 +241,8 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                     item_label(change.path, files),
                 )
             )
-    for row in current:
-        for path in row.item_paths or ():
+    for row, paths in zip(current, covering, strict=True):
+        for path in paths:
             if not any(_covers(path, c) for c in changes):
                 unsure = any(
                     f.certainty is not Certainty.OK
@@ -224,7 +260,7 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                         row.line,
                     )
                 )
-            elif len(row.item_paths or ()) == 1 and _after_matches(row.cells[3], doc, path) is False:
+            elif len(paths) == 1 and _after_matches(row.cells[3], doc, path) is False:
                 findings.append(
                     Finding(
                         "warning",
@@ -234,7 +270,7 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                         row.line,
                     )
                 )
-    moved = band_move(band_of(old), band_of(doc))
+    moved = threshold_move(old, doc)
     if moved is not None:
         findings.append(moved)
     return findings

@@ -39,7 +39,9 @@ class Resolution:
 
     text: str
     paths: tuple[Path, ...]
-    level: str  # "item", "section" (a whole heading, e.g. 'IV 2 問合せ'), or "unresolved"
+    # "item", "entity" (a whole 委託事項/システム/提供先/移転先, e.g. 'I-2-システム14'), "section" (a
+    # whole heading, e.g. 'IV 2 問合せ'), or "unresolved"
+    level: str
 
     @property
     def resolved(self) -> bool:
@@ -155,6 +157,10 @@ def _hierarchical(nodes: list[Node], raw: str) -> list[Node]:
     return nodes[-1:]
 
 
+def _entity_node(scope: Node, label: str) -> Node | None:
+    return next((n for n in scope.walk() if n.kind is Kind.ENTITY and n.label == label), None)
+
+
 def _path(node: Node, entity: str | None) -> Path:
     chain = [*reversed(node.ancestors()), node]
     return tuple(
@@ -178,6 +184,15 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
         digits = re.search(r"(?:^|[^0-9])(\d{1,2})(?=\D)", fold(plain)[len(part.label.split(" ")[0]) :])
         number = digits.group(1) if digits else None
     section, after = _section(part, squashed, number)
+    entity_word = _ENTITY.search(fold(plain))
+    if entity_word and (section is None or _entity_node(section, entity_word.group(1)) is None):
+        # 'Ⅱ 特定個人情報ファイルの概要 委託事項2': the entity names its heading when the title did not
+        # (the fuzzy title match would take '1 特定個人情報ファイル名' here)
+        holder = _entity_node(part, entity_word.group(1))
+        if holder is not None and holder.parent is not None:
+            section, after = holder.parent, 0
+            while section.parent is not None and section.parent is not part:
+                section = section.parent
     if section is None:
         return Resolution(plain, (), "unresolved")
     if section.is_leaf:
@@ -195,9 +210,7 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
     entity: str | None = None
     scope = section
     if entity_match:
-        entity_node = next(
-            (n for n in section.walk() if n.kind is Kind.ENTITY and n.label == entity_match.group(1)), None
-        )
+        entity_node = _entity_node(section, entity_match.group(1))
         if entity_node is not None:
             raw = entity_match.group(2)
             number_text = str(_CIRCLED.index(raw) + 1) if raw in _CIRCLED else raw
@@ -205,9 +218,8 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
             scope = entity_node
             tail = squash(fold(plain)[entity_match.end() :])
             if not tail:
-                title = next((c for c in entity_node.children if c.label == TITLE), None)
-                if title is not None:
-                    return Resolution(plain, (_path(title, entity),), "item")
+                # the row names the whole entity: it resolves to the entity, nothing wider or narrower
+                return Resolution(plain, (_path(entity_node, entity),), "entity")
     leaves = _hierarchical(_leaves_named(scope, tail), plain)
     if leaves:
         return Resolution(plain, tuple(_path(n, entity) for n in leaves), "item")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -41,6 +41,10 @@ class RuleTable:
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
     exemption_words: dict[str, list[str]]
+    # しきい値判断 data (RULES.md §6): item roles and bands, read by threshold.py
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    # suggest.py check → the exemption category it evidences (each one of `exemptions`)
+    suggestion_categories: dict[str, str] = field(default_factory=dict)
     # words naming a しきい値判断 input or result (RULES.md §6): the `threshold` fact
     threshold_words: tuple[str, ...] = ()
 
@@ -73,15 +77,22 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         raise RuleError(f"{source}: rule ids must be unique: {ids}")
     if not rules or rules[-1].when:
         raise RuleError(f"{source}: the last rule must be a catch-all (empty when)")
+    exemptions = tuple(data.get("exemptions", []))
+    categories = {str(k): str(v) for k, v in (data.get("suggestion_categories") or {}).items()}
+    stray = sorted(set(categories.values()) - set(exemptions))
+    if stray:
+        raise RuleError(f"{source}: suggestion_categories name categories not in exemptions: {stray}")
     return RuleTable(
         form=str(data["form"]),
         rules=tuple(rules),
-        exemptions=tuple(data.get("exemptions", [])),
+        exemptions=exemptions,
         safer_choices=dict(data.get("safer_choices", {})),
         safer_when_added=tuple(data.get("safer_when_added", [])),
         safer_when_removed=tuple(data.get("safer_when_removed", [])),
         exemption_words=dict(data.get("exemption_words", {})),
         threshold_words=tuple(data.get("threshold_words", [])),
+        thresholds=dict(data.get("thresholds", {})),
+        suggestion_categories=categories,
     )
 
 

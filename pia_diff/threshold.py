@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 
+from .rules import load_rules
 from .snapshot import Snapshot
 from .wareki import parse_date, to_wareki
 
@@ -25,17 +26,15 @@ LEVEL_NAMES = {
 }
 # The level each form stands for.
 FORM_LEVEL = {"様式2": Level.BASIC, "様式3": Level.FOCUSED, "様式4": Level.FULL}
-# 対象人数 bands as I-1-③ prints them, smallest first.
-BANDS = ("1,000人未満", "1,000人以上1万人未満", "1万人以上10万人未満", "10万人以上30万人未満", "30万人以上")
-PEOPLE = ("Ⅰ 基本情報", "1 特定個人情報ファイルを取り扱う事務", "③対象人数")
-INCIDENT = (
-    "Ⅲ リスク対策",
-    "7 特定個人情報の保管・消去",
-    "リスク: 特定個人情報の漏えい・滅失・毀損リスク",
-    "②過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
-)
-DONE = ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日")
-REASSESS_YEARS = 5
+_DATA = load_rules().thresholds  # rules_form3.yaml `thresholds:` (issue 11: bands are data)
+_LEVELS = {"none": Level.NONE, "basic": Level.BASIC, "focused": Level.FOCUSED, "full": Level.FULL}
+# 対象人数 bands as I-1-③ prints them, smallest first, with the level each requires.
+BANDS: tuple[str, ...] = tuple(str(b["band"]) for b in _DATA["bands"])
+_BAND_LEVELS = {str(b["band"]): (_LEVELS[b["light"]], _LEVELS[b["heavy"]]) for b in _DATA["bands"]}
+PEOPLE: tuple[str, ...] = tuple(_DATA["people"])
+INCIDENT: tuple[str, ...] = tuple(_DATA["incident"])
+DONE: tuple[str, ...] = tuple(_DATA["done"])
+REASSESS_YEARS = int(_DATA["reassess_years"])
 
 
 @dataclass(frozen=True)
@@ -51,14 +50,9 @@ def required_level(band: str, handlers_500_or_more: bool | None, incident_within
     """RULES.md §6 table. None for an input means 'not known': the answer is then a range."""
     if band not in BANDS:
         raise ValueError(f"unknown band {band!r}")
-    index = BANDS.index(band)
-    if index == 0:
-        return Requirement(Level.NONE, Level.NONE, "対象人数1,000人未満")
-    if index == 1:
-        return Requirement(Level.BASIC, Level.BASIC, "対象人数1,000人以上1万人未満")
-    if index == 4:
-        return Requirement(Level.FULL, Level.FULL, "対象人数30万人以上")
-    heavy, light = (Level.FOCUSED, Level.BASIC) if index == 2 else (Level.FULL, Level.FOCUSED)
+    light, heavy = _BAND_LEVELS[band]
+    if light == heavy:
+        return Requirement(light, light, f"対象人数{band}")
     triggers = (handlers_500_or_more, incident_within_1_year)
     if True in triggers:
         return Requirement(heavy, heavy, f"対象人数「{band}」で、取扱者数500人以上または1年以内の重大事故あり")
@@ -88,6 +82,21 @@ def band_of(snapshot: Snapshot) -> str | None:
     return _value(snapshot, PEOPLE)
 
 
+def inputs(snapshot: Snapshot) -> tuple[bool | None, bool | None]:
+    """(取扱者数 ≥ 500, a 特定個人情報 重大事故 within 1 year) as far as the document tells; None = unknown.
+
+    様式3 records neither (RULES.md §6). A 委託先 with 500 or more handlers proves the first; III-7-②
+    「発生なし」 (no 個人情報 incident in 3 years) rules out the second. Nothing else is inferred."""
+    big = set(_DATA["handlers_500_or_more"])
+    handlers = any(path[-1] == _DATA["handlers_item"] and item.value in big for path, item in snapshot.fields.items())
+    incident = _value(snapshot, INCIDENT)
+    return (True if handlers else None), (False if incident == _DATA["incident_none"] else None)
+
+
+def _form_level(snapshot: Snapshot) -> Level:
+    return FORM_LEVEL.get(str(snapshot.meta.get("様式")), Level.FOCUSED)
+
+
 def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     """Level required by the document's own answers, against the form it is written on."""
     band = _value(snapshot, PEOPLE)
@@ -96,10 +105,18 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
         return [
             Finding("info", "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label)
         ]
-    # 様式3 records neither 取扱者数 nor the 1-year 特定個人情報 incident: both unknown.
     incident3 = _value(snapshot, INCIDENT)
-    requirement = required_level(band, None, None)
-    form = FORM_LEVEL.get(str(snapshot.meta.get("様式")), Level.FOCUSED)
+    if band not in BANDS:
+        return [
+            Finding(
+                "info",
+                "threshold-unknown",
+                f"対象人数「{band}」は様式の区分にないため、しきい値判断を確認できません。",
+                label,
+            )
+        ]
+    requirement = required_level(band, *inputs(snapshot))
+    form = _form_level(snapshot)
     out: list[Finding] = []
     if requirement.lowest > form:
         out.append(
@@ -133,22 +150,70 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     return out
 
 
-def band_move(before: str | None, after: str | None) -> Finding | None:
-    """A revision that moves 対象人数 across a band can change the level required (RULES.md §6)."""
+def _need(requirement: Requirement) -> str:
+    if requirement.lowest == requirement.highest:
+        return LEVEL_NAMES[requirement.lowest]
+    return f"{LEVEL_NAMES[requirement.lowest]}〜{LEVEL_NAMES[requirement.highest]}"
+
+
+def _heavier(new: Requirement, form: Level) -> str | None:
+    """The sentence naming the heavier assessment a requirement may call for ('…が必要になる可能性があります')."""
+    if new.lowest > form:
+        return f"{LEVEL_NAMES[new.lowest]}が必要です。"
+    if new.highest > form:
+        return f"{LEVEL_NAMES[new.highest]}が必要になる可能性があります (取扱者数500人以上、または1年以内の特定個人情報の重大事故がある場合)。"
+    return None
+
+
+def band_move(
+    before: str | None,
+    after: str | None,
+    handlers_500_or_more: bool | None = None,
+    incident_within_1_year: bool | None = None,
+    form: Level = Level.FOCUSED,
+) -> Finding | None:
+    """A revision that moves 対象人数 across a band can change the level required (RULES.md §6).
+    An error (要対応) when the new band may need an assessment heavier than the form's."""
     if not before or not after or before == after or before not in BANDS or after not in BANDS:
         return None
-    old, new = required_level(before, None, None), required_level(after, None, None)
+    old = required_level(before, handlers_500_or_more, incident_within_1_year)
+    new = required_level(after, handlers_500_or_more, incident_within_1_year)
     direction = "増えました" if BANDS.index(after) > BANDS.index(before) else "減りました"
-    need = (
-        LEVEL_NAMES[new.lowest]
-        if new.lowest == new.highest
-        else f"{LEVEL_NAMES[new.lowest]}〜{LEVEL_NAMES[new.highest]}"
-    )
-    level = "warning" if (new.lowest, new.highest) != (old.lowest, old.highest) else "info"
+    heavier = _heavier(new, form) if (new.lowest, new.highest) != (old.lowest, old.highest) else None
+    level = "error" if heavier else "warning" if (new.lowest, new.highest) != (old.lowest, old.highest) else "info"
     return Finding(
         level,
         "band-moved",
-        f"対象人数が「{before}」から「{after}」に{direction}。しきい値判断をやり直してください (必要な評価: {need})。",
+        f"対象人数が「{before}」から「{after}」に{direction}。"
+        + (heavier or "")
+        + f"しきい値判断をやり直してください (必要な評価: {_need(new)})。",
+        " ".join(PEOPLE),
+    )
+
+
+def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
+    """What the revision OLD → NEW does to the しきい値判断: a band move, or (same band) a change of
+    the inputs the document shows (a 委託先 reaching 500 handlers, III-7-② becoming 「発生あり」)."""
+    before, after = band_of(old), band_of(new)
+    form = _form_level(new)
+    if before != after:
+        return band_move(before, after, *inputs(new), form=form)
+    if after not in BANDS or inputs(old) == inputs(new):
+        return None
+    was, now = required_level(after, *inputs(old)), required_level(after, *inputs(new))
+    if (was.lowest, was.highest) == (now.lowest, now.highest):
+        return None
+    heavier = _heavier(now, form)
+    changed = [
+        text
+        for i, text in enumerate(("委託先の取扱者数の区分が変わりました", "Ⅲ7.②の重大事故の回答が変わりました"))
+        if inputs(old)[i] != inputs(new)[i]
+    ]
+    why = "。".join(changed)
+    return Finding(
+        "error" if heavier else "info",
+        "threshold-inputs-changed",
+        f"{why}。" + (heavier or "") + f"しきい値判断をやり直してください (必要な評価: {_need(now)})。",
         " ".join(PEOPLE),
     )
 
@@ -161,6 +226,8 @@ def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     if done is None or not published:
         return None
     published_day = dt.date.fromisoformat(str(published))
+    if done.year + REASSESS_YEARS > dt.MAXYEAR:
+        return None  # a deadline past year 9999 (a mistyped 実施日) cannot be due yet
     try:
         due = done.replace(year=done.year + REASSESS_YEARS)
     except ValueError:  # 29 February

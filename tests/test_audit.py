@@ -5,20 +5,36 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
-from pia_diff.audit import CONSISTENT, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
+from pia_diff.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
 from pia_diff.batch import audit_folder
+from pia_diff.catalogue import load_catalogue
 from pia_diff.cli import app
-from pia_diff.rules import load_rules
+from pia_diff.decisions import fingerprint
+from pia_diff.diff import diff
+from pia_diff.pipeline import compare, release_blockers
+from pia_diff.rules import Timing, load_rules, parse_rules
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
-from pia_diff.threshold import BANDS, Level, band_move, reassessment_warning, required_level, threshold_warnings
+from pia_diff.threshold import (
+    BANDS,
+    Finding,
+    Level,
+    band_move,
+    inputs,
+    reassessment_warning,
+    required_level,
+    threshold_move,
+    threshold_warnings,
+)
 
 from .conftest import ROOT, SEEDS
-from .helpers import CAT, edited, sample
+from .helpers import CAT, DAY, edited, sample
 
 TABLE = load_rules()
 PEOPLE = ("Ⅰ 基本情報", "1 特定個人情報ファイルを取り扱う事務", "③対象人数")
@@ -125,7 +141,13 @@ def test_a_recorded_incident_is_called_out() -> None:
 
 
 def test_band_moves_are_called_out() -> None:
-    assert band_move("1万人以上10万人未満", "10万人以上30万人未満").level == "warning"
+    # RULES.md §6: 10万–<30万 needs 全項目 with ≥500 handlers or a 1-year incident, heavier than 様式3 (重点)
+    heavier = band_move("1万人以上10万人未満", "10万人以上30万人未満")
+    assert heavier.level == "error" and "基礎項目評価及び全項目評価が必要になる可能性があります" in heavier.message
+    # 1万–<10万 needs at most 重点: the level changes, but not beyond this form
+    assert band_move("1,000人以上1万人未満", "1万人以上10万人未満").level == "warning"
+    # known inputs narrow the range: no 500 handlers and no incident → 重点 only, not heavier
+    assert band_move("1万人以上10万人未満", "10万人以上30万人未満", False, False).level == "warning"
     assert band_move("1万人以上10万人未満", "1万人以上10万人未満") is None
     old = sample("001")
     new = edited(old, PEOPLE, BANDS[2])
@@ -206,3 +228,131 @@ def test_audit_is_deterministic() -> None:
     # audit results depend on the documents only (their 公表日), never on the clock
     first = audit(sample("001"), CAT, TABLE).as_json()
     assert audit(sample("001"), CAT, TABLE).as_json() == first
+
+
+def test_audit_decides_through_the_rule_table_and_follows_a_new_rule() -> None:
+    """issue 11: a rule added to the table changes audit's 判定 as it changes diff's (RULES.md §3)."""
+    text = (resources.files("pia_diff.data") / "rules_form3.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    # IV 開示請求 items are not ※ (RULES.md §2), so 001 l.398 「IV…②請求方法」 filed 事前 is judged 事後 today
+    stricter = {"id": "IV-BEFORE", "when": {"part": "Ⅳ 開示請求、問合せ"}, "timing": "事前", "explanation": "x"}
+    data["rules"].insert(0, stricter)
+    table = parse_rules(yaml.safe_dump(data, allow_unicode=True))
+    before = {r.line: r for r in audit(sample("001"), CAT, TABLE).rows}
+    after = {r.line: r for r in audit(sample("001"), CAT, table).rows}
+    assert before[398].judged is Timing.AFTER and before[398].verdict == PLAIN_BEFORE
+    assert after[398].judged is Timing.BEFORE and after[398].verdict == CONSISTENT
+    # rows outside part Ⅳ are judged as before
+    assert all(after[n].judged == before[n].judged for n in before if not before[n].cells[1].startswith("IV"))
+
+
+# Entity-level rows (issue 9 item 6): 003 l.218 names the whole 「委託事項1」 (the spelling used below).
+ENTITY_ROW = "II 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託事項1"
+ENTRUST = ("Ⅱ 特定個人情報ファイルの概要", "4 特定個人情報ファイルの取扱いの委託")
+
+
+def test_a_row_naming_a_removed_entity_covers_the_removal_and_is_judged_as_the_entity() -> None:
+    old = sample("003")
+    new = sample("003")
+    new.fields = {p: f for p, f in new.fields.items() if p[:3] != (*ENTRUST, "委託事項1")}
+    row = (ENTITY_ROW, "COKAS-i国民年金システムのオペレーション業務委託", "(削除)", "事前", "委託の取りやめ")
+    new.history = [*new.history, HistoryRow(("令和6年1月1日", *row), 999)]  # type: ignore[arg-type]
+    new.meta = {**new.meta, "公表日": "2024-01-10"}
+    result = audit(new, CAT, TABLE, old)
+    added = next(r for r in result.rows if r.line == 999)
+    assert added.item_paths == ((*ENTRUST, "委託事項1"),)  # the entity, not the part nor a leaf
+    # the entity holds ※ ④再委託の有無: removing it is judged 事前 (RULES.md §3; an exemption needs a decision, §4)
+    assert added.judged is Timing.BEFORE and added.verdict == CONSISTENT
+    assert [f for f in result.findings if f.code == "change-without-row"] == []
+
+
+def test_a_row_renaming_an_entity_covers_its_name_only() -> None:
+    """003 l.218: before/after are the 委託事項's name; a change of ③委託先名 in it still needs its own row."""
+    row = (
+        ENTITY_ROW,
+        "COKAS-i国民年金システムのオペレーション業務委託",
+        "新システムのオペレーション業務委託",
+        "事後",
+        "x",
+    )
+    result = _revision((*ENTRUST, "委託事項1", "③委託先名"), "別の株式会社", row, 999)
+    added = next(r for r in result.rows if r.line == 999)
+    assert added.item_paths == ((*ENTRUST, "委託事項1"),)
+    assert added.judged is Timing.AFTER and added.verdict == CONSISTENT  # 名称 is not ※ (RULES.md §2)
+    missing = [f for f in result.findings if f.code == "change-without-row"]
+    assert [f.level for f in missing] == ["error"] and "③委託先名" in str(missing[0].項目)
+    # the name itself did not change between the versions
+    assert any(f.code == "row-without-change" and f.line == 999 for f in result.findings)
+
+
+def _gate(old_band: str, new_band: str) -> list[Finding]:
+    """release_blockers' audit errors for 001 moved from one 対象人数 band to another."""
+    old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
+    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    return release_blockers(compare(old, new, DAY))[1]
+
+
+def test_check_is_blocked_by_a_band_move_that_may_need_a_heavier_assessment() -> None:
+    """RULES.md §6: 1万–<10万 → 10万–<30万 on 様式3 may need 全項目 (001's III-7-② is 発生なし, handlers unknown)."""
+    moved = [f for f in _gate(BANDS[2], BANDS[3]) if f.code == "band-moved"]
+    assert [f.level for f in moved] == ["error"]
+    assert "基礎項目評価及び全項目評価が必要になる可能性があります" in moved[0].message
+
+
+def test_a_band_move_within_this_forms_reach_does_not_block() -> None:
+    assert [f for f in _gate(BANDS[1], BANDS[2]) if f.code == "band-moved"] == []
+
+
+def test_a_threshold_error_the_old_version_already_had_does_not_block_the_revision() -> None:
+    old = edited(sample("001"), PEOPLE, BANDS[4])
+    assert "threshold-heavier" in [f.code for f in threshold_warnings(old)]  # 30万以上 on 様式3
+    assert [f for f in _gate(BANDS[4], BANDS[4]) if f.code.startswith("threshold")] == []
+
+
+def test_a_contractor_reaching_500_handlers_may_need_a_heavier_assessment() -> None:
+    """様式3 has no 取扱者数; a 委託先 with 1,000人以上 proves ≥500 (RULES.md §6) → 全項目 in 10万–<30万."""
+    # 003 (委託事項1 ②委託先における取扱者数 「10人未満」, III-7-② unread) put in the 10万–<30万 band
+    old = edited(sample("003"), PEOPLE, BANDS[3])
+    new = edited(
+        old, ("Ⅱ 特定個人情報ファイルの概要", *ENTRUST[1:], "委託事項1", "②委託先における取扱者数"), "1,000人以上"
+    )
+    assert inputs(old) == (None, None) and inputs(new) == (True, None)
+    assert [f.code for f in threshold_warnings(new) if f.level == "error"] == ["threshold-heavier"]
+    moved = threshold_move(old, new)
+    assert moved is not None and (moved.code, moved.level) == ("threshold-inputs-changed", "error")
+
+
+@pytest.mark.parametrize("done", ["9999-06-01", "9995-03-01", "9999-12-31"])
+def test_five_year_rule_near_year_9999_does_not_overflow(done: str) -> None:
+    doc = edited(sample("001"), ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日"), done)
+    doc.meta = {**doc.meta, "公表日": "9999-12-31"}
+    assert reassessment_warning(doc) is None
+
+
+def _band_revision(tmp_path: Path, old_band: str, new_band: str) -> list[str]:
+    """001 as OLD (band old_band) and NEW (band new_band, with its 別添2 row, 事前 acknowledged)."""
+    old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
+    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    row = ("令和8年1月15日", "I-1-③ 対象人数", old_band, new_band, "事前", "重要な変更の対象項目の変更のため。")
+    new.history = [*new.history, HistoryRow(row, 999)]
+    files = [tmp_path / "old.json", tmp_path / "new.json", tmp_path / "判断.yaml"]
+    files[0].write_text(old.to_json(), encoding="utf-8")
+    files[1].write_text(new.to_json(), encoding="utf-8")
+    (change,) = diff(old, new, load_catalogue())
+    files[2].write_text(
+        "- 項目: Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務 ③対象人数\n"
+        f"  変更の指紋: {fingerprint(change)}\n  確認済み: true\n",
+        encoding="utf-8",
+    )
+    return [str(f) for f in files]
+
+
+def test_check_command_exits_1_naming_the_heavier_assessment(tmp_path: Path) -> None:
+    old, new, decisions = _band_revision(tmp_path, BANDS[2], BANDS[3])
+    result = CliRunner().invoke(app, ["check", old, new, "--decisions", decisions, "--date", "2026-01-15"])
+    assert result.exit_code == 1
+    assert "基礎項目評価及び全項目評価が必要になる可能性があります" in result.stdout
+    # the same revision within 様式3's reach (RULES.md §6: 1万–<10万 needs at most 重点) may go out
+    old, new, decisions = _band_revision(tmp_path, BANDS[1], BANDS[2])
+    result = CliRunner().invoke(app, ["check", old, new, "--decisions", decisions, "--date", "2026-01-15"])
+    assert result.exit_code == 0, result.stdout

@@ -283,7 +283,7 @@ def test_the_template_round_trips(tmp_path: Path) -> None:
     text = template.read_text(encoding="utf-8")
     assert f"# - 項目: {LABEL}" in text and f"変更の指紋: {pinned_to(old, new)}" in text
     assert f"##    提案: {NAME_CHANGE}: 組織名・所在地だけが変わっている" in text
-    assert "\n#   例外: 誤字脱字の修正 " in text  # the first suggested category, still commented out
+    assert f"\n#   例外: {NAME_CHANGE} " in text  # the first suggested category, still commented out
     assert parse_decisions(text, "判断.yaml", TABLE.exemptions).entries == ()
     (untouched,) = run(old, new, text)
     assert (untouched.提出時期, untouched.decision) == (Timing.BEFORE, None)

@@ -73,3 +73,53 @@ def test_several_items_in_one_cell() -> None:
 @pytest.mark.parametrize("text", ["", "その他", "別表の変更", "Ⅵ 存在しない部 1 何か"])
 def test_unresolvable_text_is_not_forced_onto_an_item(text: str) -> None:
     assert not resolve(text, CAT).resolved
+
+
+SYSTEMS = "Ⅰ 基本情報 / 2 特定個人情報ファイルを取り扱う事務において使用するシステム"
+ENTRUST = "Ⅱ 特定個人情報ファイルの概要 / 4 特定個人情報ファイルの取扱いの委託"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 003 l.218, verbatim: the whole entity, not its 名称 and not the whole part
+        ("II 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託 委託事項1", f"{ENTRUST} / 委託事項1"),
+        # 003 l.216's abbreviation 「I-2-システム2」 without items
+        ("I-2-システム14", f"{SYSTEMS} / システム14"),
+        # 001 l.385's spelling cut at the entity
+        (
+            "I 基本情報－2特定個人情報ファイルを取り扱う事務において使用するシステム－システム14",
+            f"{SYSTEMS} / システム14",
+        ),
+        # no section named: the entity names it (the title match alone picks 「1 特定個人情報ファイル名」)
+        ("Ⅱ 特定個人情報ファイルの概要 委託事項2", f"{ENTRUST} / 委託事項2"),
+        ("Ⅰ 基本情報 システム14", f"{SYSTEMS} / システム14"),
+    ],
+)
+def test_a_row_naming_a_whole_entity_resolves_to_that_entity(text: str, expected: str) -> None:
+    found = resolve(text, CAT)
+    assert ([" / ".join(p) for p in found.paths], found.level) == ([expected], "entity")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 001 l.369: 主な記録項目 sits under the ④記録される項目 row; the leaf, not ④記録される項目
+        (
+            "II 特定個人情報ファイルの概要－2基本情報－④記録される項目－主な記録項目",
+            "Ⅱ 特定個人情報ファイルの概要 / 2 基本情報 / 主な記録項目",
+        ),
+        # 001 l.354 with the abbreviation of 003 l.214 「I-1-② 事務の内容」
+        ("Ⅱ－3－①入手元", "Ⅱ 特定個人情報ファイルの概要 / 3 特定個人情報の入手・使用 / ①入手元"),
+        # 001 l.396: ⑤使用方法 is the row above 情報の突合
+        (
+            "II 特定個人情報ファイルの概要ー③特定個人情報の入手・使用ー⑤使用方法ー情報の突合",
+            "Ⅱ 特定個人情報ファイルの概要 / 3 特定個人情報の入手・使用 / 情報の突合",
+        ),
+        # an item inside an entity named without its heading
+        ("Ⅱ 特定個人情報ファイルの概要 委託事項2 ③委託先名", f"{ENTRUST} / 委託事項2 / ③委託先名"),
+    ],
+)
+def test_intermediate_levels_resolve_to_the_leaf_they_name(text: str, expected: str) -> None:
+    found = resolve(text, CAT)
+    assert ([" / ".join(p) for p in found.paths], found.level) == ([expected], "item")
