@@ -91,3 +91,26 @@ def test_a_broken_catalogue_is_refused_with_its_place() -> None:
         )
     with pytest.raises(CatalogueError, match="unknown field"):
         parse_catalogue("form: x\nedition: y\nname: z\nparts:\n  - label: P\n    colour: red\n")
+
+
+def _choices_in_rules_md() -> dict[str, list[str]]:
+    """「③対象人数 (choice: 1,000人未満 / 1,000人以上1万人未満 / …)」 lines of RULES.md §2's tree."""
+    tree = _section2().split("```")[1]
+    out = {}
+    for match in re.finditer(r"([①-⑳][^\s(（]+|使用者数) \((?:choice: )?([^()]*?(?:\([^()]*\)[^()]*?)*)\)", tree):
+        options = [o.strip() for o in match.group(2).split(" / ")]
+        if len(options) > 1 and match.group(1) not in out:
+            out[match.group(1)] = options
+    return out
+
+
+def test_choice_options_are_the_printed_options_of_rules_md() -> None:
+    """A number with a thousands comma (「1,000人未満」) is one option, not two (a YAML flow list
+    splits at the comma unless the option is quoted)."""
+    choices = _choices_in_rules_md()
+    assert {"③対象人数", "②対象となる本人の数", "使用者数"} <= set(choices), choices
+    by_label = {n.label: n for n in CAT.nodes() if n.kind is Kind.CHOICE}
+    for label in ("③対象人数", "②対象となる本人の数", "使用者数", "④記録される項目"):
+        assert list(by_label[label].options) == choices[label], label
+    for node in CAT.nodes():
+        assert not any(re.fullmatch(r"[\d,]*|0\d.*", option) for option in node.options), node.label
