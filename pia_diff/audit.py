@@ -244,22 +244,16 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
     for row, paths in zip(current, covering, strict=True):
         for path in paths:
             if not any(_covers(path, c) for c in changes):
-                unsure = any(
-                    f.certainty is not Certainty.OK
-                    for s in (old, doc)
-                    for p, f in s.fields.items()
-                    if p[: len(path)] == path
-                )
-                findings.append(
-                    Finding(
-                        "info" if unsure else "warning",
-                        "row-without-change",
-                        f"{row.line}行目: 別添2にある項目ですが、2つの版の間で変わっていません"
-                        + (" (読み取りが不確かなため確認できません)。" if unsure else "。"),
-                        row.cells[1],
-                        row.line,
-                    )
-                )
+                seen = [f for s in (old, doc) for p, f in s.fields.items() if p[: len(path)] == path]
+                if not seen:
+                    code, text = "row-item-not-found", "別添2にある項目ですが、どちらの版にも見つかりません。"
+                elif any(f.certainty is not Certainty.OK for f in seen):
+                    # never 「変わっていません」 for what either version could not read (issue 9 §5)
+                    code = "row-unverifiable"
+                    text = "別添2にある項目ですが、どちらかの版で読み取りが不確かか見つからないため、変わったかどうかを確認できません。原本で確認してください。"
+                else:
+                    code, text = "row-without-change", "別添2にある項目ですが、2つの版の間で変わっていません。"
+                findings.append(Finding("warning", code, f"{row.line}行目: {text}", row.cells[1], row.line))
             elif len(paths) == 1 and _after_matches(row.cells[3], doc, path) is False:
                 findings.append(
                     Finding(

@@ -9,6 +9,7 @@ from .catalogue import Node
 from .diff import Change, ChangeKind
 from .rules import RuleTable
 from .text import compare_key, fold, html_to_text
+from .values import choice_option
 
 _CITATION_CHARS = re.compile(r"[0-9〇一二三四五六七八九十百第条項号別表の、・及び並に]")
 _TOKEN_SPLIT = re.compile(r"[\s、。・,，()（）「」『』\[\]]+")
@@ -122,9 +123,12 @@ def suggestions(change: Change, node: Node | None, table: RuleTable) -> list[str
         return out
     before, after = change.before_value, change.after_value
     if isinstance(before, str) and isinstance(after, str):
+        # a choice compares by its option: 「委託する (1) 件」→「委託しない」 is 委託する→委託しない
+        options = node.options or (before, after)
+        chosen = [choice_option(before, options) or before, choice_option(after, options) or after]
         for move in table.safer_choices.get(label, []):
-            if risk and [before, after] == list(move):
-                out.append(f"{risk}: {before}→{after}")
+            if risk and chosen == list(move):
+                out.append(f"{risk}: {chosen[0]}→{chosen[1]}")
         found = {
             key: check(before, after)
             for key, check in (("typo", _typo), ("citation", _citation), ("organisation", _organisation))

@@ -81,8 +81,10 @@ def test_against_old_finds_missing_rows_unchanged_rows_and_wrong_text() -> None:
     result = _revision(path, "旭川市に住民登録のある国民年金の被保険者", row, 999)
     codes = {(f.code, f.level) for f in result.findings}
     assert ("change-without-row", "error") in codes  # ③対象となる本人の範囲 changed, no row
-    # 監査 did change? no: the row names an item that did not change (its values are uncertain → info)
-    assert any(f.code == "row-without-change" and f.line == 999 for f in result.findings)
+    # the row names 監査, whose boxes 003 lost: not 「変わっていません」 but 「確認できません」 (issue 9 §5)
+    (unverifiable,) = [f for f in result.findings if f.line == 999]
+    assert (unverifiable.code, unverifiable.level) == ("row-unverifiable", "warning")
+    assert "変わっていません" not in unverifiable.message and "確認できません" in unverifiable.message
 
 
 def test_after_text_that_does_not_match_the_document_is_reported() -> None:
@@ -356,3 +358,17 @@ def test_check_command_exits_1_naming_the_heavier_assessment(tmp_path: Path) -> 
     old, new, decisions = _band_revision(tmp_path, BANDS[1], BANDS[2])
     result = CliRunner().invoke(app, ["check", old, new, "--decisions", decisions, "--date", "2026-01-15"])
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_row_naming_an_entity_neither_version_has_is_not_called_unchanged() -> None:
+    path = ("Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求", "②請求方法")
+    row = (
+        "I 基本情報 2 特定個人情報ファイルを取り扱う事務において使用するシステム システム14",
+        "—",
+        "新システム",
+        "事後",
+        "x",
+    )
+    result = _revision(path, "郵送でも受け付ける。", row, 999)
+    (found,) = [f for f in result.findings if f.line == 999]
+    assert found.code == "row-item-not-found" and "どちらの版にも見つかりません" in found.message

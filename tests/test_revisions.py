@@ -192,3 +192,14 @@ def test_an_item_the_new_reading_lost_is_a_gap_not_a_deletion(tmp_path: FsPath) 
     result = compare_files(NEW, lost, dt.date(2026, 4, 1))
     assert result.rows == []
     assert [(g.version, g.where.split()[-1]) for g in result.gaps] == [("新しい版", "①請求先")]
+
+
+def test_ending_the_only_entrustment_is_suggested_as_risk_reduction_not_applied() -> None:
+    """RULES.md §4: 委託する→委託しない is the safer choice even with its count printed
+    (「委託する (1) 件」), and removing 委託事項1 takes a flow away: suggested, still 事前."""
+    case = ROOT / "tests" / "cases" / "entrustment_removed"
+    rows = compare_files(seed("003"), case / "new.txt", dt.date(2026, 4, 1)).rows
+    assert [(r.item_path[-1], r.提出時期, r.提案) for r in rows] == [
+        ("委託の有無", Timing.BEFORE, ("リスクを明らかに軽減させる変更: 委託する→委託しない",)),
+        ("委託事項1", Timing.BEFORE, ("リスクを明らかに軽減させる変更: 委託事項の削除（再委託を含む）",)),
+    ]
