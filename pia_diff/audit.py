@@ -8,19 +8,20 @@ from typing import Any
 
 from .catalogue import TITLE, Catalogue, Kind
 from .diff import Change, diff
+from .findings import Finding, Severity, Verdict
 from .rules import RuleTable, Timing
 from .snapshot import HISTORY_COLUMNS, HistoryRow, Path, Snapshot, Source, item_label
 from .text import compare_key
-from .threshold import Finding, reassessment_warning, threshold_move, threshold_warnings
+from .threshold import reassessment_warning, threshold_move, threshold_warnings
 from .values import Certainty, render
 from .wareki import parse_date
 
-CONSISTENT = "一致"
-STAR_AFTER_NAMED = "※項目を事後で提出 (例外の区分に当たる理由あり)"
-STAR_AFTER_UNNAMED = "※項目を事後で提出 (例外の区分に当たる理由なし)"
-PLAIN_BEFORE = "※でない項目を事前で提出 (問題なし)"
-UNRESOLVED = "項目を特定できない"
-NO_TIMING = "提出時期の記載がない"
+CONSISTENT = Verdict.CONSISTENT
+STAR_AFTER_NAMED = Verdict.STAR_AFTER_NAMED
+STAR_AFTER_UNNAMED = Verdict.STAR_AFTER_UNNAMED
+PLAIN_BEFORE = Verdict.PLAIN_BEFORE
+UNRESOLVED = Verdict.UNRESOLVED
+NO_TIMING = Verdict.NO_TIMING
 # Markers of shortened or added text in practice ('(略)', '(追加)'); not compared.
 _ELIDED = ("略", "追加", "削除", "記入", "—", "-")
 
@@ -30,7 +31,7 @@ class AuditRow:
     cells: tuple[str, ...]
     item_paths: tuple[Path, ...] | None
     judged: Timing | None
-    verdict: str
+    verdict: Verdict
     line: Source = None
 
     def as_json(self) -> dict[str, Any]:
@@ -60,7 +61,7 @@ class Audit:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
+        return [f for f in self.findings if f.level is Severity.ERROR]
 
 
 def named_exemption(explanation: str, table: RuleTable) -> str | None:
@@ -128,21 +129,21 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
     label = cells["項目"]
     if not resolution.resolved:
         finding = Finding(
-            "warning", "unresolved", f"{row.line}行目: 項目を様式の項目に対応づけられません。", label, row.line
+            Severity.WARNING, "unresolved", f"{row.line}行目: 項目を様式の項目に対応づけられません。", label, row.line
         )
         return AuditRow(row.cells, None, None, UNRESOLVED, row.line), finding
     judged = _judge(_judged_paths(resolution.paths, cells, catalogue), catalogue, table)
     filed = _timing(cells["提出時期"])
     if filed is None:
         finding = Finding(
-            "warning", "no-timing", f"{row.line}行目: 提出時期が事前/事後のどちらでもありません。", label, row.line
+            Severity.WARNING, "no-timing", f"{row.line}行目: 提出時期が事前/事後のどちらでもありません。", label, row.line
         )
         return AuditRow(row.cells, resolution.paths, judged, NO_TIMING, row.line), finding
     if filed == judged:
         return AuditRow(row.cells, resolution.paths, judged, CONSISTENT, row.line), None
     if filed is Timing.BEFORE:
         finding = Finding(
-            "info",
+            Severity.INFO,
             "plain-filed-before",
             f"{row.line}行目: ※でない項目を事前で提出しています (問題ありません)。",
             label,
@@ -152,10 +153,10 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
     category = named_exemption(cells["提出時期に係る説明"], table)
     if category:
         message = f"{row.line}行目: ※項目を事後で提出。説明は例外「{category}」に当たると読めます。例外の判断を確認してください。"
-        finding = Finding("warning", "star-after-exemption", message, label, row.line)
+        finding = Finding(Severity.WARNING, "star-after-exemption", message, label, row.line)
         return AuditRow(row.cells, resolution.paths, judged, STAR_AFTER_NAMED, row.line), finding
     message = f"{row.line}行目: ※項目 (重要な変更) を事後で提出していますが、説明が例外の区分に当たりません。"
-    finding = Finding("error", "star-after-unexplained", message, label, row.line)
+    finding = Finding(Severity.ERROR, "star-after-unexplained", message, label, row.line)
     return AuditRow(row.cells, resolution.paths, judged, STAR_AFTER_UNNAMED, row.line), finding
 
 
@@ -181,7 +182,7 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
     published_day = dt.date.fromisoformat(doc.meta["公表日"]) if doc.meta.get("公表日") else None
     if doc.meta.get("別添2の確度") != "ok":
         result.findings.append(
-            Finding("warning", "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None)
+            Finding(Severity.WARNING, "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None)
         )
     for row in doc.history:
         audited, finding = _audit_row(row, catalogue, table)
@@ -192,7 +193,7 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
         if day is not None and published_day is not None and day > published_day:
             result.findings.append(
                 Finding(
-                    "warning",
+                    Severity.WARNING,
                     "date-after-publication",
                     f"{row.line}行目: 変更日が公表日より後です。",
                     row.cells[1],
@@ -231,13 +232,13 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
     for change in changes:
         covered = any(_covers(p, change) for paths in covering for p in paths)
         if not covered:
-            level = "error" if change.certainty is Certainty.OK else "warning"
+            level = Severity.ERROR if change.certainty is Certainty.OK else Severity.WARNING
             findings.append(
                 Finding(
                     level,
                     "change-without-row",
                     "実際の変更に別添2の行がありません"
-                    + ("。" if level == "error" else " (読み取りが不確かな項目です)。"),
+                    + ("。" if level is Severity.ERROR else " (読み取りが不確かな項目です)。"),
                     item_label(change.path, files),
                 )
             )
@@ -253,11 +254,11 @@ def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Cata
                     text = "別添2にある項目ですが、どちらかの版で読み取りが不確かか見つからないため、変わったかどうかを確認できません。原本で確認してください。"
                 else:
                     code, text = "row-without-change", "別添2にある項目ですが、2つの版の間で変わっていません。"
-                findings.append(Finding("warning", code, f"{row.line}行目: {text}", row.cells[1], row.line))
+                findings.append(Finding(Severity.WARNING, code, f"{row.line}行目: {text}", row.cells[1], row.line))
             elif len(paths) == 1 and _after_matches(row.cells[3], doc, path) is False:
                 findings.append(
                     Finding(
-                        "warning",
+                        Severity.WARNING,
                         "after-text-mismatch",
                         f"{row.line}行目: 変更後の記載が文書の記載と一致しません。",
                         row.cells[1],

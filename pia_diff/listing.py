@@ -6,6 +6,7 @@ from typing import Any
 
 from .audit import Audit
 from .catalogue import Catalogue
+from .findings import Severity
 from .snapshot import Snapshot, item_label
 from .text import display_width
 from .values import render
@@ -77,10 +78,9 @@ def audit_table(result: Audit, width: int = 160) -> str:
         for r in result.rows
     ]
     parts = [str(tabulate(body, headers=["行", "変更日", "項目", "提出時期", "判定", "結果"]))] if body else []
-    marks = {"error": "要対応", "warning": "警告", "info": "参考"}
     for finding in result.findings:
         where = f" [{shorten(finding.項目, 50, keep_end=True)}]" if finding.項目 else ""
-        parts.append(f"{marks[finding.level]}: {finding.message}{where}")
+        parts.append(f"{Severity(finding.level).word}: {finding.message}{where}")
     errors = len(result.errors)
     parts.append(f"\n{len(result.rows)} 行を監査しました。要対応 {errors} 件。")
     return "\n".join(parts)

@@ -12,12 +12,13 @@ from .diff import differences
 from .docform import for_audit, form_context, reconcile
 from .errors import InputError
 from .excerpt import LONG_CELL
+from .findings import Finding
 from .gaps import Gap, gaps
 from .ingest import read_document
 from .pairing import Renumbering
 from .snapshot import Snapshot, item_label
 from .text import compare_key
-from .threshold import Finding, band_move, band_of, threshold_warnings
+from .threshold import band_move, band_of, threshold_warnings
 
 
 @dataclass(frozen=True)

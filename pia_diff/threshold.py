@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 
+from .findings import Finding, Severity
 from .rules import load_rules
 from .snapshot import Snapshot
 from .wareki import parse_date, to_wareki
@@ -63,13 +64,6 @@ def required_level(band: str, handlers_500_or_more: bool | None, incident_within
     )
 
 
-@dataclass(frozen=True)
-class Finding:
-    level: str  # "error" | "warning" | "info"
-    code: str
-    message: str
-    項目: str | None = None
-    line: int | str | None = None  # the 別添2 row's source line (or sheet!row), for findings about one row
 
 
 def _value(snapshot: Snapshot, path: tuple[str, ...]) -> str | None:
@@ -103,13 +97,13 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     label = " ".join(PEOPLE)
     if band is None:
         return [
-            Finding("info", "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label)
+            Finding(Severity.INFO, "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label)
         ]
     incident3 = _value(snapshot, INCIDENT)
     if band not in BANDS:
         return [
             Finding(
-                "info",
+                Severity.INFO,
                 "threshold-unknown",
                 f"対象人数「{band}」は様式の区分にないため、しきい値判断を確認できません。",
                 label,
@@ -121,7 +115,7 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     if requirement.lowest > form:
         out.append(
             Finding(
-                "error",
+                Severity.ERROR,
                 "threshold-heavier",
                 f"{requirement.reason}: 必要な評価は「{LEVEL_NAMES[requirement.lowest]}」で、この評価書の様式より重いです。",
                 label,
@@ -130,7 +124,7 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     elif requirement.highest > form:
         out.append(
             Finding(
-                "warning",
+                Severity.WARNING,
                 "threshold-may-be-heavier",
                 f"{requirement.reason}。取扱者数が500人以上、または1年以内に特定個人情報の重大事故があれば、"
                 f"「{LEVEL_NAMES[requirement.highest]}」が必要です。",
@@ -140,7 +134,7 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     if incident3 == "発生あり":
         out.append(
             Finding(
-                "warning",
+                Severity.WARNING,
                 "incident-recorded",
                 "Ⅲ7.②で過去3年以内の重大事故が「発生あり」です。1年以内の特定個人情報の重大事故であれば、"
                 "しきい値判断が変わることがあります。",
@@ -180,7 +174,7 @@ def band_move(
     new = required_level(after, handlers_500_or_more, incident_within_1_year)
     direction = "増えました" if BANDS.index(after) > BANDS.index(before) else "減りました"
     heavier = _heavier(new, form) if (new.lowest, new.highest) != (old.lowest, old.highest) else None
-    level = "error" if heavier else "warning" if (new.lowest, new.highest) != (old.lowest, old.highest) else "info"
+    level = Severity.ERROR if heavier else Severity.WARNING if (new.lowest, new.highest) != (old.lowest, old.highest) else Severity.INFO
     return Finding(
         level,
         "band-moved",
@@ -211,7 +205,7 @@ def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
     ]
     why = "。".join(changed)
     return Finding(
-        "error" if heavier else "info",
+        Severity.ERROR if heavier else Severity.INFO,
         "threshold-inputs-changed",
         f"{why}。" + (heavier or "") + f"しきい値判断をやり直してください (必要な評価: {_need(now)})。",
         " ".join(PEOPLE),
@@ -235,14 +229,14 @@ def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     label = " ".join(DONE)
     if due <= published_day:
         return Finding(
-            "warning",
+            Severity.WARNING,
             "reassessment-overdue",
             f"前回の評価の実施日 ({done_text}) から5年を過ぎています (期限 {to_wareki(due)})。再評価が必要です。",
             label,
         )
     if (due - published_day).days <= 365:
         return Finding(
-            "info",
+            Severity.INFO,
             "reassessment-due",
             f"前回の評価の実施日 ({done_text}) から5年の期限 {to_wareki(due)} が公表日から1年以内です。",
             label,
