@@ -136,7 +136,11 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
     filed = _timing(cells["提出時期"])
     if filed is None:
         finding = Finding(
-            Severity.WARNING, "no-timing", f"{row.line}行目: 提出時期が事前/事後のどちらでもありません。", label, row.line
+            Severity.WARNING,
+            "no-timing",
+            f"{row.line}行目: 提出時期が事前/事後のどちらでもありません。",
+            label,
+            row.line,
         )
         return AuditRow(row.cells, resolution.paths, judged, NO_TIMING, row.line), finding
     if filed == judged:
@@ -182,7 +186,9 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
     published_day = dt.date.fromisoformat(doc.meta["公表日"]) if doc.meta.get("公表日") else None
     if doc.meta.get("別添2の確度") != "ok":
         result.findings.append(
-            Finding(Severity.WARNING, "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None)
+            Finding(
+                Severity.WARNING, "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None
+            )
         )
     for row in doc.history:
         audited, finding = _audit_row(row, catalogue, table)

@@ -90,6 +90,38 @@ class Catalogue:
     ignore: frozenset[str]
     parts: list[Node]
     history_table: str = "(別添2) 変更箇所"
+    # the cover's header row (its cells name the items whose values are on the next line)
+    cover_header: tuple[str, ...] = ()
+
+    @cached_property
+    def entity_labels(self) -> tuple[str, ...]:
+        """Labels of the repeating entities (システム, 委託事項, …), longest first."""
+        labels = {node.label for node in self.nodes() if node.kind is Kind.ENTITY}
+        return tuple(sorted(labels, key=lambda s: (-len(s), s)))
+
+    @cached_property
+    def entity_header(self) -> re.Pattern[str]:
+        """A cell key that opens an entity: 「システム3」 → (label, number)."""
+        return re.compile("^(" + "|".join(map(re.escape, self.entity_labels)) + r")(\d+)$")
+
+    @cached_property
+    def entity_range(self) -> re.Pattern[str]:
+        """A heading row for entities the document leaves empty: 「委託事項2～5」."""
+        return re.compile("^(?:" + "|".join(map(re.escape, self.entity_labels)) + r")\d+[～~〜-]\d+$")
+
+    @cached_property
+    def entity_mention(self) -> re.Pattern[str]:
+        """An entity named inside free text (a published 項目): 「システム 14」, 「委託事項①」."""
+        return re.compile("(" + "|".join(map(re.escape, self.entity_labels)) + r")\s*([0-9]+|[①-⑳])")
+
+    @cached_property
+    def history_key(self) -> str:
+        """The change table's heading as a label key ((別添2)変更箇所)."""
+        return label_key(self.history_table)
+
+    @cached_property
+    def cover_header_key(self) -> str:
+        return "".join(label_key(label) for label in self.cover_header)
 
     def nodes(self) -> list[Node]:
         return [node for part in self.parts for node in part.walk()]
@@ -207,6 +239,7 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         ignore=frozenset(label_key(s) for s in data.get("ignore", [])),
         parts=parts,
         history_table=str(data.get("history_table", "(別添2) 変更箇所")),
+        cover_header=tuple(str(s) for s in data.get("cover_header") or ()),
     )
 
 

@@ -10,8 +10,6 @@ from .catalogue import Catalogue, Kind, Node
 from .snapshot import Path
 from .text import cached_when_short, compare_key, fold
 
-_ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
-_ENTITY_FIRST = "シ委提移"
 # Keys are bucketed by their first characters; every label key has at least this many.
 _BUCKET = 2
 
@@ -58,6 +56,12 @@ class LabelIndex:
                 if node.kind is Kind.CHECKBOX and node.options and node.label in node.options[0]:
                     self.marker_items.append(node)
         self.ignore = catalogue.ignore
+        # form facts of the catalogue the classifier asks for on every line
+        self.history_key = catalogue.history_key
+        self.cover_header_key = catalogue.cover_header_key
+        self.entity_header = catalogue.entity_header
+        self.entity_range = catalogue.entity_range
+        self.entity_first = frozenset(label[:1] for label in catalogue.entity_labels)
         self._unique = _unique_keys(catalogue)
         # every option text of the form, longest first (so that no shorter one splits it)
         options = {compare_key(o) for node in catalogue.nodes() for o in node.options}
@@ -95,9 +99,9 @@ class LabelIndex:
         return next((n for n in nodes if n.part is part), nodes[0] if nodes else None)
 
     def is_entity_header(self, key: str) -> bool:
-        if key[:1] not in _ENTITY_FIRST:
+        if key[:1] not in self.entity_first:
             return False
-        match = _ENTITY.match(key)
+        match = self.entity_header.match(key)
         return match is not None and match.group(1) in self.entities
 
     def unique_item(self, key: str) -> Node | None:

@@ -16,11 +16,7 @@ from .text import cached_when_short, fold, html_to_text
 FORM_VERSION_PATTERN = re.compile(
     r"\[\s*((?:令和|平成)\s*[^\s\[\]年月]{1,4}年\s*[^\s\[\]年月]{1,3}月)\s*(様式\s*[0-9０-９])\s*\]"
 )
-_ENTITY_RANGE = re.compile(r"^(システム|委託事項|提供先|移転先)\d+[～~〜-]\d+$")
-_ENTITY_FIRST = "シ委提移"
-HISTORY_START = "(別添2)変更箇所"
 TOC = "項目一覧"
-COVER_HEADER = "評価書番号評価書名"
 TITLE = "特定個人情報保護評価書"
 
 
@@ -88,15 +84,15 @@ def _classify(
         kind = LineKind.PAGE_BREAK if "\f" in raw else LineKind.BLANK
     elif key == TOC:
         kind = LineKind.TOC
-    elif key.startswith(HISTORY_START) and len(key) <= len(HISTORY_START) + 2:
+    elif key.startswith(index.history_key) and len(key) <= len(index.history_key) + 2:
         kind = LineKind.HISTORY_START
     elif (part := index.part_header(key)) is not None:
         kind = LineKind.PART_HEADER
     elif version is not None:
         kind = LineKind.FORM_VERSION
-    elif key == COVER_HEADER:
+    elif key == index.cover_header_key:
         kind = LineKind.COVER_HEADER
-    elif key[:1] in _ENTITY_FIRST and _ENTITY_RANGE.match(key if len(cells) == 1 else cell_key(cells[0])):
+    elif key[:1] in index.entity_first and index.entity_range.match(key if len(cells) == 1 else cell_key(cells[0])):
         kind = LineKind.ENTITY_RANGE
     else:
         kind = LineKind.LABELS if _may_hold_label(cells, key, index) else LineKind.TEXT

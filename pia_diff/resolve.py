@@ -14,7 +14,6 @@ from .text import fold, html_to_text
 _NOISE = re.compile(r"[\s\-－ー—―‐−･.．:：※,，、。「」()（）\[\]【】<>＜＞〈〉~～]")
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
 _ABBREV = re.compile(r"^(III|II|IV|I|V)\s*[-－ー]\s*(\d+)\s*[-－ー]\s*([①-⑳])?")
-_ENTITY = re.compile(r"(システム|委託事項|提供先|移転先)\s*([0-9]+|[①-⑳])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Part keywords, old edition names included (RULES.md §2: 「I 関連情報」).
 _PART_WORDS = (
@@ -184,7 +183,7 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
         digits = re.search(r"(?:^|[^0-9])(\d{1,2})(?=\D)", fold(plain)[len(part.label.split(" ")[0]) :])
         number = digits.group(1) if digits else None
     section, after = _section(part, squashed, number)
-    entity_word = _ENTITY.search(fold(plain))
+    entity_word = catalogue.entity_mention.search(fold(plain))
     if entity_word and (section is None or _entity_node(section, entity_word.group(1)) is None):
         # 'Ⅱ 特定個人情報ファイルの概要 委託事項2': the entity names its heading when the title did not
         # (the fuzzy title match would take '1 特定個人情報ファイル名' here)
@@ -206,7 +205,7 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
         if exact_there and not exact_here:
             section = by_number
     tail = squashed[after:] if after else squashed
-    entity_match = _ENTITY.search(fold(plain))
+    entity_match = catalogue.entity_mention.search(fold(plain))
     entity: str | None = None
     scope = section
     if entity_match:

@@ -14,12 +14,11 @@ from .cursor import Cursor, Match
 from .gaplog import GapLog
 from .hits import Gap, Hit, file_names, history_row, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
-from .lines import HISTORY_START, Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
+from .lines import Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
 from .snapshot import HistoryRow, Path
 from .text import compare_key
 from .values import has_marker
 
-_ENTITY = re.compile(r"^(システム|委託事項|提供先|移転先)(\d+)$")
 # A label shorter than this ('その内容') is too likely to start a sentence of some other value.
 _UNIQUE_MIN = 5
 _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
@@ -97,7 +96,7 @@ class _Walk:
                     if line.part is not None:
                         toc_parts.add(line.part)
                     continue
-                if line.key.startswith(HISTORY_START):
+                if line.key.startswith(self.index.history_key):
                     continue
                 in_toc = False
             if line.kind is LineKind.HISTORY_START:
@@ -185,7 +184,7 @@ class _Walk:
             if not key or key in self.index.catalogue.ignore:
                 i += 1
                 continue
-            entity = _ENTITY.match(key)
+            entity = self.index.entity_header.match(key)
             if entity and self._enter_entity(entity.group(1), entity.group(0), cells[i + 1 :], line.number):
                 return True
             found = self.cursor.find(key, self.index, self._filled)
@@ -257,7 +256,8 @@ class _Walk:
         """The line after the cover's 評価書番号/評価書名 header holds their values."""
         raw = line.raw
         cells = [c for c in raw.split("\t") if c.strip()] if "\t" in raw else raw.strip().split(None, 1)
-        nodes = [n for n in self.cover.children if n.label in ("評価書番号", "評価書名")]
+        header = self.index.catalogue.cover_header
+        nodes = sorted((n for n in self.cover.children if n.label in header), key=lambda n: header.index(n.label))
         for node, cell in zip(nodes, cells, strict=False):
             self._leaf(node, (self.cover.segment, node.segment), line.number, cell)
 

@@ -64,8 +64,6 @@ def required_level(band: str, handlers_500_or_more: bool | None, incident_within
     )
 
 
-
-
 def _value(snapshot: Snapshot, path: tuple[str, ...]) -> str | None:
     item = snapshot.fields.get(path)
     return item.value if item is not None and isinstance(item.value, str) and item.value else None
@@ -97,7 +95,9 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     label = " ".join(PEOPLE)
     if band is None:
         return [
-            Finding(Severity.INFO, "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label)
+            Finding(
+                Severity.INFO, "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label
+            )
         ]
     incident3 = _value(snapshot, INCIDENT)
     if band not in BANDS:
@@ -174,7 +174,13 @@ def band_move(
     new = required_level(after, handlers_500_or_more, incident_within_1_year)
     direction = "増えました" if BANDS.index(after) > BANDS.index(before) else "減りました"
     heavier = _heavier(new, form) if (new.lowest, new.highest) != (old.lowest, old.highest) else None
-    level = Severity.ERROR if heavier else Severity.WARNING if (new.lowest, new.highest) != (old.lowest, old.highest) else Severity.INFO
+    level = (
+        Severity.ERROR
+        if heavier
+        else Severity.WARNING
+        if (new.lowest, new.highest) != (old.lowest, old.highest)
+        else Severity.INFO
+    )
     return Finding(
         level,
         "band-moved",
