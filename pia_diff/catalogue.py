@@ -41,6 +41,7 @@ class Node:
     prefix: str | None = None
     title: bool = False
     sheet: str | None = None
+    words: tuple[str, ...] = ()
     children: list[Node] = field(default_factory=list)
 
     @cached_property
@@ -193,6 +194,7 @@ def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, wh
         "prefix",
         "title",
         "sheet",
+        "words",
         "children",
     }
     if unknown:
@@ -219,6 +221,7 @@ def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, wh
         prefix=str(raw["prefix"]) if raw.get("prefix") else None,
         title=bool(raw.get("title", False)),
         sheet=str(raw["sheet"]) if raw.get("sheet") else None,
+        words=tuple(str(w) for w in raw.get("words") or ()),  # type: ignore[attr-defined]
     )
     node.children = [_build(child, node, star, f"{where}/{label}") for child in children_raw]
     if node.title:

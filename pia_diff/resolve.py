@@ -15,15 +15,6 @@ _NOISE = re.compile(r"[\s\-－ー—―‐−･.．:：※,，、。「」()（
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
 _ABBREV = re.compile(r"^(III|II|IV|I|V)\s*[-－ー]\s*(\d+)\s*[-－ー]\s*([①-⑳])?")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# Part keywords, old edition names included (RULES.md §2: 「I 関連情報」).
-_PART_WORDS = (
-    ("Ⅰ 基本情報", ("基本情報", "関連情報")),
-    ("Ⅱ 特定個人情報ファイルの概要", ("ファイルの概要",)),
-    ("Ⅲ リスク対策", ("リスク対策",)),
-    ("Ⅳ 開示請求、問合せ", ("開示請求",)),
-    ("Ⅴ 評価実施手続", ("評価実施", "評価実施手続")),
-    ("(別添1) 特定個人情報ファイル記録項目", ("別添1",)),
-)
 FUZZY_THRESHOLD = 88
 
 
@@ -57,9 +48,8 @@ def _part_of(text: str, squashed: str, catalogue: Catalogue) -> Node | None:
     if match:
         label = next(p.label for p in catalogue.parts if p.label.startswith(_ROMAN[match.group(1)]))
         by_roman = catalogue.part_named(label)
-    for label, words in _PART_WORDS:
-        if any(squash(w) in squashed[:30] for w in words):
-            part = catalogue.part_named(label)
+    for part in catalogue.parts:  # the catalogue's short names (old edition names included)
+        if any(squash(w) in squashed[:30] for w in part.words):
             return part if by_roman is None or by_roman is part else by_roman
     return by_roman
 
