@@ -161,6 +161,8 @@ def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     if done is None or not published:
         return None
     published_day = dt.date.fromisoformat(str(published))
+    if done.year + REASSESS_YEARS > dt.MAXYEAR:  # no due date can be written; nothing to warn about
+        return None
     try:
         due = done.replace(year=done.year + REASSESS_YEARS)
     except ValueError:  # 29 February
