@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import sys
 from enum import StrEnum
@@ -13,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from .errors import InputError
+from .output import json_text
 
 app = typer.Typer(
     help="特定個人情報保護評価書の2つの版を比較し、別添2 変更箇所を事前/事後の判定つきで作ります。",
@@ -43,14 +43,14 @@ def fail(exc: InputError) -> NoReturn:
     raise typer.Exit(2)
 
 
-def emit(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write atomically to a file (never over an existing one without --force)."""
+def emit(text: str, output: Path | None, force: bool, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Print, or write atomically to a file (never over an existing one without --force, never over an input)."""
     if output is None:
         sys.stdout.write(text)
         return
     from .output import write_atomic
 
-    write_atomic(output, text.encode("utf-8"), force)
+    write_atomic(output, text.encode("utf-8"), force, inputs)
     typer.echo(f"書き出しました: {output}", err=True)
 
 
@@ -68,8 +68,8 @@ def import_(
 
     try:
         if output is not None:
-            check_target(output, force)
-        emit(read_document(doc).to_json(), output, force)
+            check_target(output, force, (doc,))
+        emit(read_document(doc).to_json(), output, force, (doc,))
     except InputError as exc:
         fail(exc)
 
@@ -87,8 +87,8 @@ def export(
     from .output import check_target, write_atomic
 
     try:
-        check_target(output, force)
-        write_atomic(output, export_bytes(read_document(doc), load_catalogue()), force)
+        check_target(output, force, (doc,))
+        write_atomic(output, export_bytes(read_document(doc), load_catalogue()), force, (doc,))
     except InputError as exc:
         fail(exc)
     typer.echo(f"書き出しました: {output}", err=True)
@@ -109,7 +109,7 @@ def show(
     except InputError as exc:
         fail(exc)
     if format is ShowFormat.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(rows))
     else:
         sys.stdout.write(field_table(rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
 
@@ -154,14 +154,14 @@ def diff_(
     revision = parse_date_option(date)
     try:
         if output is not None:
-            check_target(output, force)
+            check_target(output, force, (old, new, decisions))
         result = compare_files(old, new, revision, decisions, allow_different=force)
         for warning in result.warnings:
             typer.echo(f"注意: {warning}", err=True)
         if output is not None:
             from .excel import workbook_bytes
 
-            write_atomic(output, workbook_bytes(result.old.history, result.rows), force)
+            write_atomic(output, workbook_bytes(result.old.history, result.rows), force, (old, new, decisions))
     except InputError as exc:
         fail(exc)
     if format is DiffFormat.json:
@@ -236,7 +236,7 @@ def audit_(
         fail(exc)
     result = audit(document, load_catalogue(), load_rules(), old)
     if format is ShowFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(result.as_json()))
     else:
         from .listing import audit_table
 
@@ -257,7 +257,7 @@ def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
         fail(exc)
     if format is ShowFormat.json:
         data = [{"file": a.file, "error": a.error, **(a.result or {}), "counts": a.counts} for a in audits]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         sys.stdout.write(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS) + "\n")
     if any(a.result is None or a.counts["要対応"] for a in audits):

@@ -66,7 +66,9 @@ class Snapshot:
             "items": self.tree(),
             "history": [{**row.as_dict(), "line": row.line} for row in self.history],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        from .output import json_text
+
+        return json_text(data, sort_keys=True)
 
 
 # The item tree is a few levels deep (part / file / section / entity / item); far more is hostile.
