@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from .errors import InputError
@@ -73,11 +75,31 @@ def workbook_text(data: bytes, name: str) -> tuple[str, list[str]]:
     from openpyxl import load_workbook
 
     try:
-        return _sheets_text(load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=False), name)
+        with _no_dimension_scan():
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=False)
+        return _sheets_text(book, name)
     except InputError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many types for a damaged or hostile package
         raise InputError(name, f"Excel ファイルを読めません ({exc.__class__.__name__})。") from exc
+
+
+@contextlib.contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """openpyxl's read-only sheet looks for <dimension> on opening, and when a sheet has none it
+    parses the whole sheet to find out (seconds per MB, before any row limit can act). We ignore
+    the dimension anyway (it may be stale), so skip that look-up while the book is opened."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = getattr(ReadOnlyWorksheet, "_get_size", None)
+    if original is None:  # another openpyxl: nothing to skip
+        yield
+        return
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
 
 
 def _too_big(name: str, what: str, limit: int) -> InputError:
