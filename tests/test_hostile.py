@@ -149,8 +149,8 @@ def test_hostile_input(name: str, command: str, hostile_runs: dict[tuple[str, st
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.status in expected, result.stderr[-2000:]
     assert result.sha_before == result.sha_after
+    assert not result.out_left  # nothing after a refusal; after success only the output, no temporary file
     if result.status == 2:
-        assert not result.out_left
         assert result.stderr.startswith("エラー: ") and case.message in result.stderr
         assert str(case.path) in result.stderr
 
