@@ -45,10 +45,24 @@ def audit_file(path: str) -> DocumentAudit:
         return DocumentAudit(path, audit(doc, for_audit(catalogue), table).as_json())
     except InputError as exc:
         return DocumentAudit(path, None, exc.problem)
+    except (Exception, RecursionError) as exc:  # one hostile document must not end the whole run
+        return DocumentAudit(path, None, f"予期しないエラーで監査できません ({exc.__class__.__name__})。")
 
 
 def documents_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    """Everything in the folder but sub-folders and hidden files: a FIFO or a dangling link gets
+    its own row saying why it cannot be read, rather than vanishing from the summary."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise InputError(str(folder), f"フォルダを読めません ({exc.strerror})。") from exc
+    return [p for p in entries if not p.name.startswith(".") and not p.is_dir()]
+
+
+def worker_count(requested: int | None) -> int:
+    """The pool size: as asked, but never more than the machine's cores (each worker holds a document)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(requested or cores, cores))
 
 
 def audit_folder(
@@ -57,7 +71,7 @@ def audit_folder(
     files = [str(p) for p in documents_in(folder)]
     if not files:
         raise InputError(str(folder), "フォルダに文書がありません。")
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = min(worker_count(workers), len(files))
     results: dict[str, DocumentAudit] = {}
     if workers == 1:
         for done, path in enumerate(files, start=1):
@@ -68,7 +82,13 @@ def audit_folder(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(audit_file, path): path for path in files}
             for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
+                path = futures[future]
+                try:
+                    results[path] = future.result()
+                except Exception as exc:  # a worker that died (out of memory, killed)
+                    results[path] = DocumentAudit(
+                        path, None, f"監査の処理が異常終了しました ({exc.__class__.__name__})。"
+                    )
                 if progress:
                     progress(done, len(files))
     return [results[path] for path in files]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import sys
 from enum import StrEnum
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from .errors import InputError
+from .output import json_text
 
 if TYPE_CHECKING:
     from .classify import Row
@@ -66,14 +66,14 @@ def fail(exc: InputError) -> NoReturn:
     raise typer.Exit(2)
 
 
-def emit(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write atomically to a file (never over an existing one without --force)."""
+def emit(text: str, output: Path | None, force: bool, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Print, or write atomically to a file (never over an existing one without --force, never over an input)."""
     if output is None:
         sys.stdout.write(text)
         return
     from .output import write_atomic
 
-    write_atomic(output, text.encode("utf-8"), force)
+    write_atomic(output, text.encode("utf-8"), force, inputs)
     typer.echo(f"書き出しました: {output}", err=True)
 
 
@@ -92,8 +92,8 @@ def import_(
 
     try:
         if output is not None:
-            check_target(output, force)
-        emit(read_document(doc, form).to_json(), output, force)
+            check_target(output, force, (doc,))
+        emit(read_document(doc, form).to_json(), output, force, (doc,))
     except InputError as exc:
         fail(exc)
 
@@ -112,10 +112,10 @@ def export(
     from .output import check_target, write_atomic
 
     try:
-        check_target(output, force)
+        check_target(output, force, (doc,))
         document = read_document(doc, form)
         note_generic(document)
-        write_atomic(output, export_bytes(document, form_context(document)[0]), force)
+        write_atomic(output, export_bytes(document, form_context(document)[0]), force, (doc,))
     except InputError as exc:
         fail(exc)
     typer.echo(f"書き出しました: {output}", err=True)
@@ -139,7 +139,7 @@ def show(
     note_generic(document)
     rows = field_rows(document, form_context(document)[0])
     if format is ShowFormat.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(rows))
     else:
         sys.stdout.write(field_table(rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
 
@@ -198,7 +198,7 @@ def diff_(
     try:
         for target in (output, decisions_template):
             if target is not None:
-                check_target(target, force)
+                check_target(target, force, (old, new, decisions))
         result = compare_files(old, new, revision, decisions, allow_different=force, full_text=full_text, form=form)
         note_generic(result.old, result.new)
         for warning in result.warnings:
@@ -208,7 +208,9 @@ def diff_(
         if output is not None:
             from .excel import workbook_bytes
 
-            write_atomic(output, workbook_bytes(result.old.history, result.rows, remarks(result)), force)
+            write_atomic(
+                output, workbook_bytes(result.old.history, result.rows, remarks(result)), force, (old, new, decisions)
+            )
         if decisions_template is not None:
             _write_template(
                 decisions_template, result.rows, f"旧: {old.name}、新: {new.name}、変更日: {to_wareki(revision)}", force
@@ -316,7 +318,7 @@ def audit_(
     catalogue, table, _ = form_context(document, *([old] if old is not None else []))
     result = audit(document, for_audit(catalogue), table, old)
     if format is ShowFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(result.as_json()))
     else:
         from .listing import audit_table
 
@@ -337,7 +339,7 @@ def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
         fail(exc)
     if format is ShowFormat.json:
         data = [{"file": a.file, "error": a.error, **(a.result or {}), "counts": a.counts} for a in audits]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         sys.stdout.write(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS) + "\n")
     if any(a.result is None or a.counts["要対応"] for a in audits):

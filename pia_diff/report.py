@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from .classify import Row
 from .listing import shorten
+from .output import json_text
 
 COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 # Text a spreadsheet would run as a formula (half- and full-width forms).
@@ -15,7 +15,7 @@ FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 
 
 def rows_json(rows: list[Row]) -> str:
-    return json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2) + "\n"
+    return json_text([row.as_json() for row in rows])
 
 
 def csv_safe(text: str) -> str:

@@ -1,4 +1,10 @@
-"""Japanese era dates (和暦) to and from ISO dates."""
+"""Japanese era dates (和暦) to and from ISO dates.
+
+A 和暦 date must fall inside its era (RULES.md §8): 平成 runs 1989-01-08 – 2019-04-30, 令和 from
+2019-05-01, so 令和1年1月1日 and 平成31年5月1日 are not dates and are refused, as are year 0 and
+years with more digits than any real date has. Refusing is safer than guessing: a date the tool
+reads wrongly silently moves a change between 事前 and 事後.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +13,50 @@ import re
 
 from .text import fold
 
-# (name, first day); 元年 is year 1.
+# (name, first day, last day); 元年 is year 1.
 ERAS = (
-    ("令和", dt.date(2019, 5, 1)),
-    ("平成", dt.date(1989, 1, 8)),
-    ("昭和", dt.date(1926, 12, 25)),
+    ("令和", dt.date(2019, 5, 1), dt.date.max),
+    ("平成", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    ("昭和", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
 )
 _WAREKI = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
-_ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+# No real date needs more digits than this in any field; longer ones only cost time to convert.
+_MAX_DIGITS = 4
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    if max(len(year), len(month), len(day)) > _MAX_DIGITS:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except (ValueError, OverflowError):
+        return None
 
 
 def parse_date(text: str) -> dt.date | None:
     """The first date in the text (和暦 or ISO-ish), or None when there is none or it is invalid."""
     folded = fold(text)
     match = _WAREKI.search(folded)
-    try:
-        if match:
-            era, year, month, day = match.groups()
-            start = dict(ERAS)[era]
-            number = 1 if year == "元" else int(year)
-            return dt.date(start.year + number - 1, int(month), int(day))
-        match = _ISO.search(folded)
-        if match:
-            return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
+    if match:
+        era, year, month, day = match.groups()
+        number = 1 if year == "元" else int(year) if len(year) <= _MAX_DIGITS else 0
+        if number < 1:
+            return None
+        start, end = next((s, e) for name, s, e in ERAS if name == era)
+        parsed = _date(str(start.year + number - 1), month, day)
+        if parsed is None or not start <= parsed <= end:
+            return None
+        return parsed
+    match = _ISO.search(folded)
+    if match:
+        return _date(*match.groups())
     return None
 
 
 def to_wareki(day: dt.date) -> str:
     """令和7年12月26日 style; 元年 for the first year of an era."""
-    for era, start in ERAS:
+    for era, start, _end in ERAS:
         if day >= start:
             number = day.year - start.year + 1
             year = "元" if number == 1 else str(number)

@@ -203,3 +203,14 @@ def test_ending_the_only_entrustment_is_suggested_as_risk_reduction_not_applied(
         ("委託の有無", Timing.BEFORE, ("リスクを明らかに軽減させる変更: 委託する→委託しない",)),
         ("委託事項1", Timing.BEFORE, ("リスクを明らかに軽減させる変更: 委託事項の削除（再委託を含む）",)),
     ]
+
+
+def test_a_snapshot_keeps_its_gap_lists_and_rejects_a_wrong_shape() -> None:
+    from pia_diff.snapshot import from_json
+
+    document = read_document(seed("000"))  # a PDF dump: unplaced blocks
+    again = from_json(document.to_json())
+    assert again.meta["読み取れない箇所"] == document.meta["読み取れない箇所"] != []
+    bad = document.to_json().replace('"読み取れない箇所": [', '"読み取れない箇所": [3, ', 1)
+    with pytest.raises(ValueError, match="読み取れない箇所/0"):
+        from_json(bad)
