@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from .catalogue import Catalogue, Kind
+from .gaps import UNPLACED
 from .pairing import Renumbering, align
 from .snapshot import Field, Path, Snapshot
 from .text import compare_key
@@ -117,6 +118,25 @@ def _entity_name(fields: dict[Path, Field], prefix: Path, files: dict[str, str])
     return render(first.value).strip() if first is not None and isinstance(first.value, str) else ""
 
 
+# How much of an item's 「label value」 start must match an unplaced block's start
+PLACED_PREFIX = 16
+
+
+def _unplaced_there(fields: dict[Path, Field], entity: Path, other: Snapshot) -> bool:
+    """Whether the other version shows this entity's items as text it could not place (the
+    reading lost the entity's header line): then the entity was not added or removed."""
+    blocks = [b for b in other.meta.get(UNPLACED) or [] if isinstance(b, dict)]
+    if not blocks:
+        return False
+    starts = {compare_key(str(b.get("内容", "")))[:PLACED_PREFIX] for b in blocks}
+    for path, item in fields.items():
+        if path[: len(entity)] == entity and len(path) > len(entity) and item.value not in (None, ""):
+            key = compare_key(path[-1] + render(item.value))[:PLACED_PREFIX]
+            if len(key) == PLACED_PREFIX and key in starts:
+                return True
+    return False
+
+
 def not_found_on_one_side(before: Field | None, after: Field | None) -> bool:
     """An item the form always has, found with a value in one version and not at all in the other:
     the reading lost it (a form's items are never deleted), so it is not a change to report."""
@@ -191,6 +211,9 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
     for path, kind in entities.items():
         node = catalogue.node_at(aligned.to_new(path))
         fields = new_fields if kind is ChangeKind.ADDED else old.fields
+        if _unplaced_there(fields, path, new if kind is ChangeKind.REMOVED else old):
+            unfound.append(aligned.to_new(path) if kind is ChangeKind.ADDED else path)
+            continue  # its items stand in the other version's text, outside any heading: a lost header
         text = _entity_text(fields, path)
         sure = all(f.certainty is Certainty.OK for p, f in fields.items() if p[: len(path)] == path)
         changes.append(

@@ -115,7 +115,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
     for path in not_found or []:
         if any(path[: len(s)] == s or (len(path) > 1 and path[:1] + path[2:3] == s) for s in lost):
             continue  # inside a part or section reported above
-        version, snapshot = ("新しい版", new) if path in new.fields and _missing(new, path) else ("前の版", old)
+        version, snapshot = ("新しい版", new) if _lacks(new, path) else ("前の版", old)
         found.append(
             Gap(
                 version,
@@ -128,6 +128,9 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
     return found + _unplaced(old, new, "前の版", reported) + _unplaced(new, old, "新しい版", reported)
 
 
-def _missing(snapshot: Snapshot, path: Path) -> bool:
+def _lacks(snapshot: Snapshot, path: Path) -> bool:
+    """The version does not show the item (read as missing) or the entity (no item under it)."""
     item = snapshot.fields.get(path)
-    return item is not None and item.certainty is Certainty.MISSING
+    if item is not None:
+        return item.certainty is Certainty.MISSING
+    return not any(p[: len(path)] == path for p in snapshot.fields)

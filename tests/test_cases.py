@@ -29,7 +29,13 @@ def test_case_reproduces_the_published_rows(name: str) -> None:
     assert date is not None
     # optional `form:` a catalogue name or generic (default: recognised from the document)
     decisions = folder / case["decisions"] if "decisions" in case else None
-    rows = compare_files(folder / case["old"], folder / case["new"], date, decisions, form=case.get("form")).rows
+    result = compare_files(folder / case["old"], folder / case["new"], date, decisions, form=case.get("form"))
+    rows = result.rows
+    # optional `gaps`: what could not be compared, each named by a part of its place (else none)
+    wanted_gaps = json.loads((folder / "expected.json").read_text(encoding="utf-8")).get("gaps", [])
+    assert len(result.gaps) == len(wanted_gaps), [g.message for g in result.gaps]
+    for gap, where in zip(result.gaps, wanted_gaps, strict=True):
+        assert where in gap.where, (gap.message, where)
     # same items, in the same order, with the same 提出時期
     assert len(rows) == len(expected), [r.項目 for r in rows]
     for row, want in zip(rows, expected, strict=True):
