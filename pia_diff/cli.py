@@ -367,22 +367,20 @@ def _usage_message(text: str) -> str:
 def main() -> None:
     """Entry point of the `pia-diff` command: usage errors in Japanese, exit 2, no traceback."""
     try:
-        from typer._click.exceptions import ClickException, UsageError
-    except ImportError:  # pragma: no cover - a typer without its vendored click
-        app()
-        return
-    try:
         status = app(standalone_mode=False)
-    except UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "pia-diff"
-        typer.echo(f"エラー: {_usage_message(exc.format_message())}\n使い方: {command} --help", err=True)
-        sys.exit(2)
-    except ClickException as exc:
-        typer.echo(f"エラー: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
-    except InputError as exc:
-        fail(exc)
     except typer.Abort:
         typer.echo("中止しました。", err=True)
         sys.exit(1)
+    except InputError as exc:
+        fail(exc)
+    except typer.TyperException as exc:  # typer's own errors (click's, vendored): usage errors exit 2
+        code = int(getattr(exc, "exit_code", 1))
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if code == 2:
+            context = getattr(exc, "ctx", None)
+            command = context.command_path if context is not None else "pia-diff"
+            typer.echo(f"エラー: {_usage_message(message)}\n使い方: {command} --help", err=True)
+        else:
+            typer.echo(f"エラー: {message}", err=True)
+        sys.exit(code)
     sys.exit(status if isinstance(status, int) else 0)

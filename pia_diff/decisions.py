@@ -282,13 +282,11 @@ def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Deci
 
 
 def read_decisions(path: str | FsPath, exemptions: tuple[str, ...]) -> Decisions:
-    file = FsPath(path)
-    if not file.is_file():
-        raise InputError(str(path), "判断ファイルが見つかりません。")
+    from .ingest import read_input  # a regular file only: a FIFO or /dev/zero is refused, not read
+
+    data = read_input(path, MAX_BYTES, "判断")
     try:
-        if file.stat().st_size > MAX_BYTES:
-            raise InputError(str(path), f"判断ファイルが大きすぎます ({MAX_BYTES:,} バイトまで)。")
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(str(path), "判断ファイルを UTF-8 のテキストとして読めません。") from exc
     return parse_decisions(text, str(path), exemptions)

@@ -27,7 +27,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MIN_LABELS = 15
 
 
-def read_input(path: str | FsPath, limit: int = MAX_BYTES) -> bytes:
+def read_input(path: str | FsPath, limit: int = MAX_BYTES, what: str = "評価書") -> bytes:
     """A regular file's bytes, at most `limit`: devices, FIFOs and sockets are refused before they
     are opened for reading (a FIFO would block, /dev/zero would never end)."""
     name = str(path)
@@ -38,14 +38,15 @@ def read_input(path: str | FsPath, limit: int = MAX_BYTES) -> bytes:
     except OSError as exc:
         raise InputError(name, f"ファイルを調べられません ({exc.strerror})。") from exc
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(name, "フォルダが指定されました。評価書のファイルを指定してください。")
+        raise InputError(name, f"フォルダが指定されました。{what}のファイルを指定してください。")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(
-            name, f"通常のファイルではありません ({_kind(info.st_mode)})。評価書のファイルを指定してください。"
+            name, f"通常のファイルではありません ({_kind(info.st_mode)})。{what}のファイルを指定してください。"
         )
     if info.st_size > limit:
         raise InputError(
-            name, f"ファイルが大きすぎます ({info.st_size // (1024 * 1024)} MB)。評価書のファイルは通常 1 MB 未満です。"
+            name,
+            f"ファイルが大きすぎます ({info.st_size:,} バイト、上限 {limit:,} バイト)。{what}のファイルか確かめてください。",
         )
     try:
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening does not hang
@@ -56,7 +57,7 @@ def read_input(path: str | FsPath, limit: int = MAX_BYTES) -> bytes:
         raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError(name, "通常のファイルではありません。評価書のファイルを指定してください。")
+            raise InputError(name, f"通常のファイルではありません。{what}のファイルを指定してください。")
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
@@ -64,7 +65,7 @@ def read_input(path: str | FsPath, limit: int = MAX_BYTES) -> bytes:
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while we read it
-        raise InputError(name, "ファイルが大きすぎます。評価書のファイルは通常 1 MB 未満です。")
+        raise InputError(name, f"ファイルが大きすぎます (上限 {limit:,} バイト)。{what}のファイルか確かめてください。")
     return data
 
 

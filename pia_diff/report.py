@@ -8,8 +8,10 @@ import io
 from .classify import Row
 from .listing import shorten
 from .output import json_text
+from .snapshot import HISTORY_COLUMNS
 
-COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+# The six 別添2 columns: one definition (snapshot.HISTORY_COLUMNS), read and written alike
+COLUMNS = HISTORY_COLUMNS
 # Text a spreadsheet would run as a formula (half- and full-width forms).
 FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 

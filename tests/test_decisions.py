@@ -381,3 +381,16 @@ def test_the_basis_sheet_records_a_stale_decision(tmp_path: Path) -> None:
     used = row[header.index("判断ファイルの使用")]
     assert "1件目" in used and "古い判断のため適用せず" in used and "変更後の記載" in used
     assert row[header.index("※")] == "※" and row[header.index("根拠")] == "STAR"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_decisions_file_that_is_not_a_regular_file_is_refused(tmp_path: Path, special: str) -> None:
+    """Issue 13: a FIFO would block and /dev/zero would never end; both are refused before reading."""
+    import os
+
+    target = special
+    if special == "fifo":
+        target = str(tmp_path / "判断.yaml")
+        os.mkfifo(target)
+    with pytest.raises(InputError, match="通常のファイルではありません"):
+        read_decisions(target, TABLE.exemptions)
