@@ -214,3 +214,20 @@ def test_a_snapshot_keeps_its_gap_lists_and_rejects_a_wrong_shape() -> None:
     bad = document.to_json().replace('"読み取れない箇所": [', '"読み取れない箇所": [3, ', 1)
     with pytest.raises(ValueError, match="読み取れない箇所/0"):
         from_json(bad)
+
+
+@pytest.mark.parametrize(
+    ("scores", "pairs"),
+    [
+        ([[1.0, 0.0], [0.0, 1.0]], [(0, 0), (1, 1)]),
+        # greedy would take 0.9 first (total 1.0); the best one-to-one total is 0.8 + 0.85
+        ([[0.9, 0.8], [0.85, 0.1]], [(0, 1), (1, 0)]),
+        ([[0.1, 0.2, 0.9]], [(0, 2)]),  # more NEW entities than OLD
+        ([[0.3], [0.7], [0.5]], [(1, 0)]),  # more OLD entities than NEW
+        ([], []),
+    ],
+)
+def test_the_assignment_is_optimal_not_greedy(scores: list[list[float]], pairs: list[tuple[int, int]]) -> None:
+    from pia_diff.pairing import assign
+
+    assert assign(scores) == pairs
