@@ -26,7 +26,10 @@ app = typer.Typer(
 )
 
 Doc = Annotated[
-    Path, typer.Argument(help="評価書 (テキスト .txt または snapshot .json)。内容で判別します。", show_default=False)
+    Path,
+    typer.Argument(
+        help="評価書 (PDF、テキスト、Excel ブック .xlsx、snapshot .json)。内容で判別します。", show_default=False
+    ),
 ]
 
 FormOpt = Annotated[
@@ -151,7 +154,9 @@ def parse_date_option(value: str | None) -> dt.date:
         return dt.date.today()
     parsed = parse_date(value)
     if parsed is None:
-        raise typer.BadParameter(f"日付「{value}」を読めません (例: 2026-01-15、令和8年1月15日)。")
+        raise InputError(
+            "--date", f"日付「{value}」を読めません (例: 2026-01-15、令和8年1月15日。和暦は元号の期間内の日付)。"
+        )
     return parsed
 
 
@@ -371,8 +376,9 @@ def main() -> None:
     except typer.Abort:
         typer.echo("中止しました。", err=True)
         sys.exit(1)
-    except InputError as exc:
-        fail(exc)
+    except InputError as exc:  # raised outside a command's own handler (an option checked early)
+        typer.echo(f"エラー: {exc.source}: {exc.problem}", err=True)
+        sys.exit(2)
     except typer.TyperException as exc:  # typer's own errors (click's, vendored): usage errors exit 2
         code = int(getattr(exc, "exit_code", 1))
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)

@@ -13,9 +13,8 @@ from .catalogue import Catalogue, Kind, Node
 from .snapshot import Path, Snapshot, item_label
 from .values import Certainty
 
-# Snapshot meta keys the parser fills (see ingest): text it could not place, headings it never saw.
+# Snapshot meta key the parser fills (see ingest): text it could not place.
 UNPLACED = "読み取れない箇所"
-HEADINGS_NOT_FOUND = "見つからない見出し"
 # At most this many unplaced blocks are named one by one; the rest are counted.
 SHOWN = 5
 
@@ -47,11 +46,12 @@ def _sections(catalogue: Catalogue) -> list[tuple[Node, Path]]:
     return out
 
 
-def _shown(snapshot: Snapshot, section: Path) -> bool:
-    """Whether the version shows anything under a section (file keys of multi-file documents skipped)."""
+def _shown(snapshot: Snapshot, section: Path, filled: bool) -> bool:
+    """Whether the version shows anything under a section: any item found, or (filled) any item
+    found with a value (file keys of multi-file documents skipped)."""
     width = len(section)
     for path, item in snapshot.fields.items():
-        if item.certainty is Certainty.MISSING:
+        if item.certainty is Certainty.MISSING or (filled and item.value in (None, "")):
             continue
         key = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
         if key[:width] == section:
@@ -63,9 +63,9 @@ def _blocks(snapshot: Snapshot) -> list[dict[str, object]]:
     return [b for b in snapshot.meta.get(UNPLACED) or [] if isinstance(b, dict)]
 
 
-def _unplaced(snapshot: Snapshot, other: Snapshot, version: str, reported: set[str]) -> list[Gap]:
+def _unplaced(snapshot: Snapshot, other: Snapshot, version: str) -> list[Gap]:
     """Blocks this version could not place that the other version does not have word for word
-    (the same unplaced block in both hides no change), and headings only this version lacks."""
+    (the same unplaced block in both hides no change)."""
     source = str(snapshot.meta.get("source") or version)
     theirs = Counter(str(b.get("指紋") or "") for b in _blocks(other))
     blocks = []
@@ -84,12 +84,8 @@ def _unplaced(snapshot: Snapshot, other: Snapshot, version: str, reported: set[s
         )
     if len(blocks) > SHOWN:
         gaps.append(Gap(version, source, "ほか", f"当てはめられない記載がさらに {len(blocks) - SHOWN} 箇所"))
-    lacking = set(other.meta.get(HEADINGS_NOT_FOUND) or []) | reported
-    for heading in snapshot.meta.get(HEADINGS_NOT_FOUND) or []:
-        if heading not in lacking:  # both readings lacking it compare like with like
-            gaps.append(
-                Gap(version, source, str(heading), "見出しが見つからず、その下の項目の位置が確かではありません")
-            )
+    # A heading the parser never saw is not a gap by itself: the items under it are still placed
+    # by their labels (marked uncertain), and a section really lost is a gap of gaps() below.
     return gaps
 
 
@@ -99,11 +95,14 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
     found: list[Gap] = []
     lost: set[Path] = set()
     for node, section in _sections(catalogue):
-        in_old, in_new = _shown(old, section), _shown(new, section)
-        if in_old == in_new or section[:1] in lost:
+        # lost: one version has values there and the other did not find a single item of it (an
+        # exported workbook shows the empty items a text lacked: that loses nothing)
+        lost_new = _shown(old, section, filled=True) and not _shown(new, section, filled=False)
+        lost_old = _shown(new, section, filled=True) and not _shown(old, section, filled=False)
+        if not (lost_new or lost_old) or section[:1] in lost:
             continue  # a part reported as a whole is not reported again section by section
         lost.add(section)
-        version, snapshot = ("新しい版", new) if in_old else ("前の版", old)
+        version, snapshot = ("新しい版", new) if lost_new else ("前の版", old)
         found.append(
             Gap(
                 version,
@@ -124,8 +123,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
                 "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
             )
         )
-    reported = {gap.where for gap in found}
-    return found + _unplaced(old, new, "前の版", reported) + _unplaced(new, old, "新しい版", reported)
+    return found + _unplaced(old, new, "前の版") + _unplaced(new, old, "新しい版")
 
 
 def _lacks(snapshot: Snapshot, path: Path) -> bool:

@@ -281,3 +281,7 @@ def test_absurd_dates_on_the_command_line(tmp_path: Path) -> None:
         for command in ("diff", "check"):
             result = run([command, str(doc), str(doc), "--date", date], tmp_path)
             assert result.returncode == 2 and "日付" in result.stderr and "Traceback" not in result.stderr
+            assert "Invalid value" not in result.stderr and "--date" in result.stderr  # a Japanese message
+    out = tmp_path / "別添2.xlsx"
+    result = run(["diff", str(doc), str(doc), "--date", "令和1年1月1日", "-o", str(out)], tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and not out.exists()

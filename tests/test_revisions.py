@@ -231,3 +231,23 @@ def test_the_assignment_is_optimal_not_greedy(scores: list[list[float]], pairs: 
     from pia_diff.pairing import assign
 
     assert assign(scores) == pairs
+
+
+def test_items_under_a_lost_section_heading_are_still_placed_and_compared() -> None:
+    case = ROOT / "tests" / "cases" / "lost_section_header"
+    old, new = read_document(seed("003")), read_document(case / "new.txt")
+    path = ("Ⅱ 特定個人情報ファイルの概要", "4 特定個人情報ファイルの取扱いの委託", "委託の有無")
+    assert new.fields[path].value == old.fields[path].value == "委託する (1) 件"
+    # still read inside Ⅱ, where 委託の有無 names one item: placed as surely as before
+    assert new.fields[path].certainty is Certainty.OK
+    assert "Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託" in new.meta["見つからない見出し"]
+
+
+def test_an_unedited_export_passes_check(tmp_path: FsPath) -> None:
+    """003's extract lacks some headings; its export has them, with the items it could not find left
+    empty: that loses nothing, so the round trip is no gap and check passes."""
+    book = tmp_path / "作業用.xlsx"
+    assert CliRunner().invoke(app, ["export", str(NEW), "-o", str(book)]).exit_code == 0
+    result = CliRunner().invoke(app, ["check", str(NEW), str(book), "--date", "令和8年4月1日"])
+    assert result.exit_code == 0, result.output
+    assert "確認できない部分" not in result.output
