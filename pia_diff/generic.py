@@ -18,6 +18,7 @@ from .printed import read_item
 from .snapshot import Field, HistoryRow, Path, Snapshot, Source
 from .text import compare_key as _compare_key
 from .text import fold, html_to_text
+from .values import MARK as _MARK
 from .values import Certainty, has_marker, unify_markers
 from .wareki import parse_date
 
@@ -51,7 +52,6 @@ _HEADING_COLON = re.compile(r"^[^\s:]{1,8}\d*\s*:")
 _STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
 _RULER = re.compile(r"[-—–―─‐]{2,}")
-_MARK = re.compile(r"[\x01\x02\x03]")
 _FILE_KEY = re.compile(r"^\(\d+\)$")
 _FILE_KEY_PREFIX = re.compile(r"^\s*[(（]\s*[0-9０-９]+\s*[)）]\s*")
 

@@ -7,15 +7,15 @@ import re
 
 from .catalogue import Kind, Node
 from .text import compare_key, fold, html_to_text
+from .values import CHOICE_LIST as _CHOICE_LIST
+from .values import MARK as _MARK
 from .values import Certainty, Reading, has_marker, read_value, unify_markers
 
-_MARK = re.compile(r"[\x01\x02\x03]")
 _DETAIL = re.compile(r"\s+[(（][^()（）]*[)）]\s*$")
 _COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*件\s*$")
 # An option runs to the next 「n)」: a tempered run, linear in the listing (no lazy run to a lookahead).
 _OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*((?:(?!\s+\d{1,2}\)).)+)")
 _EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）](?!\s*件)")
-_CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 
 
 def infer_node(label: str, raw: str) -> Node:
