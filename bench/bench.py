@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "data" / "seeds"
 sys.path.insert(0, str(ROOT))
 
-from pia_diff.batch import audit_folder  # noqa: E402
+from pia_diff.audit.batch import audit_folder  # noqa: E402
 from pia_diff.catalogue import load_catalogue  # noqa: E402
-from pia_diff.classify import Options, classify  # noqa: E402
-from pia_diff.diff import _keys, diff  # noqa: E402
-from pia_diff.excel import workbook_bytes  # noqa: E402
+from pia_diff.compare.classify import Options, classify  # noqa: E402
+from pia_diff.compare.diff import _keys, diff  # noqa: E402
+from pia_diff.compare.rules import load_rules  # noqa: E402
 from pia_diff.ingest import parse_text  # noqa: E402
-from pia_diff.rules import load_rules  # noqa: E402
+from pia_diff.report.excel import workbook_bytes  # noqa: E402
 
 CAT, RULES = load_catalogue(), load_rules()
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pia_diff.ingest import parse_bytes  # noqa: E402
-from pia_diff.workbook import MAX_ROWS, workbook_text  # noqa: E402
+from pia_diff.ingest.workbook import MAX_ROWS, workbook_text  # noqa: E402
 from tests.hostile import corpus  # noqa: E402
 
 

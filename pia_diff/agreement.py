@@ -9,9 +9,9 @@ from pathlib import Path as FsPath
 import yaml
 
 from .catalogue import load_catalogue
-from .diff import comparable
-from .generic import star_paths
-from .ingest import parse_bytes
+from .compare.diff import comparable
+from .ingest.generic import star_paths
+from .ingest.read import parse_bytes
 from .snapshot import Path
 from .values import Certainty
 from .wareki import parse_date

@@ -15,7 +15,7 @@ from .errors import InputError
 from .output import json_text
 
 if TYPE_CHECKING:
-    from .classify import Row
+    from .compare.classify import Row
 
 app = typer.Typer(
     help="特定個人情報保護評価書の2つの版を比較し、別添2 変更箇所を事前/事後の判定つきで作ります。",
@@ -44,7 +44,7 @@ FormOpt = Annotated[
 
 def note_generic(*documents: object) -> None:
     """Say on stderr that a document was read by its own structure, and where its ※ come from."""
-    from .docform import generic_note
+    from .compare.docform import generic_note
     from .snapshot import Snapshot
 
     for document in documents:
@@ -90,7 +90,7 @@ def import_(
     form: FormOpt = None,
 ) -> None:
     """評価書を読み、snapshot (JSON) にします。"""
-    from .ingest import read_document
+    from .ingest.read import read_document
     from .output import check_target
 
     try:
@@ -109,10 +109,10 @@ def export(
     form: FormOpt = None,
 ) -> None:
     """評価書を、様式どおりに並べた編集用の Excel ブックに書き出します。"""
-    from .docform import form_context
-    from .export import export_bytes
-    from .ingest import read_document
+    from .compare.docform import form_context
+    from .ingest.read import read_document
     from .output import check_target, write_atomic
+    from .report.export import export_bytes
 
     try:
         check_target(output, force, (doc,))
@@ -131,9 +131,9 @@ def show(
     form: FormOpt = None,
 ) -> None:
     """評価書から読み取った全項目を、値・※・確度とともに一覧します。"""
-    from .docform import form_context
-    from .ingest import read_document
-    from .listing import field_rows, field_table
+    from .compare.docform import form_context
+    from .ingest.read import read_document
+    from .report.listing import field_rows, field_table
 
     try:
         document = read_document(doc, form)
@@ -196,7 +196,7 @@ def diff_(
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
     from .output import check_target, write_atomic
     from .pipeline import compare_files, remarks
-    from .report import rows_csv, rows_json, rows_table
+    from .report.rows import rows_csv, rows_json, rows_table
     from .wareki import to_wareki
 
     revision = parse_date_option(date)
@@ -211,7 +211,7 @@ def diff_(
         for note in result.notes:
             typer.echo(f"参考: {note}", err=True)
         if output is not None:
-            from .excel import workbook_bytes
+            from .report.excel import workbook_bytes
 
             write_atomic(
                 output, workbook_bytes(result.old.history, result.rows, remarks(result)), force, (old, new, decisions)
@@ -235,9 +235,9 @@ def diff_(
 
 
 def _write_template(path: Path, rows: list[Row], heading: str, force: bool) -> None:
-    from .decision_template import decisions_template, wanted
+    from .compare.rules import load_rules
     from .output import write_atomic
-    from .rules import load_rules
+    from .report.decision_template import decisions_template, wanted
 
     write_atomic(path, decisions_template(rows, load_rules().exemptions, heading).encode("utf-8"), force)
     count = sum(wanted(r) for r in rows)
@@ -253,8 +253,8 @@ def check(
     form: FormOpt = None,
 ) -> None:
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
-    from .classify import DecisionStatus, unsettled
     from .pipeline import compare_files, release_blockers
+    from .report.gate import release_text
 
     try:
         result = compare_files(old, new, parse_date_option(date), decisions, form=form)
@@ -264,34 +264,10 @@ def check(
     for warning in result.warnings:
         typer.echo(f"注意: {warning}", err=True)
     unacknowledged, audit_errors = release_blockers(result)
-    if not unacknowledged and not audit_errors and not result.gaps:
-        typer.echo(
-            f"提出できます: 変更 {len(result.rows)} 件、事前の提出が必要で未確認の変更はなく、別添2 にも誤りはありません。"
-        )
-        return
-    typer.echo("まだ提出できません。")
-    loose = unsettled(unacknowledged)
-    plain = [r for r in unacknowledged if r.判断の状態 not in (DecisionStatus.STALE, DecisionStatus.UNPINNED)]
-    if plain:
-        typer.echo(f"事前の提出が必要な変更が {len(plain)} 件、判断ファイルで確認されていません:")
-        for row in plain:
-            typer.echo(f"  - {row.項目} ({row.根拠})")
-        typer.echo("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
-    if result.gaps:
-        typer.echo(f"確認できない部分があります ({len(result.gaps)} 件)。読み取れなかった箇所を原本で確認してください:")
-        for gap in result.gaps:
-            typer.echo(f"  - {gap.message}")
-    if loose:
-        typer.echo(f"判断ファイルの判断が今の変更に結び付いていない項目が {len(loose)} 件あります:")
-        for row in loose:
-            state = "古い判断 (適用せず)" if row.判断の状態 is DecisionStatus.STALE else "変更の指紋なし"
-            typer.echo(f"  - {row.項目} ({state}、今の変更の指紋 {row.変更の指紋})")
-        typer.echo("  → 今の変更を確かめて判断し直し、「変更の指紋」を記録してください (--decisions-template)。")
-    if audit_errors:
-        typer.echo(f"新しい版の別添2 に要対応の指摘が {len(audit_errors)} 件あります:")
-        for finding in audit_errors:
-            typer.echo(f"  - {finding.message} [{finding.項目}]")
-    raise typer.Exit(1)
+    may_file, message = release_text(len(result.rows), unacknowledged, result.gaps, audit_errors)
+    typer.echo(message)
+    if not may_file:
+        raise typer.Exit(1)
 
 
 @app.command("audit")
@@ -310,9 +286,9 @@ def audit_(
             typer.echo("注意: フォルダの監査では --form を使いません (各文書の様式を内容で判別します)。", err=True)
         _audit_folder(doc, format, workers)
         return
-    from .audit import audit
-    from .docform import for_audit, form_context
-    from .ingest import read_document
+    from .audit.audit import audit
+    from .compare.docform import for_audit, form_context
+    from .ingest.read import read_document
 
     try:
         document = read_document(doc, form)
@@ -325,7 +301,7 @@ def audit_(
     if format is ShowFormat.json:
         sys.stdout.write(json_text(result.as_json()))
     else:
-        from .listing import audit_table
+        from .report.listing import audit_table
 
         sys.stdout.write(audit_table(result, shutil.get_terminal_size((160, 40)).columns) + "\n")
     if result.errors:
@@ -333,9 +309,8 @@ def audit_(
 
 
 def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
-    from tabulate import tabulate
-
-    from .batch import SUMMARY_HEADERS, audit_folder, summary_rows, terminal_progress
+    from .audit.batch import audit_folder, folder_failed, folder_json, terminal_progress
+    from .report.listing import folder_table
 
     progress = terminal_progress if sys.stderr.isatty() else None
     try:
@@ -343,11 +318,10 @@ def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
     except InputError as exc:
         fail(exc)
     if format is ShowFormat.json:
-        data = [{"file": a.file, "error": a.error, **(a.result or {}), "counts": a.counts} for a in audits]
-        sys.stdout.write(json_text(data))
+        sys.stdout.write(json_text(folder_json(audits)))
     else:
-        sys.stdout.write(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS) + "\n")
-    if any(a.result is None or a.counts["要対応"] for a in audits):
+        sys.stdout.write(folder_table(audits) + "\n")
+    if folder_failed(audits):
         raise typer.Exit(1)
 
 

@@ -6,19 +6,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
-from .decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
-from .diff import differences
-from .docform import for_audit, form_context, reconcile
+from .audit.findings import Finding
+from .audit.threshold import band_move, band_of, threshold_warnings
+from .compare.classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
+from .compare.decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
+from .compare.diff import differences
+from .compare.docform import for_audit, form_context, reconcile
+from .compare.excerpt import LONG_CELL
+from .compare.gaps import Gap, gaps
+from .compare.pairing import Renumbering
 from .errors import InputError
-from .excerpt import LONG_CELL
-from .findings import Finding
-from .gaps import Gap, gaps
-from .ingest import read_document
-from .pairing import Renumbering
+from .ingest.read import read_document
 from .snapshot import Snapshot, item_label
 from .text import compare_key
-from .threshold import band_move, band_of, threshold_warnings
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def compare_files(
 def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
     """What stops a revision going out: 事前 changes not acknowledged, and audit errors on the
     new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
-    from .audit import audit, revision_rows
+    from .audit.audit import audit, revision_rows
 
     catalogue, table, _ = form_context(result.old, result.new)
     report = audit(result.new, for_audit(catalogue), table, result.old)

@@ -38,7 +38,7 @@ _MARKERS = (
     (re.compile(r"\[\s*[○〇◯]"), CHECKED),
 )
 _STRAY_BRACKET = re.compile(r"\[\s*([\x01\x02\x03])\s*\]?|([\x01\x02\x03])\s*\]")
-# The marker sentinels and the 「<選択肢>」 heading, shared with the generic reader (printed.py, generic.py)
+# The marker sentinels and the 「<選択肢>」 heading, shared with the generic reader (ingest/printed.py, ingest/generic.py)
 MARK = _MARK = re.compile(r"[\x01\x02\x03]")
 _CHECKED_ATTR = re.compile(r"<input\b[^<>]*\bchecked\b", re.I)
 CHOICE_LIST = _CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")

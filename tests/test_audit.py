@@ -12,16 +12,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pia_diff.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
-from pia_diff.batch import audit_folder
-from pia_diff.catalogue import load_catalogue
-from pia_diff.cli import app
-from pia_diff.decisions import fingerprint
-from pia_diff.diff import diff
-from pia_diff.pipeline import compare, release_blockers
-from pia_diff.rules import Timing, load_rules, parse_rules
-from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
-from pia_diff.threshold import (
+from pia_diff.audit.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
+from pia_diff.audit.batch import audit_folder
+from pia_diff.audit.threshold import (
     BANDS,
     Finding,
     Level,
@@ -32,6 +25,13 @@ from pia_diff.threshold import (
     threshold_move,
     threshold_warnings,
 )
+from pia_diff.catalogue import load_catalogue
+from pia_diff.cli import app
+from pia_diff.compare.decisions import fingerprint
+from pia_diff.compare.diff import diff
+from pia_diff.compare.rules import Timing, load_rules, parse_rules
+from pia_diff.pipeline import compare, release_blockers
+from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 
 from .conftest import ROOT, SEEDS
 from .helpers import CAT, DAY, edited, sample

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from pia_diff.classify import Options, classify
-from pia_diff.decisions import fingerprint, parse_decisions
-from pia_diff.diff import diff
-from pia_diff.rules import RuleError, Timing, load_rules, parse_rules
+from pia_diff.compare.classify import Options, classify
+from pia_diff.compare.decisions import fingerprint, parse_decisions
+from pia_diff.compare.diff import diff
+from pia_diff.compare.rules import RuleError, Timing, load_rules, parse_rules
 from pia_diff.snapshot import Snapshot, item_label
 from pia_diff.values import Certainty
 
@@ -249,7 +249,7 @@ def test_choice_and_checkbox_suggestions() -> None:
 
 
 def test_unknown_decision_items_are_reported() -> None:
-    from pia_diff.classify import unknown_decisions
+    from pia_diff.compare.classify import unknown_decisions
 
     decisions = parse_decisions("- 項目: Ⅸ 存在しない項目\n  確認済み: true\n", "判断.yaml", TABLE.exemptions)
     rows = classify(diff(sample(), sample(), CAT), CAT, TABLE, Options(DAY, decisions))

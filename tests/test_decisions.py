@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pia_diff.classify import DecisionStatus, Options, blocking, classify
 from pia_diff.cli import app
-from pia_diff.decisions import fingerprint, parse_decisions, read_decisions
-from pia_diff.diff import diff
+from pia_diff.compare.classify import DecisionStatus, Options, blocking, classify
+from pia_diff.compare.decisions import fingerprint, parse_decisions, read_decisions
+from pia_diff.compare.diff import diff
+from pia_diff.compare.rules import Timing, load_rules
 from pia_diff.errors import InputError
 from pia_diff.pipeline import compare
-from pia_diff.rules import Timing, load_rules
 from pia_diff.snapshot import HistoryRow, Snapshot, item_label
 
 from .helpers import CAT, DAY, edited, sample
@@ -297,7 +297,7 @@ def test_the_template_round_trips(tmp_path: Path) -> None:
 
 
 def test_the_template_quotes_awkward_labels_and_flattens_comments() -> None:
-    from pia_diff.decision_template import decisions_template
+    from pia_diff.report.decision_template import decisions_template
 
     (row,) = run(version(V1), version(V2), "")
     awkward = dataclasses.replace(
@@ -315,7 +315,7 @@ def test_the_template_quotes_awkward_labels_and_flattens_comments() -> None:
 
 
 def test_an_empty_template_says_so() -> None:
-    from pia_diff.decision_template import decisions_template
+    from pia_diff.report.decision_template import decisions_template
 
     text = decisions_template([], TABLE.exemptions, "x")
     assert "判断の必要な変更" in text and parse_decisions(text, "t", TABLE.exemptions).entries == ()

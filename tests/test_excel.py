@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pia_diff.classify import Options, classify
-from pia_diff.diff import diff
-from pia_diff.excel import BASIS_SHEET, SHEET, workbook_bytes
-from pia_diff.rules import load_rules
+from pia_diff.compare.classify import Options, classify
+from pia_diff.compare.diff import diff
+from pia_diff.compare.rules import load_rules
+from pia_diff.report.excel import BASIS_SHEET, SHEET, workbook_bytes
 from pia_diff.text import display_width
 
 from .helpers import CAT, DAY, edited, sample
@@ -189,7 +189,7 @@ def test_full_text_option_keeps_whole_cells() -> None:
 def test_terminal_table_and_csv_use_the_concise_cells() -> None:
     import csv
 
-    from pia_diff.report import rows_csv, rows_table
+    from pia_diff.report.rows import rows_csv, rows_table
 
     rows = _typo_rows()
     records = list(csv.reader(io.StringIO(rows_csv(rows).lstrip("\ufeff"))))

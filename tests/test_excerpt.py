@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pia_diff.excerpt import (
+from pia_diff.compare.excerpt import (
     LONG_CELL,
     OMITTED,
     Piece,
@@ -147,7 +147,7 @@ def test_a_changed_other_detail_is_shown() -> None:
 
 
 def _change(before: object, after: object, kind: str = "modified") -> object:
-    from pia_diff.diff import Change, ChangeKind
+    from pia_diff.compare.diff import Change, ChangeKind
     from pia_diff.values import Certainty, render
 
     return Change(
@@ -162,7 +162,7 @@ def _change(before: object, after: object, kind: str = "modified") -> object:
 
 
 def test_row_cells_read_a_dash_for_an_empty_value_and_keep_the_marks() -> None:
-    from pia_diff.classify import ADDED_MARK, REMOVED_MARK, cells
+    from pia_diff.compare.classify import ADDED_MARK, REMOVED_MARK, cells
 
     assert cells(_change("", "再委託する")) == ("—", "再委託する")  # type: ignore[arg-type]
     assert cells(_change("再委託する", "")) == ("再委託する", "—")  # type: ignore[arg-type]
@@ -171,7 +171,7 @@ def test_row_cells_read_a_dash_for_an_empty_value_and_keep_the_marks() -> None:
 
 
 def test_row_cells_concise_unless_full_text_is_asked_for() -> None:
-    from pia_diff.classify import UNKNOWN_OPTIONS, cells
+    from pia_diff.compare.classify import UNKNOWN_OPTIONS, cells
 
     typo = LONG.replace("担当課長", "担当科長")
     assert cells(_change(LONG, typo)) == (OMITTED + S2 + OMITTED, OMITTED + S2.replace("課", "科") + OMITTED)  # type: ignore[arg-type]

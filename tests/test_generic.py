@@ -9,8 +9,8 @@ import pytest
 
 from pia_diff.agreement import case_agreement, document_agreement
 from pia_diff.errors import InputError
-from pia_diff.generic import STAR_PATHS, segment, star_paths
 from pia_diff.ingest import parse_bytes, read_document
+from pia_diff.ingest.generic import STAR_PATHS, segment, star_paths
 
 from .conftest import CASES, seed
 
@@ -149,7 +149,7 @@ def test_an_older_edition_matches_the_current_one_by_the_catalogue_aliases() -> 
 
 
 def test_form2_rules_take_effective_dates_and_flag_the_threshold() -> None:
-    from pia_diff.rules import load_rules_for
+    from pia_diff.compare.rules import load_rules_for
 
     table = load_rules_for("様式2")
     assert table.form == "様式2" and load_rules_for("様式4").form == "様式3"
@@ -187,7 +187,7 @@ def test_a_generic_document_round_trips_through_its_workbook(tmp_path: Path) -> 
 
 
 def test_a_value_read_as_a_heading_in_one_version_is_compared_as_one_item() -> None:
-    from pia_diff.docform import reconcile
+    from pia_diff.compare.docform import reconcile
     from pia_diff.snapshot import Field, Snapshot
     from pia_diff.values import Certainty
 
@@ -224,7 +224,7 @@ def test_audit_of_a_form4_document_resolves_its_own_rows_and_finds_the_missing_o
 
 def test_an_exported_form3_workbook_is_read_generically_item_for_item() -> None:
     from pia_diff.catalogue import load_catalogue
-    from pia_diff.export import export_bytes
+    from pia_diff.report.export import export_bytes
 
     book = export_bytes(read_document(seed("001")), load_catalogue())
     result = document_agreement(book, "001.xlsx")
@@ -278,7 +278,7 @@ def test_parts_that_repeat_per_file_get_file_keys_like_the_catalogue() -> None:
 
 
 def test_folder_audit_reads_a_form4_document_by_its_own_tree() -> None:
-    from pia_diff.batch import audit_file
+    from pia_diff.audit.batch import audit_file
 
     result = audit_file(str(FORMS / "form4_new.txt")).result
     assert result is not None

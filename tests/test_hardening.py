@@ -13,9 +13,9 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from pia_diff.cli import app
-from pia_diff.excel import workbook_bytes
-from pia_diff.export import export_bytes
-from pia_diff.report import rows_csv
+from pia_diff.report.excel import workbook_bytes
+from pia_diff.report.export import export_bytes
+from pia_diff.report.rows import rows_csv
 
 from .conftest import ROOT, seed
 from .helpers import CAT, edited, sample
@@ -176,9 +176,9 @@ def test_formula_like_text_never_becomes_a_formula(text: str) -> None:
     path = ("Ⅳ 開示請求、問合せ", "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法")
     old = sample("003")
     new = edited(old, path, text)
-    from pia_diff.classify import Options, classify
-    from pia_diff.diff import diff
-    from pia_diff.rules import load_rules
+    from pia_diff.compare.classify import Options, classify
+    from pia_diff.compare.diff import diff
+    from pia_diff.compare.rules import load_rules
     from tests.helpers import DAY
 
     rows = classify(diff(old, new, CAT), CAT, load_rules(), Options(DAY))

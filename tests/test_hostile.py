@@ -191,7 +191,7 @@ def test_any_snapshot_json_is_read_or_refused(data: dict[str, object]) -> None:
 
 
 def test_a_stale_dimension_does_not_drop_cells() -> None:
-    from pia_diff.workbook import workbook_text
+    from pia_diff.ingest.workbook import workbook_text
 
     text, _places = workbook_text(corpus.stale_dimension_xlsx(), "stale.xlsx")
     assert "vC3" in text and "vA1" in text
@@ -204,7 +204,7 @@ def test_json_output_never_holds_nan() -> None:
 
 
 def test_workers_are_capped_at_the_core_count() -> None:
-    from pia_diff.batch import worker_count
+    from pia_diff.audit.batch import worker_count
 
     assert worker_count(1000) == (os.cpu_count() or 1)
     assert worker_count(None) == (os.cpu_count() or 1)

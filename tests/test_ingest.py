@@ -10,7 +10,7 @@ import pytest
 
 from pia_diff.catalogue import load_catalogue
 from pia_diff.ingest import parse_bytes, read_document
-from pia_diff.listing import field_rows
+from pia_diff.report.listing import field_rows
 from pia_diff.values import Certainty
 
 from .conftest import check_golden, seed

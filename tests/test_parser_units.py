@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pia_diff.catalogue import Kind, load_catalogue
-from pia_diff.cursor import Cursor
-from pia_diff.labels import after_label, cell_key, label_index
-from pia_diff.lines import LineKind, classify
+from pia_diff.ingest.cursor import Cursor
+from pia_diff.ingest.labels import after_label, cell_key, label_index
+from pia_diff.ingest.lines import LineKind, classify
 
 CAT = load_catalogue()
 INDEX = label_index(CAT)
@@ -128,7 +128,7 @@ def test_marker_item() -> None:
 
 
 def test_gap_log_reports_a_block_once_and_skips_debris() -> None:
-    from pia_diff.gaplog import GapLog
+    from pia_diff.ingest.gaplog import GapLog
 
     log = GapLog(INDEX)
     for number, raw in enumerate(["] 移転を行っている （ ） 件", "本文の一行目", "二行目"], start=1):
@@ -143,7 +143,7 @@ def test_gap_log_reports_a_block_once_and_skips_debris() -> None:
 
 
 def test_gap_log_unseen_headings() -> None:
-    from pia_diff.gaplog import GapLog
+    from pia_diff.ingest.gaplog import GapLog
 
     log = GapLog(INDEX)
     for part in CAT.parts[1:]:

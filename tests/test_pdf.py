@@ -1,4 +1,4 @@
-"""Reading published PDFs (pia_diff/pdf.py): same snapshot as the text reader, and bad PDFs refused.
+"""Reading published PDFs (pia_diff/ingest/pdf.py): same snapshot as the text reader, and bad PDFs refused.
 
 The PDFs under tests/data/pdf/ were laid out from samples 001 and 003 as the official 様式3 prints
 them and printed by LibreOffice (tools/make_pdf_fixtures.py); the tests need neither.
@@ -17,7 +17,7 @@ import pytest
 
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
-from pia_diff.pdf import UNMAPPED, _cell_text, _dedupe, is_pdf, mark_unmapped, normalise_char, pdf_text
+from pia_diff.ingest.pdf import UNMAPPED, _cell_text, _dedupe, is_pdf, mark_unmapped, normalise_char, pdf_text
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.text import compare_key
 from pia_diff.values import Certainty
@@ -282,7 +282,7 @@ def test_bad_pdf_is_refused_with_a_clear_message(case: str) -> None:
 
 
 def test_expensive_pdf_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pia_diff.pdf as pdf
+    import pia_diff.ingest.pdf as pdf
 
     monkeypatch.setattr(pdf, "MAX_SECONDS", 0.0)
     with pytest.raises(InputError, match="時間がかかりすぎる"):

@@ -7,7 +7,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pia_diff.diff import diff
+from pia_diff.compare.diff import diff
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes
 from pia_diff.text import compare_key

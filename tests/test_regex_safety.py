@@ -75,8 +75,9 @@ def _modules() -> list[object]:
 
     import pia_diff
 
-    names = [m.name for m in pkgutil.iter_modules(pia_diff.__path__) if m.name not in ("__main__", "cli")]
-    return [importlib.import_module(f"pia_diff.{name}") for name in sorted(names)]
+    walk = pkgutil.walk_packages(pia_diff.__path__, "pia_diff.")
+    names = [m.name for m in walk if m.name not in ("pia_diff.__main__", "pia_diff.cli")]
+    return [importlib.import_module(name) for name in sorted(names)]
 
 
 def _patterns() -> list[tuple[str, str]]:
@@ -96,7 +97,11 @@ def _patterns() -> list[tuple[str, str]]:
 
 def test_the_module_patterns_are_all_checked() -> None:
     names = {name for name, _ in _patterns()}
-    assert {"pia_diff.lines.FORM_VERSION_PATTERN", "pia_diff.values._MARKERS", "pia_diff.text._BLOCK_TAG"} <= names
+    assert {
+        "pia_diff.ingest.lines.FORM_VERSION_PATTERN",
+        "pia_diff.values._MARKERS",
+        "pia_diff.text._BLOCK_TAG",
+    } <= names
 
 
 @pytest.mark.parametrize(("name", "pattern"), _patterns())

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pia_diff.audit.resolve import resolve
 from pia_diff.catalogue import load_catalogue
 from pia_diff.ingest import read_document
-from pia_diff.resolve import resolve
 
 from .conftest import check_golden, seed
 

@@ -10,14 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pia_diff.catalogue import load_catalogue
-from pia_diff.classify import Options, classify
 from pia_diff.cli import app
-from pia_diff.diff import diff, differences
-from pia_diff.export import export_bytes
-from pia_diff.gaps import gaps
+from pia_diff.compare.classify import Options, classify
+from pia_diff.compare.diff import diff, differences
+from pia_diff.compare.gaps import gaps
+from pia_diff.compare.rules import Timing, load_rules
 from pia_diff.ingest import parse_bytes, parse_text, read_document
 from pia_diff.pipeline import compare_files
-from pia_diff.rules import Timing, load_rules
+from pia_diff.report.export import export_bytes
 from pia_diff.snapshot import Snapshot
 from pia_diff.values import Certainty, choice_option, read_choice
 
@@ -161,7 +161,7 @@ def test_text_the_parser_could_not_place_is_a_gap() -> None:
 def test_the_workbook_lists_renumberings_and_gaps_below_the_basis_table(tmp_path: FsPath) -> None:
     from openpyxl import load_workbook
 
-    from pia_diff.excel import BASIS_SHEET, REMARKS_HEADING, SHEET
+    from pia_diff.report.excel import BASIS_SHEET, REMARKS_HEADING, SHEET
 
     case = ROOT / "tests" / "cases" / "system_deleted"
     lines = (case / "new.txt").read_text(encoding="utf-8").split("\n")
@@ -228,7 +228,7 @@ def test_a_snapshot_keeps_its_gap_lists_and_rejects_a_wrong_shape() -> None:
     ],
 )
 def test_the_assignment_is_optimal_not_greedy(scores: list[list[float]], pairs: list[tuple[int, int]]) -> None:
-    from pia_diff.pairing import assign
+    from pia_diff.compare.pairing import assign
 
     assert assign(scores) == pairs
 

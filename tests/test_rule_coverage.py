@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pia_diff.classify import Options, classify
-from pia_diff.decisions import fingerprint, parse_decisions
-from pia_diff.diff import diff
-from pia_diff.rules import Timing, load_rules
+from pia_diff.compare.classify import Options, classify
+from pia_diff.compare.decisions import fingerprint, parse_decisions
+from pia_diff.compare.diff import diff
+from pia_diff.compare.rules import Timing, load_rules
 from pia_diff.snapshot import item_label
 
 from .helpers import CAT, DAY, edited, sample

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from pia_diff.diff import Change, ChangeKind
-from pia_diff.rules import RuleError, RuleTable, load_rules, parse_rules
-from pia_diff.suggest import suggestions
+from pia_diff.compare.diff import Change, ChangeKind
+from pia_diff.compare.rules import RuleError, RuleTable, load_rules, parse_rules
+from pia_diff.compare.suggest import suggestions
 from pia_diff.values import Certainty
 
 from .helpers import CAT

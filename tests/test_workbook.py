@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from pia_diff.cli import app
-from pia_diff.export import export_bytes
 from pia_diff.ingest import parse_bytes
+from pia_diff.report.export import export_bytes
 from pia_diff.values import Certainty
 
 from .conftest import seed

@@ -1,0 +1,233 @@
+"""Field-by-field differences between two snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pia_diff.catalogue import Catalogue, Kind
+from pia_diff.snapshot import Field, Path, Snapshot
+from pia_diff.text import compare_key
+from pia_diff.values import Certainty, Value, render
+
+from .gaps import UNPLACED
+from .pairing import Renumbering, align
+
+# Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
+NOT_CHANGES = frozenset({"公表日", "様式版"})
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed item (or one added/removed entity such as システム3)."""
+
+    path: Path
+    kind: ChangeKind
+    before: str
+    after: str
+    certainty: Certainty
+    entity: bool = False
+    detail: str = ""
+    before_value: Value = None
+    after_value: Value = None
+    # An added or removed entity's name (its first item: 名称, ①システムの名称), or a file's name
+    name: str = ""
+
+
+def comparable(item: Field) -> Any:
+    """What two versions of an item are compared by: width, spaces and wrapping do not count."""
+    value = item.value
+    if item.certainty is Certainty.MISSING:
+        return ""  # not found reads like blank: an empty cell in an edited workbook is no change
+    if isinstance(value, str):
+        return compare_key(value)
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, state in value.items():
+            if key == "詳細" and isinstance(state, dict):
+                out[key] = {k: compare_key(str(v)) for k, v in state.items()}
+            else:
+                out[key] = state
+        return out
+    return value
+
+
+def _texts(keys: dict[Path, Any]) -> dict[Path, str]:
+    """comparable() values as strings (for similarity scores)."""
+    return {
+        path: " ".join(f"{k}:{v}" for k, v in key.items())
+        if isinstance(key, dict)
+        else ("" if key is None else str(key))
+        for path, key in keys.items()
+    }
+
+
+def _keys(fields: dict[Path, Field]) -> dict[Path, Any]:
+    """Each item's comparable value; cover fields that are never a change left out."""
+    return {path: comparable(item) for path, item in fields.items() if not (len(path) == 2 and path[-1] in NOT_CHANGES)}
+
+
+def _prefixes(paths: Iterable[Path]) -> set[Path]:
+    return {path[:cut] for path in paths for cut in range(1, len(path) + 1)}
+
+
+def _unit(path: Path, other: set[Path]) -> Path:
+    """The outermost part of a path the other version lacks altogether: an entity, a file, or the item."""
+    return next(path[:cut] for cut in range(1, len(path) + 1) if path[:cut] not in other)
+
+
+def _checkbox_detail(before: Value, after: Value) -> str:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ""
+    words = []
+    for option, state in after.items():
+        if option == "詳細":
+            continue
+        old = before.get(option)
+        if old is None or state is None:
+            continue  # a state the extract lost is never shown as a change
+        if old is not state:
+            mark = {True: "[○]", False: "[ ]", None: "[?]"}
+            words.append(f"{option}: {mark[old]}→{mark[state]}")  # type: ignore[index]
+    if before.get("詳細") != after.get("詳細"):
+        words.append("その他の記載の変更")
+    return "、".join(words)
+
+
+def _entity_text(fields: dict[Path, Field], prefix: Path) -> str:
+    lines = []
+    for path, item in fields.items():
+        if path[: len(prefix)] == prefix and item.value not in (None, ""):
+            label = " ".join(path[len(prefix) :])
+            lines.append(f"{label}: {render(item.value)}")
+    return "\n".join(lines)
+
+
+def _entity_name(fields: dict[Path, Field], prefix: Path, files: dict[str, str]) -> str:
+    """What names an entity in a 別添2 row: its first item's value, or the file's name."""
+    if len(prefix) == 2 and prefix[1] in files:
+        return files[prefix[1]]
+    first = next((f for p, f in fields.items() if p[: len(prefix)] == prefix and len(p) == len(prefix) + 1), None)
+    return render(first.value).strip() if first is not None and isinstance(first.value, str) else ""
+
+
+# How much of an item's 「label value」 start must match an unplaced block's start
+PLACED_PREFIX = 16
+
+
+def _unplaced_there(fields: dict[Path, Field], entity: Path, other: Snapshot) -> bool:
+    """Whether the other version shows this entity's items as text it could not place (the
+    reading lost the entity's header line): then the entity was not added or removed."""
+    blocks = [b for b in other.meta.get(UNPLACED) or [] if isinstance(b, dict)]
+    if not blocks:
+        return False
+    starts = {compare_key(str(b.get("内容", "")))[:PLACED_PREFIX] for b in blocks}
+    for path, item in fields.items():
+        if path[: len(entity)] == entity and len(path) > len(entity) and item.value not in (None, ""):
+            key = compare_key(path[-1] + render(item.value))[:PLACED_PREFIX]
+            if len(key) == PLACED_PREFIX and key in starts:
+                return True
+    return False
+
+
+def not_found_on_one_side(before: Field | None, after: Field | None) -> bool:
+    """An item the form always has, found with a value in one version and not at all in the other:
+    the reading lost it (a form's items are never deleted), so it is not a change to report."""
+    sides = (before, after)
+    lost = [s for s in sides if s is not None and s.certainty is Certainty.MISSING]
+    shown = [s for s in sides if s is not None and s.certainty is not Certainty.MISSING and s.value not in (None, "")]
+    return len(lost) == 1 and len(shown) == 1
+
+
+def _certainty(*items: Field | None) -> Certainty:
+    if any(item is None or item.certainty is not Certainty.OK for item in items):
+        return Certainty.UNCERTAIN
+    return Certainty.OK
+
+
+@dataclass(frozen=True)
+class Differences:
+    """The changes between two versions, and the entities that only changed their number."""
+
+    changes: list[Change]
+    renumbered: tuple[Renumbering, ...]
+    # items one version shows and the other's reading did not find: not changes, gaps (gaps.py)
+    not_found: list[Path] = field(default_factory=list)
+
+
+def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
+    """Every difference between two versions, in the form's order."""
+    return differences(old, new, catalogue).changes
+
+
+def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differences:
+    """Pair entities by content (pairing.align), then compare item by item.
+
+    Snapshots are flat {item path: value}: once entities are paired, two versions differ exactly
+    where their keyed values differ, and an entity (or file) only one version has is one change."""
+    before_keys, own_keys = _keys(old.fields), _keys(new.fields)
+    aligned = align(old, new, catalogue, _texts(before_keys), _texts(own_keys))
+    new_fields = aligned.fields
+    after_keys = {path: own_keys[own] for path, own in aligned.own.items() if own in own_keys}
+    leaves = {p for p in before_keys.keys() & after_keys.keys() if before_keys[p] != after_keys[p]}
+    entities: dict[Path, ChangeKind] = {}
+    for only, other, kind in (
+        (after_keys.keys() - before_keys.keys(), _prefixes(before_keys), ChangeKind.ADDED),
+        (before_keys.keys() - after_keys.keys(), _prefixes(after_keys), ChangeKind.REMOVED),
+    ):
+        for path in only:
+            unit = _unit(path, other)
+            if unit == path:
+                leaves.add(path)
+            else:
+                entities[unit] = kind
+
+    changes: list[Change] = []
+    unfound: list[Path] = []
+    for path in leaves:
+        before, after = old.fields.get(path), new_fields.get(path)
+        if not_found_on_one_side(before, after):
+            unfound.append(aligned.to_new(path) if after is not None else path)
+            continue
+        changes.append(
+            Change(
+                path=aligned.to_new(path) if after is not None else path,
+                kind=ChangeKind.MODIFIED,
+                before=render(before.value) if before else "",
+                after=render(after.value) if after else "",
+                certainty=_certainty(before, after),
+                detail=_checkbox_detail(before.value if before else None, after.value if after else None),
+                before_value=before.value if before else None,
+                after_value=after.value if after else None,
+            )
+        )
+    for path, kind in entities.items():
+        node = catalogue.node_at(aligned.to_new(path))
+        fields = new_fields if kind is ChangeKind.ADDED else old.fields
+        if _unplaced_there(fields, path, new if kind is ChangeKind.REMOVED else old):
+            unfound.append(aligned.to_new(path) if kind is ChangeKind.ADDED else path)
+            continue  # its items stand in the other version's text, outside any heading: a lost header
+        text = _entity_text(fields, path)
+        sure = all(f.certainty is Certainty.OK for p, f in fields.items() if p[: len(path)] == path)
+        changes.append(
+            Change(
+                path=aligned.to_new(path) if kind is ChangeKind.ADDED else path,
+                kind=kind,
+                before="" if kind is ChangeKind.ADDED else text,
+                after=text if kind is ChangeKind.ADDED else "",
+                certainty=Certainty.OK if sure else Certainty.UNCERTAIN,
+                entity=node is not None and node.kind is Kind.ENTITY,
+                name=_entity_name(fields, path, old.files if kind is ChangeKind.REMOVED else new.files),
+            )
+        )
+    changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
+    unfound.sort(key=catalogue.order_key)
+    return Differences(changes=changes, renumbered=aligned.renumbered, not_found=unfound)

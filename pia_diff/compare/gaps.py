@@ -1,0 +1,134 @@
+"""What could not be compared: parts of a version that were not read or not found (issue 9 §5).
+
+A change table is only as complete as the two readings behind it. Sections that one version
+shows and the other does not, and text the parser could not place, are named here so that
+`diff` warns and `check` refuses to pass (「確認できない部分があります」)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from pia_diff.catalogue import Catalogue, Kind, Node
+from pia_diff.snapshot import Path, Snapshot, item_label
+from pia_diff.values import Certainty
+
+# Snapshot meta key the parser fills (see ingest): text it could not place.
+UNPLACED = "読み取れない箇所"
+# At most this many unplaced blocks are named one by one; the rest are counted.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One part of a version that could not be compared."""
+
+    version: str  # 前の版 / 新しい版
+    source: str  # the document's file name
+    where: str  # the item path or line it concerns
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.version} ({self.source}) の {self.where}: {self.problem}"
+
+
+def _sections(catalogue: Catalogue) -> list[tuple[Node, Path]]:
+    """The form's parts and numbered sections (entities aside): what a reader can lose a header of."""
+    out: list[tuple[Node, Path]] = []
+    for part in catalogue.parts:
+        if part.is_leaf:
+            continue
+        out.append((part, (part.segment,)))
+        for child in part.children:
+            if child.kind is Kind.GROUP:
+                out.append((child, (part.segment, child.segment)))
+    return out
+
+
+def _shown(snapshot: Snapshot, section: Path, filled: bool) -> bool:
+    """Whether the version shows anything under a section: any item found, or (filled) any item
+    found with a value (file keys of multi-file documents skipped)."""
+    width = len(section)
+    for path, item in snapshot.fields.items():
+        if item.certainty is Certainty.MISSING or (filled and item.value in (None, "")):
+            continue
+        key = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
+        if key[:width] == section:
+            return True
+    return False
+
+
+def _blocks(snapshot: Snapshot) -> list[dict[str, object]]:
+    return [b for b in snapshot.meta.get(UNPLACED) or [] if isinstance(b, dict)]
+
+
+def _unplaced(snapshot: Snapshot, other: Snapshot, version: str) -> list[Gap]:
+    """Blocks this version could not place that the other version does not have word for word
+    (the same unplaced block in both hides no change)."""
+    source = str(snapshot.meta.get("source") or version)
+    theirs = Counter(str(b.get("指紋") or "") for b in _blocks(other))
+    blocks = []
+    for block in _blocks(snapshot):
+        digest = str(block.get("指紋") or "")
+        if digest and theirs[digest] > 0:
+            theirs[digest] -= 1
+            continue
+        blocks.append(block)
+    gaps: list[Gap] = []
+    for block in blocks[:SHOWN]:
+        line = block.get("行")
+        text = str(block.get("内容", ""))
+        gaps.append(
+            Gap(version, source, f"{line} 行目" if line else "位置不明", f"様式の項目に当てはめられない記載「{text}」")
+        )
+    if len(blocks) > SHOWN:
+        gaps.append(Gap(version, source, "ほか", f"当てはめられない記載がさらに {len(blocks) - SHOWN} 箇所"))
+    # A heading the parser never saw is not a gap by itself: the items under it are still placed
+    # by their labels (marked uncertain), and a section really lost is a gap of gaps() below.
+    return gaps
+
+
+def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Path] | None = None) -> list[Gap]:
+    """Sections one version shows and the other does not, items found in one version only
+    (diff.Differences.not_found), and what either parser could not place."""
+    found: list[Gap] = []
+    lost: set[Path] = set()
+    for node, section in _sections(catalogue):
+        # lost: one version has values there and the other did not find a single item of it (an
+        # exported workbook shows the empty items a text lacked: that loses nothing)
+        lost_new = _shown(old, section, filled=True) and not _shown(new, section, filled=False)
+        lost_old = _shown(new, section, filled=True) and not _shown(old, section, filled=False)
+        if not (lost_new or lost_old) or section[:1] in lost:
+            continue  # a part reported as a whole is not reported again section by section
+        lost.add(section)
+        version, snapshot = ("新しい版", new) if lost_new else ("前の版", old)
+        found.append(
+            Gap(
+                version,
+                str(snapshot.meta.get("source") or version),
+                item_label(section),
+                f"もう一方の版にある「{node.label}」が見つかりません (読み取れなかったのか、削除されたのかを原本で確認してください)",
+            )
+        )
+    for path in not_found or []:
+        if any(path[: len(s)] == s or (len(path) > 1 and path[:1] + path[2:3] == s) for s in lost):
+            continue  # inside a part or section reported above
+        version, snapshot = ("新しい版", new) if _lacks(new, path) else ("前の版", old)
+        found.append(
+            Gap(
+                version,
+                str(snapshot.meta.get("source") or version),
+                item_label(path, new.files or old.files),
+                "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
+            )
+        )
+    return found + _unplaced(old, new, "前の版") + _unplaced(new, old, "新しい版")
+
+
+def _lacks(snapshot: Snapshot, path: Path) -> bool:
+    """The version does not show the item (read as missing) or the entity (no item under it)."""
+    item = snapshot.fields.get(path)
+    if item is not None:
+        return item.certainty is Certainty.MISSING
+    return not any(p[: len(path)] == path for p in snapshot.fields)

@@ -1,0 +1,123 @@
+"""Where in the form the parser stands (part → section → entity → group), as an immutable value.
+
+Every move returns a new cursor; looking a label up never moves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from pia_diff.catalogue import TITLE, Node
+from pia_diff.snapshot import Path
+
+from .labels import LabelIndex, reachable
+
+
+class Scope(NamedTuple):
+    node: Node
+    path: Path
+
+
+class Match(NamedTuple):
+    """A label found for a cell key: the item, its path, how much of the key the label took, and
+    the cursor standing on it."""
+
+    node: Node
+    path: Path
+    length: int
+    cursor: Cursor
+
+
+@dataclass(frozen=True)
+class Cursor:
+    scopes: tuple[Scope, ...]
+
+    @classmethod
+    def at_part(cls, part: Node) -> Cursor:
+        return cls((Scope(part, (part.segment,)),))
+
+    @property
+    def part(self) -> Node:
+        return self.scopes[0].node
+
+    def enter(self, depth: int, node: Node) -> Cursor:
+        """Keep the scopes down to `depth`, then open the groups leading to `node` (itself if a group)."""
+        base = list(self.scopes[: depth + 1])
+        chain: list[Node] = []
+        walker: Node | None = node.parent if node.is_leaf else node
+        while walker is not None and walker is not base[-1].node:
+            chain.append(walker)
+            walker = walker.parent
+        prefix = base[-1].path
+        for group in reversed(chain):
+            prefix = (*prefix, group.segment)
+            base.append(Scope(group, prefix))
+        return Cursor(tuple(base))
+
+    def at_entity(self, entity: Node, segment: str) -> Cursor:
+        """Stand in entity `segment` ('委託事項3') of the entity item `entity`, in its own part."""
+        part = entity.part
+        cursor = self if self.part is part else Cursor.at_part(part)
+        scopes = list(cursor.scopes[:1])
+        path = scopes[0].path
+        for group in [a for a in reversed(entity.ancestors()) if a.parent is not None]:
+            path = (*path, group.segment)
+            scopes.append(Scope(group, path))
+        scopes.append(Scope(entity, (*path, segment)))
+        return Cursor(tuple(scopes))
+
+    def title_path(self) -> Path:
+        """Path of the current entity's own name item."""
+        return (*self.scopes[-1].path, TITLE)
+
+    def find(self, key: str, index: LabelIndex, filled: Callable[[Path], bool]) -> Match | None:
+        """The best label for a cell key: from the innermost scope out, the longest label; among
+        equals, one not filled yet, then the first in form order. Failing that, the one numbered
+        section of any part it names (an extract that lost a part heading)."""
+        candidates = index.candidates(key)
+        if not candidates:
+            return None
+        for depth in range(len(self.scopes) - 1, -1, -1):
+            scope = self.scopes[depth]
+            places = reachable(scope.node)
+            best: tuple[int, bool, int] | None = None
+            found: tuple[Node, Path] | None = None
+            for candidate in candidates:
+                place = places.get(candidate.node)
+                if place is None:
+                    continue
+                order, relative = place
+                path = scope.path + relative
+                rank = (candidate.length, not filled(path), -order)
+                if best is None or rank > best:
+                    best, found = rank, (candidate.node, path)
+            if found is not None and best is not None:
+                return Match(found[0], found[1], best[0], self.enter(depth, found[0]))
+        sections = [
+            c.node
+            for c in candidates
+            if c.node.parent is not None
+            and c.node.parent.parent is None
+            and c.node.label[:1].isdigit()
+            and c.length == max(len(k) for k in c.node.keys)
+        ]
+        if len(sections) == 1:
+            section = sections[0]
+            moved = Cursor.at_part(section.part)
+            return Match(
+                section, (section.part.segment, section.segment), len(section.keys[0]), moved.enter(0, section)
+            )
+        return None
+
+    def find_marker_item(self, text: str, index: LabelIndex) -> Match | None:
+        """A cell like '[] 委託しない' (its markers removed: `text`): a checkbox item whose label is
+        its only option, within the cursor's scopes."""
+        for depth in range(len(self.scopes) - 1, -1, -1):
+            scope = self.scopes[depth]
+            places = reachable(scope.node)
+            for node in sorted((n for n in index.marker_items if n in places), key=lambda n: places[n][0]):
+                if text.startswith(index.option_key(node)):
+                    path = scope.path + places[node][1]
+                    return Match(node, path, 0, self.enter(depth, node))
+        return None

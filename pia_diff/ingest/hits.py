@@ -1,0 +1,100 @@
+"""What the walk found, before and after reading: hits (an item and its raw text), unplaced
+blocks, history rows, and each hit's value with how sure we are of it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pia_diff.catalogue import Kind, Node
+from pia_diff.snapshot import HistoryRow, Path
+from pia_diff.text import cached_when_short, html_to_text
+from pia_diff.values import Certainty, Reading, read_value
+from pia_diff.wareki import parse_date
+
+from .labels import cell_key
+
+_FILE_NAME = re.compile(r"^\s*[(（]\s*([0-9０-９]+)\s*[)）]\s*(\S.*)$")
+
+
+@dataclass
+class Hit:
+    """A leaf found in the document, before its value is read."""
+
+    node: Node
+    path: Path
+    file: int
+    line: int
+    raw: list[str] = field(default_factory=list)
+    same_line: bool = True
+    # placed by its label alone: the extract lost the heading that should lead to it
+    without_heading: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A block of text the parser could not place: its first line and how it starts."""
+
+    line: int
+    text: str
+    # sha256 (first 12 hex) of the whole block, folded: the same block in two versions hides no change
+    digest: str = ""
+
+
+def history_row(line: str, number: int) -> HistoryRow | None:
+    """One row of the document's own 別添2 table (cell text), or None for headings and debris."""
+    cells = [html_to_text(c).replace("\n", " ") for c in line.split("\t")]
+    if not any(c.strip() for c in cells):
+        return None
+    if cell_key(cells[0]) == "変更日":
+        return None
+    if parse_date(cells[0]) is None:
+        return None
+    padded = (cells + [""] * 6)[:6]
+    if len(cells) > 6:
+        padded[5] = " ".join(cells[5:]).strip()
+    return HistoryRow(tuple(c.strip() for c in padded), number)  # type: ignore[arg-type]
+
+
+@cached_when_short(limit=4000, maxsize=8192)
+def _cached_reading(raw: str, node: Node) -> Reading:
+    return read_value(node, raw)
+
+
+def _read_value(node: Node, raw: str) -> Reading:
+    """read_value, cached (a document repeats whole blocks); a checkbox set is copied out so that
+    no two fields share one dict."""
+    reading = _cached_reading(raw, node)
+    value = reading.value
+    if isinstance(value, dict):
+        value = {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}
+        return Reading(value, reading.certainty)
+    return reading
+
+
+def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:
+    """Interpret a hit's raw text, and say how sure we are of it."""
+    reading = _read_value(hit.node, "\n".join(hit.raw))
+    if hit.without_heading and reading.certainty is Certainty.OK:
+        return Reading(reading.value, Certainty.UNCERTAIN)
+    if cell_style or reading.certainty is not Certainty.OK:
+        return reading
+    # A PDF dump: trust only a value that shares its label's line, for an item that the label
+    # alone identifies (no repeated entity, no second file to confuse it with).
+    in_entity = any(a.kind is Kind.ENTITY for a in hit.node.ancestors())
+    per_file = hit.node.part.per_file and multi_file
+    if hit.same_line and len(hit.raw) == 1 and unique_in_part and not in_entity and not per_file:
+        return reading
+    return Reading(reading.value, Certainty.UNCERTAIN)
+
+
+def file_names(hits: list[Hit]) -> dict[int, str]:
+    """File number → name, from the II/III 'ファイル名' items ('(1) 被保険者台帳情報ファイル')."""
+    names: dict[int, str] = {}
+    for hit in hits:
+        if hit.node.label.endswith("特定個人情報ファイル名") and hit.file:
+            text = "\n".join(hit.raw)
+            first = next((ln for ln in html_to_text(text).splitlines() if ln.strip()), "")
+            match = _FILE_NAME.match(first)
+            names.setdefault(hit.file, (match.group(2) if match else first).strip())
+    return names

@@ -1,0 +1,203 @@
+"""The catalogue's labels as a lookup index: which items a cell's text can start with, and where."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pia_diff.catalogue import Catalogue, Kind, Node
+from pia_diff.snapshot import Path
+from pia_diff.text import cached_when_short, compare_key, fold
+
+# Keys are bucketed by their first characters; every label key has at least this many.
+_BUCKET = 2
+
+
+@cached_when_short(limit=2000, maxsize=16384)
+def cell_key(raw: str) -> str:
+    """A cell's text as label keys are compared: folded, no spaces, no ※ (cached: a line's cells
+    are asked for by the classifier and again by the walk)."""
+    if "<" in raw or "&" in raw:
+        return compare_key(raw).replace("※", "")
+    # compare_key without markup (the common line), inlined: this runs once per line and cell
+    return "".join(fold(raw).split()).replace("※", "")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A catalogue item a cell key starts with, and the length of the key it starts with."""
+
+    node: Node
+    length: int
+
+
+class LabelIndex:
+    """Every label key of a catalogue, bucketed by its first characters (built once per catalogue)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._buckets: dict[str, list[tuple[str, Node]]] = {}
+        self.entities: dict[str, list[Node]] = {}
+        # checkbox items whose label is their only option's text ('[] 委託しない')
+        self.marker_items: list[Node] = []
+        # part keys by first character: most lines start with none of them
+        self.part_keys: dict[str, list[tuple[str, Node]]] = {}
+        for part in catalogue.parts:
+            for key in part.keys:
+                self.part_keys.setdefault(key[:1], []).append((key, part))
+        for part in catalogue.parts:
+            for node in part.walk()[1:]:
+                keys = (compare_key(node.prefix),) if node.prefix else node.keys
+                for key in dict.fromkeys(keys):
+                    self._buckets.setdefault(key[:_BUCKET], []).append((key, node))
+                if node.kind is Kind.ENTITY:
+                    self.entities.setdefault(node.label, []).append(node)
+                if node.kind is Kind.CHECKBOX and node.options and node.label in node.options[0]:
+                    self.marker_items.append(node)
+        self.ignore = catalogue.ignore
+        # form facts of the catalogue the classifier asks for on every line
+        self.history_key = catalogue.history_key
+        self.cover_header_key = catalogue.cover_header_key
+        self.entity_header = catalogue.entity_header
+        self.entity_range = catalogue.entity_range
+        self.entity_first = frozenset(label[:1] for label in catalogue.entity_labels)
+        self._unique = _unique_keys(catalogue)
+        # every option text of the form, longest first (so that no shorter one splits it)
+        options = {compare_key(o) for node in catalogue.nodes() for o in node.options}
+        self.option_keys = sorted(options, key=lambda o: (-len(o), o))
+
+    def part_header(self, key: str) -> Node | None:
+        """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""
+        for pkey, part in self.part_keys.get(key[:1], ()):
+            if key == pkey or (key.startswith(pkey) and key[len(pkey) :].startswith("(7.")):
+                return part
+        return None
+
+    def candidates(self, key: str) -> list[Candidate]:
+        """Items whose label key `key` starts with (the longest of each item's keys), form order."""
+        best: dict[Node, int] = {}
+        for label, node in self._buckets.get(key[:_BUCKET], ()):
+            if key.startswith(label) and len(label) > best.get(node, 0):
+                best[node] = len(label)
+        return [Candidate(node, length) for node, length in best.items()]
+
+    def starts_label(self, key: str) -> bool:
+        """Whether `key` starts with any label key of the form."""
+        bucket = self._buckets.get(key[:_BUCKET])
+        if bucket is None:
+            return False  # most text: no label starts with its first two characters
+        return any(key.startswith(label) for label, _ in bucket)
+
+    @staticmethod
+    def option_key(node: Node) -> str:
+        return _option_key(node.options[0])
+
+    def entity(self, label: str, part: Node | None) -> Node | None:
+        """The entity item of that label ('委託事項'), preferring the given part's own."""
+        nodes = self.entities.get(label, [])
+        return next((n for n in nodes if n.part is part), nodes[0] if nodes else None)
+
+    def is_entity_header(self, key: str) -> bool:
+        if key[:1] not in self.entity_first:
+            return False
+        match = self.entity_header.match(key)
+        return match is not None and match.group(1) in self.entities
+
+    def unique_item(self, key: str) -> Node | None:
+        """The one item of the whole form whose label key is exactly `key` (None when shared)."""
+        return self._unique.get(key)
+
+
+def _unique_keys(catalogue: Catalogue) -> dict[str, Node]:
+    seen: dict[str, list[Node]] = {}
+    for part in catalogue.parts:
+        for node in part.walk():
+            for key in dict.fromkeys(node.keys):
+                seen.setdefault(key, []).append(node)
+    return {key: nodes[0] for key, nodes in seen.items() if len(nodes) == 1}
+
+
+@cache
+def _option_key(option: str) -> str:
+    return compare_key(option)
+
+
+_INDEXES: dict[int, tuple[Catalogue, LabelIndex]] = {}
+
+
+def label_index(catalogue: Catalogue) -> LabelIndex:
+    """The index of a catalogue, built once (the catalogue is kept so that its id stays its own)."""
+    known = _INDEXES.get(id(catalogue))
+    if known is None or known[0] is not catalogue:
+        known = _INDEXES[id(catalogue)] = (catalogue, LabelIndex(catalogue))
+    return known[1]
+
+
+@cache
+def reachable(scope: Node) -> dict[Node, tuple[int, Path]]:
+    """Items reachable from a scope without entering an entity: item → (form order, relative path)."""
+    out: dict[Node, tuple[int, Path]] = {}
+
+    def visit(node: Node, path: Path) -> None:
+        for child in node.children:
+            if child.kind is Kind.ENTITY:
+                continue
+            child_path = (*path, child.segment)
+            out[child] = (len(out), child_path)
+            if child.kind is Kind.GROUP:
+                visit(child, child_path)
+
+    visit(scope, ())
+    return out
+
+
+@cache
+def _label_regex(key: str) -> re.Pattern[str]:
+    """A label key at the start of folded raw text, allowing spaces, ※ and tags inside it.
+
+    The gaps are possessive: a key character is never a gap character, so nothing is lost."""
+    gap = r"(?:\s|※|<[^<>]*>)*+"
+    return re.compile(r"^" + gap + gap.join(re.escape(ch) for ch in key) + gap)
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_map(raw: str) -> tuple[str, list[int]]:
+    """Fold raw text and keep, for each folded character, the index of its raw character."""
+    folded = fold(raw)
+    if folded == raw:
+        return raw, list(range(len(raw)))  # already folded (the common case): each char is itself
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(raw):
+        piece = _FOLDED.get(ch)
+        if piece is None:
+            piece = _FOLDED[ch] = fold(ch)
+        out.append(piece)
+        if len(piece) == 1:
+            index.append(i)
+        else:
+            index.extend([i] * len(piece))
+    return "".join(out), index
+
+
+@cached_when_short(limit=2000, maxsize=8192)
+def after_label(raw: str, key: str) -> str:
+    """The raw text after the label whose key starts the cell ('①部署 ⇥ 市民課' → ' ⇥ 市民課')."""
+    pattern = _label_regex(key)
+    # Fold only a window at the start of the cell (cells run to thousands of characters); the match
+    # in the window is the match in the whole text unless it ran into the window's end or into a
+    # '<' that may close beyond it.
+    window = 2 * len(key) + 40
+    if window < len(raw):
+        folded, index = _fold_map(raw[:window])
+        match = pattern.match(folded)
+        if match is not None and match.end() < len(folded) and folded[match.end()] != "<":
+            return raw[index[match.end()] :]
+    folded, index = _fold_map(raw)
+    match = pattern.match(folded)
+    if match is None or match.end() >= len(index):
+        return ""
+    return raw[index[match.end()] :]

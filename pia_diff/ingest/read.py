@@ -1,0 +1,348 @@
+"""Documents in, snapshots out: recognise the input by content, decode it, parse it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path as FsPath
+
+from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
+from pia_diff.errors import InputError
+from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
+from pia_diff.text import fold
+from pia_diff.values import Certainty
+from pia_diff.wareki import parse_date
+
+from .generic import GENERIC, read_generic
+from .hits import file_names, read_hit
+from .textform import parse
+
+# Packaged catalogues, by the name --form takes.
+CATALOGUES = ("form3_r6_10",)
+MAX_BYTES = 20 * 1024 * 1024
+# A text that names fewer of the form's labels than this is not a 評価書.
+MIN_LABELS = 15
+
+
+def read_input(path: str | FsPath, limit: int = MAX_BYTES, what: str = "評価書") -> bytes:
+    """A regular file's bytes, at most `limit`: devices, FIFOs and sockets are refused before they
+    are opened for reading (a FIFO would block, /dev/zero would never end)."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(name, "ファイルが見つかりません。パスを確認してください。") from None
+    except OSError as exc:
+        raise InputError(name, f"ファイルを調べられません ({exc.strerror})。") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(name, f"フォルダが指定されました。{what}のファイルを指定してください。")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            name, f"通常のファイルではありません ({_kind(info.st_mode)})。{what}のファイルを指定してください。"
+        )
+    if info.st_size > limit:
+        raise InputError(
+            name,
+            f"ファイルが大きすぎます ({info.st_size:,} バイト、上限 {limit:,} バイト)。{what}のファイルか確かめてください。",
+        )
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening does not hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError as exc:
+        raise InputError(name, "ファイルを読む権限がありません。") from exc
+    except OSError as exc:
+        raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(name, f"通常のファイルではありません。{what}のファイルを指定してください。")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # grew while we read it
+        raise InputError(name, f"ファイルが大きすぎます (上限 {limit:,} バイト)。{what}のファイルか確かめてください。")
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "名前付きパイプ (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "デバイス"
+    if stat.S_ISSOCK(mode):
+        return "ソケット"
+    return "特殊なファイル"
+
+
+def read_document(path: str | FsPath, form: str | None = None) -> Snapshot:
+    """Parse a document file (PDF, text, .xlsx workbook or snapshot JSON) into a snapshot; InputError on
+    bad input. form: a catalogue name, "generic", or None to recognise the form by content."""
+    name = str(path)
+    data = read_input(path)
+    try:
+        return parse_bytes(data, FsPath(path).name, form=form)
+    except InputError as exc:
+        raise InputError(name, exc.problem) from None  # name the file as the user gave it
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: its ASCII characters (tabs, line ends, digits) put NUL bytes on
+    one side of each byte pair, and it decodes without control characters. Else it is binary."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    # characters such as U+3000 put a NUL on the other side too, but rarely
+    if min(even, odd) * 8 > max(even, odd) or max(even, odd) < len(data) // 40:
+        return None
+    try:
+        text = data.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
+    return None if controls else text
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), or CP932, told apart by content."""
+    if not data.strip():
+        raise InputError(name, "ファイルが空です。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "UTF-16 として読めません。ファイルが壊れている可能性があります。") from exc
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
+        raise InputError(name, "バイナリファイルのようです (NUL 文字を含みます)。評価書のテキストを指定してください。")
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(name, "文字コードを判別できません (UTF-8、UTF-16、Shift_JIS のいずれでもありません)。")
+
+
+# A snapshot starts with an object whose first key is quoted (or is empty); a text that merely
+# opens with a brace, such as 「{別紙}」, is read as text.
+_JSON_START = re.compile(r"\s*\{\s*[\"}]")
+
+
+def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form: str | None = None) -> Snapshot:
+    """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
+    form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
+    from .pdf import is_pdf, mark_unmapped, pdf_text
+    from .workbook import OLE2, refuse_ole2, workbook_text
+
+    if form is not None and form != GENERIC:
+        catalogue = catalogue_named(form, name)
+
+    if not data.strip():
+        raise InputError(name, "ファイルが空です。")
+    if data.startswith(OLE2):
+        refuse_ole2(data, name)
+    if is_pdf(data):
+        text, pages = pdf_text(data, name)
+        return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form))
+    if data.startswith(b"PK\x03\x04"):
+        text, cells = workbook_text(data, name)
+        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form)
+    text = decode(data, name)
+    if _JSON_START.match(text.lstrip("\ufeff")):
+        try:
+            snapshot = from_json(text)
+        except ValueError as exc:
+            raise InputError(name, f"snapshot JSON として読めません ({exc})。") from exc
+        return _in_form_order(snapshot, catalogue or load_catalogue())
+    return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, form=form)
+
+
+def catalogue_named(form: str, name: str) -> Catalogue:
+    """The packaged catalogue `form` (e.g. form3_r6_10); InputError naming the ones there are."""
+    if form not in CATALOGUES:
+        known = "、".join([*CATALOGUES, GENERIC])
+        raise InputError(name, f"--form {form} という様式の定義はありません (指定できるもの: {known})。")
+    return load_catalogue(f"{form}.yaml")
+
+
+def _unique_keys(catalogue: Catalogue) -> dict[int, set[str]]:
+    """Per part (by id), the label keys that name exactly one item of that part."""
+    out: dict[int, set[str]] = {}
+    for part in catalogue.parts:
+        counts = Counter(key for node in part.walk() for key in node.keys)
+        out[id(part)] = {key for key, n in counts.items() if n == 1}
+    return out
+
+
+def _in_form_order(snapshot: Snapshot, catalogue: Catalogue) -> Snapshot:
+    """JSON keeps keys sorted; put checkbox options back in the order the form prints them."""
+    for path, item in snapshot.fields.items():
+        node = catalogue.node_at(path)
+        if isinstance(item.value, dict) and node is not None:
+            order = [*node.options, "詳細"]
+            value = {k: item.value[k] for k in sorted(item.value, key=lambda k: order.index(k) if k in order else 99)}
+            snapshot.fields[path] = Field(path, value, item.line, item.certainty)
+    return snapshot
+
+
+def _without_catalogue(title: str) -> bool:
+    """様式2 and 様式4 have no catalogue: they are read by their own structure."""
+    folded = fold(title)
+    return "基礎項目評価書" in folded or "全項目評価書" in folded
+
+
+def _check_form(title: str, labels_found: int, name: str) -> None:
+    if labels_found < MIN_LABELS:
+        raise InputError(
+            name,
+            f"特定個人情報保護評価書として認識できません (様式の項目名が {labels_found} 個しか見つかりません)。",
+        )
+
+
+def parse_text(
+    text: str,
+    name: str,
+    sha256: str = "",
+    catalogue: Catalogue | None = None,
+    places: list[str] | None = None,
+    form: str | None = None,
+) -> Snapshot:
+    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook).
+    form "generic", or a 様式2/様式4 title when no form is given, reads it by its own structure."""
+
+    def source(line: int | None) -> Source:
+        return places[line - 1] if places and line else line
+
+    if form == GENERIC:
+        return read_generic(text, name, sha256, places)
+    cat = catalogue or load_catalogue()
+    result = parse(cat, text)
+    if form is None and catalogue is None and _without_catalogue(result.title):
+        return read_generic(text, name, sha256, places)
+    if form is None and catalogue is None and result.labels_found < MIN_LABELS and result.title:
+        # a 評価書 the catalogue does not fit (another edition's labels): its own structure, if it has one
+        try:
+            return read_generic(text, name, sha256, places)
+        except InputError:
+            pass  # no structure either: refused below with the catalogue's reason
+    _check_form(result.title, result.labels_found, name)
+    names = file_names(result.hits)
+    file_total = max([*names, result.files_seen])
+    multi = file_total > 1
+    unique = _unique_keys(cat)
+
+    def file_key(number: int) -> str:
+        return f"({number})"
+
+    fields: dict[Path, Field] = {}
+    for hit in result.hits:
+        reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
+        path = hit.path
+        if multi and hit.file:
+            path = (path[0], file_key(hit.file), *path[1:])
+        fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
+
+    # Items of the form that the document does not show: listed as missing, never invented.
+    entities = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}
+    for part in cat.parts:
+        files = [file_key(n) for n in range(1, file_total + 1)] if (multi and part.per_file) else [None]
+        for file in files:
+            base: Path = (part.segment,) if file is None else (part.segment, file)
+            for path in _expected_paths(part, base, entities):
+                fields.setdefault(path, Field(path, None, None, Certainty.MISSING))
+
+    cover = {p[-1]: f for p, f in fields.items() if p[0] == cat.parts[0].segment}
+    published = cover.get("公表日")
+    published_date = parse_date(str(published.value)) if published and published.value else None
+    form_version = result.form_version
+    if form_version:
+        path = (cat.parts[0].segment, "様式版")
+        fields[path] = Field(path, form_version, None, Certainty.OK)
+    meta = {
+        "評価書番号": _plain(cover.get("評価書番号")),
+        "評価書名": _plain(cover.get("評価書名")),
+        "評価実施機関名": _plain(cover.get("評価実施機関名")),
+        "公表日": published_date.isoformat() if published_date else None,
+        "様式": cat.form,
+        "版": cat.edition,
+        "様式版": form_version,
+        "source": name,
+        "sha256": sha256,
+        "style": "cell" if result.cell_style else "pdf",
+        "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
+        "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
+        # text the parser could not place, and headings of the form it never saw (issue 9)
+        "読み取れない箇所": [{"行": source(gap.line), "内容": gap.text, "指紋": gap.digest} for gap in result.unplaced],
+        "見つからない見出し": [" ".join(path) for path in result.unseen],
+    }
+    order = _order_keys(cat)
+    ordered = sorted(fields.items(), key=lambda item: order(item[0]))
+    history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]
+    return Snapshot(meta=meta, fields=dict(ordered), history=history)
+
+
+_NUMBER = re.compile(r"(\d+)\)?$")
+
+
+def _order_keys(cat: Catalogue) -> Callable[[Path], tuple[tuple[int, int], ...]]:
+    """Catalogue.order_key, remembered per path prefix (a document has thousands of items that
+    share a few hundred prefixes)."""
+    memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+
+    def walk(path: Path) -> tuple[tuple[tuple[int, int], ...], list[Node]]:
+        known = memo.get(path)
+        if known is not None:
+            return known
+        key, nodes = walk(path[:-1])
+        segment = path[-1]
+        digits = _NUMBER.search(segment)
+        number = int(digits.group(1)) if digits else 0
+        index = next(
+            (
+                i
+                for i, n in enumerate(nodes)
+                if n.segment == segment or (n.kind is Kind.ENTITY and segment.startswith(n.label))
+            ),
+            None,
+        )
+        # a file key (no node of its own) keeps the files in their order
+        found = ((*key, (-1, number)), nodes) if index is None else ((*key, (index, number)), nodes[index].children)
+        memo[path] = found
+        return found
+
+    return lambda path: walk(path)[0]
+
+
+def _plain(item: Field | None) -> str | None:
+    if item is None or item.value is None:
+        return None
+    return str(item.value).strip() or None
+
+
+def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:
+    """Leaf paths the catalogue expects under node (entities: only those the document has)."""
+    if node.is_leaf:
+        return [base]
+    out: list[Path] = []
+    for child in node.children:
+        if child.kind is Kind.ENTITY:
+            present = sorted(p for p in entities if p[:-1] == base and p[-1].startswith(child.label))
+            for entity_path in present:
+                out.extend(_expected_paths_entity(child, entity_path))
+            continue
+        out.extend(_expected_paths(child, (*base, child.segment), entities))
+    return out
+
+
+def _expected_paths_entity(entity: Node, path: Path) -> list[Path]:
+    out: list[Path] = []
+    for child in entity.children:
+        out.extend(_expected_paths(child, (*path, child.segment), set()))
+    return out

@@ -1,0 +1,314 @@
+"""Parse a 評価書 given as text (cell text with TABs, or a PDF text dump) along the catalogue.
+
+The walk reads classified lines (`lines`), looks labels up in the catalogue's index (`labels`),
+moves an immutable cursor (`cursor`) and collects what it finds (`hits`), whose values
+`hits.read_hit` then reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pia_diff.catalogue import TITLE, Catalogue, Kind, Node
+from pia_diff.snapshot import HistoryRow, Path
+from pia_diff.text import compare_key
+from pia_diff.values import has_marker
+
+from .cursor import Cursor, Match
+from .gaplog import GapLog
+from .hits import Gap, Hit, file_names, history_row, read_hit
+from .labels import LabelIndex, after_label, cell_key, label_index
+from .lines import Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
+
+# A label shorter than this ('その内容') is too likely to start a sentence of some other value.
+_UNIQUE_MIN = 5
+_MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
+
+
+@dataclass
+class ParseResult:
+    hits: list[Hit]
+    history: list[HistoryRow]
+    history_found: bool
+    title: str
+    form_version: str | None
+    labels_found: int
+    cell_style: bool
+    files_seen: int  # the most times one per-file part's heading was seen
+    unplaced: list[Gap]  # blocks of text that belong to no item
+    unseen: list[Path]  # parts and sections of the form whose heading never appeared
+
+
+def parse(catalogue: Catalogue, text: str) -> ParseResult:
+    """Walk a document's lines along the catalogue and collect the items it shows."""
+    return _Walk(catalogue, split_lines(text)).run()
+
+
+class _Walk:
+    """One pass over the lines: the cursor, the hits so far, and the value still being read."""
+
+    def __init__(self, catalogue: Catalogue, lines: list[str]) -> None:
+        self.index: LabelIndex = label_index(catalogue)
+        self.lines = lines
+        self.cell_style = is_cell_style(lines)
+        self.cursor = Cursor.at_part(catalogue.parts[0])
+        self.cover = catalogue.parts[0]
+        self.file_count: dict[str, int] = {}
+        self.hits: list[Hit] = []
+        self.filled: dict[tuple[int, Path], Hit] = {}
+        self.pending: Hit | None = None  # an item whose value is still being read
+        self.last: Hit | None = None  # the item a stray continuation row may still extend
+        self.cover_values_next = False
+        self.gaps = GapLog(self.index)
+
+    @property
+    def file(self) -> int:
+        part = self.cursor.part
+        if not part.per_file:
+            return 0
+        return max(1, self.file_count.get(part.label, 1))
+
+    def _filled(self, path: Path) -> bool:
+        return (self.file, path) in self.filled
+
+    # ---- the walk -------------------------------------------------------------------------
+
+    def run(self) -> ParseResult:
+        in_toc = False
+        toc_parts: set[Node] = set()
+        title = ""
+        form_version: str | None = None
+        history_at: int | None = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = classify(raw, number, self.index, self.cell_style)
+            if not title and line.title is not None:
+                title = line.title
+            if form_version is None:
+                form_version = line.form_version
+            if line.kind is LineKind.TOC:
+                in_toc = True
+                continue
+            if in_toc:
+                if line.kind is LineKind.PART_HEADER and line.part in toc_parts:
+                    # listed twice: the table ended and this is the part's real heading (the walk
+                    # still takes it as a TOC line, as it always has; the heading was seen)
+                    self.gaps.heading(line.part)
+                if line.kind in (LineKind.BLANK, LineKind.PAGE_BREAK, LineKind.PART_HEADER):
+                    if line.part is not None:
+                        toc_parts.add(line.part)
+                    continue
+                if line.key.startswith(self.index.history_key):
+                    continue
+                in_toc = False
+            if line.kind is LineKind.HISTORY_START:
+                self._close_pending()
+                history_at = number
+                break
+            self._line(line)
+        self._close_pending()
+        history: list[HistoryRow] = []
+        if history_at is not None and self.cell_style:
+            # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
+            for number in range(history_at + 1, len(self.lines) + 1):
+                row = history_row(self.lines[number - 1], number)
+                if row is not None:
+                    history.append(row)
+        return ParseResult(
+            hits=self.hits,
+            history=history,
+            history_found=history_at is not None,
+            title=title,
+            form_version=form_version,
+            labels_found=len(self.hits),
+            cell_style=self.cell_style,
+            files_seen=max([1, *self.file_count.values()]),
+            unplaced=self.gaps.finished(),
+            unseen=self.gaps.unseen(),
+        )
+
+    def _line(self, line: Line) -> None:
+        kind = line.kind
+        if kind is not LineKind.BLANK:
+            self.gaps.next_line()
+        if kind is LineKind.PAGE_BREAK:
+            # a page or sheet break: nothing continues across it
+            self._close_pending()
+            self.last = None
+            return
+        if kind is LineKind.BLANK:
+            if self.pending is not None:
+                self.pending.raw.append("")
+            return
+        if kind is LineKind.PART_HEADER:
+            assert line.part is not None
+            self._part(line.part, line.number)
+            return
+        pending = self.pending
+        if pending is not None and pending.node.kind is Kind.DATE and any(r.strip() for r in pending.raw):
+            self._close_pending()  # a date is one line: what follows is something else
+        if kind is LineKind.FORM_VERSION:
+            self._close_pending()
+            return
+        if self.pending is not None and self.pending.node.parent is None:
+            self.pending.raw.append(line.raw)  # 別添1: everything up to the next part heading
+            return
+        if kind is LineKind.COVER_HEADER:
+            self._close_pending()
+            self.cover_values_next = True
+            return
+        if self.cover_values_next:
+            self.cover_values_next = False
+            self._cover_values(line)
+            return
+        if kind is LineKind.ENTITY_RANGE:
+            self._close_pending()
+            return
+        if kind is LineKind.LABELS and self._cells(line):
+            return
+        self._continuation(line)
+
+    def _part(self, part: Node, number: int) -> None:
+        self._close_pending()
+        self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
+        self.cursor = Cursor.at_part(part)
+        self.gaps.heading(part)
+        if part.is_leaf:
+            self.pending = self._hit(part, (part.segment,), number, same_line=False)
+
+    def _cells(self, line: Line) -> bool:
+        """Read the label cells of a line, left to right; False when its first cell is no label."""
+        cells = list(line.cells)
+        matched = False
+        i = 0
+        while i < len(cells):
+            key = cell_key(cells[i])
+            if not key or key in self.index.catalogue.ignore:
+                i += 1
+                continue
+            entity = self.index.entity_header.match(key)
+            if entity and self._enter_entity(entity.group(1), entity.group(0), cells[i + 1 :], line.number):
+                return True
+            found = self.cursor.find(key, self.index, self._filled)
+            if found is None and i + 1 < len(cells):
+                # a label split over two cells ('①システム' | 'の名称'), as workbooks sometimes have it
+                joined = cell_key(cells[i] + cells[i + 1])
+                split = self.cursor.find(joined, self.index, self._filled)
+                if split is not None and split.length > len(key):
+                    cells[i : i + 2] = [cells[i] + cells[i + 1]]
+                    key, found = joined, split
+            if found is None and may_hold_marker(cells[i]) and has_marker(cells[i]):
+                found = self.cursor.find_marker_item(cell_key(_MARKUP.sub("", cells[i])), self.index)
+            elsewhere = False
+            if found is None:
+                found = self._unique_elsewhere(key)
+                elsewhere = found is not None
+            if found is None:
+                break
+            matched = True
+            self._close_pending()
+            self.cursor = found.cursor
+            if found.node.parent is not None and found.node.parent.parent is None:
+                self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
+            rest = after_label(cells[i], key[: found.length])
+            if found.node.is_leaf:
+                raw = "\t".join([rest, *cells[i + 1 :]])
+                self._leaf(found.node, found.path, line.number, raw, without_heading=elsewhere)
+                return True
+            if compare_key(rest):
+                # the heading's own cell carried more (「4. 委託 [] 委託しない」): look at it again
+                cells[i] = rest
+                continue
+            i += 1
+        return matched
+
+    def _unique_elsewhere(self, key: str) -> Match | None:
+        """An item out of the cursor's reach whose label names it alone in the whole form (the
+        extract lost the section or part heading before it). Not inside a repeated entity: which
+        one it would belong to is unknown."""
+        found = [
+            c.node
+            for c in self.index.candidates(key)
+            if c.length >= _UNIQUE_MIN
+            and self.index.unique_item(key[: c.length]) is c.node
+            and c.node.parent is not None
+            and (c.length == len(key) or not self.cell_style)
+            and not any(a.kind is Kind.ENTITY for a in c.node.ancestors())
+            and c.node not in self.index.marker_items  # 「接続しない」 is option text too
+        ]
+        if len(found) != 1:
+            return None
+        node = found[0]
+        cursor = Cursor.at_part(node.part).enter(0, node)
+        path = cursor.scopes[-1].path if not node.is_leaf else (*cursor.scopes[-1].path, node.segment)
+        return Match(node, path, len(key) if self.cell_style else len(node.keys[0]), cursor)
+
+    def _enter_entity(self, label: str, segment: str, rest: list[str], number: int) -> bool:
+        entity = self.index.entity(label, self.cursor.part)
+        if entity is None:
+            return False
+        self._close_pending()
+        self.cursor = self.cursor.at_entity(entity, segment)
+        if entity.title:
+            title = next(c for c in entity.children if c.label == TITLE)
+            self._leaf(title, self.cursor.title_path(), number, "\t".join(rest))
+        return True
+
+    def _cover_values(self, line: Line) -> None:
+        """The line after the cover's 評価書番号/評価書名 header holds their values."""
+        raw = line.raw
+        cells = [c for c in raw.split("\t") if c.strip()] if "\t" in raw else raw.strip().split(None, 1)
+        header = self.index.catalogue.cover_header
+        nodes = sorted((n for n in self.cover.children if n.label in header), key=lambda n: header.index(n.label))
+        for node, cell in zip(nodes, cells, strict=False):
+            self._leaf(node, (self.cover.segment, node.segment), line.number, cell)
+
+    # ---- hits -----------------------------------------------------------------------------
+
+    def _hit(self, node: Node, path: Path, number: int, same_line: bool) -> Hit:
+        return Hit(node=node, path=path, file=self.file, line=number, same_line=same_line)
+
+    def _leaf(self, node: Node, path: Path, number: int, raw: str, without_heading: bool = False) -> None:
+        if (self.file, path) in self.filled:
+            self.last = None  # a duplicated row: the first reading stands
+            return
+        hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
+        hit.without_heading = without_heading
+        if hit.same_line:
+            hit.raw.append(raw)
+            self._store(hit)
+            self.last = hit
+        else:
+            self.pending = hit
+
+    def _store(self, hit: Hit) -> None:
+        self.filled[(hit.file, hit.path)] = hit
+        self.hits.append(hit)
+
+    def _close_pending(self) -> None:
+        if self.pending is not None:
+            while self.pending.raw and not self.pending.raw[-1].strip():
+                self.pending.raw.pop()
+            self._store(self.pending)
+            self.last = self.pending if self.pending.node.parent is not None else None
+            self.pending = None
+
+    def _continuation(self, line: Line) -> None:
+        if self.pending is not None:
+            self.pending.raw.append(line.raw)
+            return
+        # A row that continues the previous value in the next table row ('⇥・別表116項 …').
+        first = line.cells[0]
+        if self.cell_style and self.last is not None and not first.strip():
+            self.last.raw.append(line.raw)
+        elif (
+            self.last is not None
+            and self.last.node.kind is Kind.CHECKBOX
+            and may_hold_marker(first)
+            and has_marker(first)
+        ):
+            self.last.raw.append(line.raw)  # the rest of a checkbox set, wrapped onto its own row
+        elif line.title is None:
+            self.gaps.unplaced(line)  # nothing takes it (the cover's title is no item either)
+
+
+__all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_row", "parse", "read_hit"]

@@ -1,0 +1,82 @@
+"""The `show` listing: every extracted field as rows (the JSON contract and a terminal table)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pia_diff.audit.audit import Audit
+from pia_diff.audit.findings import Severity
+from pia_diff.catalogue import Catalogue
+from pia_diff.snapshot import Snapshot, item_label
+from pia_diff.values import render
+
+from .cells import shorten
+
+if TYPE_CHECKING:
+    from pia_diff.audit.batch import DocumentAudit
+
+
+def field_rows(snapshot: Snapshot, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """DESIGN.md `show` shape: 項目, item_path, 重要, 値, 確度 (plus 行 and 表示)."""
+    rows = []
+    for path, item in snapshot.fields.items():
+        node = catalogue.node_at(path)
+        value: Any = item.value
+        if isinstance(value, dict):
+            value = [option for option, state in value.items() if state is True]
+        rows.append(
+            {
+                "項目": item_label(path, snapshot.files),
+                "item_path": list(path),
+                "重要": bool(node and node.star),
+                "値": value,
+                "確度": str(item.certainty),
+                "行": item.line,
+                "表示": render(item.value),
+            }
+        )
+    return rows
+
+
+def field_table(rows: list[dict[str, Any]], width: int = 160) -> str:
+    from tabulate import tabulate
+
+    label_width = max(30, width // 2 - 10)
+    value_width = max(20, width - label_width - 20)
+    body = [
+        [
+            shorten(r["項目"], label_width, keep_end=True),
+            "※" if r["重要"] else "",
+            shorten(r["表示"], value_width),
+            r["確度"],
+        ]
+        for r in rows
+    ]
+    return str(tabulate(body, headers=["項目", "※", "値", "確度"], tablefmt="simple"))
+
+
+def audit_table(result: Audit, width: int = 160) -> str:
+    """An audit for the terminal: each published row with its verdict, then the findings."""
+    from tabulate import tabulate
+
+    item_width = max(30, width // 2)
+    body = [
+        [r.line, r.cells[0], shorten(r.cells[1], item_width, keep_end=True), r.cells[4], r.judged or "?", r.verdict]
+        for r in result.rows
+    ]
+    parts = [str(tabulate(body, headers=["行", "変更日", "項目", "提出時期", "判定", "結果"]))] if body else []
+    for finding in result.findings:
+        where = f" [{shorten(finding.項目, 50, keep_end=True)}]" if finding.項目 else ""
+        parts.append(f"{Severity(finding.level).word}: {finding.message}{where}")
+    errors = len(result.errors)
+    parts.append(f"\n{len(result.rows)} 行を監査しました。要対応 {errors} 件。")
+    return "\n".join(parts)
+
+
+def folder_table(audits: list[DocumentAudit]) -> str:
+    """A folder audit as one table: a line per document and the totals."""
+    from tabulate import tabulate
+
+    from pia_diff.audit.batch import SUMMARY_HEADERS, summary_rows
+
+    return str(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS))
