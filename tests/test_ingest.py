@@ -250,10 +250,13 @@ def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
                 sheet.cell(row=row, column=column, value=cell)
     buffer = io.BytesIO()
     book.save(buffer)
-    meta = parse_bytes(buffer.getvalue(), "x.xlsx").meta
-    assert [{"行": b["行"], "内容": b["内容"]} for b in meta["読み取れない箇所"]] == [
-        # rows 84-86 continue 法令上の根拠 in a second column; the workbook reader drops the empty
-        # first cell, so the parser no longer sees them as a continuation: reported, not lost
-        {"行": "評価書!84", "内容": "・別表116項 特定障害者に対する特別障害給付金の支給に関する法律による特別障害"},
+    read = parse_bytes(buffer.getvalue(), "x.xlsx")
+    assert [{"行": b["行"], "内容": b["内容"]} for b in read.meta["読み取れない箇所"]] == [
         {"行": "評価書!298", "内容": "どこにも属さない文章"},
     ]
+    # rows 84-86 continue 法令上の根拠 in the second column, the first left empty: read as its value,
+    # as the text reader reads them (every item of the workbook equals the text's)
+    text = parse_bytes(seed("001").read_bytes(), "001.txt")
+    basis = read.fields[("Ⅰ 基本情報", "4 個人番号の利用", "法令上の根拠")].value
+    assert isinstance(basis, str) and "\n・別表116項 特定障害者に対する特別障害給付金" in basis
+    assert {p: f.value for p, f in read.fields.items()} == {p: f.value for p, f in text.fields.items()}

@@ -128,6 +128,44 @@ def test_labels_split_over_two_cells_and_values_in_the_cell_below() -> None:
     assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")] == "市民課長"
 
 
+def test_a_value_typed_on_into_the_next_row_is_read_as_one_value() -> None:
+    """Staff who run out of room type on in the next row, column A left empty: that row continues
+    the value above (no change against the one-cell version, nothing reported as unplaced)."""
+    original = sample("003")
+    data = export_bytes(original, CAT)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Ⅱ ファイルの概要"]
+    row = _find_row(sheet, "その必要性")
+    value = sheet.cell(row=row, column=2).value
+    assert isinstance(value, str) and len(value) > 20
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row, column=2).value = value[:20]
+    sheet.cell(row=row + 1, column=2).value = value[20:]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    again = parse_bytes(buffer.getvalue(), "typed_on.xlsx")
+    assert again.meta.get("読み取れない箇所", []) == []
+    path = ("Ⅱ 特定個人情報ファイルの概要", "2 基本情報", "その必要性")
+    assert again.fields[path].value == value[:20] + "\n" + value[20:]
+    assert _ok_values(again) == {**_ok_values(parse_bytes(data, "plain.xlsx")), path: again.fields[path].value}
+
+
+def test_a_stray_row_below_a_heading_continues_nothing_above_it() -> None:
+    """Text with column A empty right under a section heading is no continuation of the item before
+    the heading: it is reported where it stands, and that item keeps its value."""
+    data = export_bytes(sample("003"), CAT)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Ⅱ ファイルの概要"]
+    row = _find_row(sheet, "2. 基本情報")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = "見出しの下に書いたメモ"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    again = parse_bytes(buffer.getvalue(), "stray.xlsx")
+    assert [b["内容"] for b in again.meta["読み取れない箇所"]] == ["見出しの下に書いたメモ"]
+    assert _ok_values(again) == _ok_values(parse_bytes(data, "plain.xlsx"))
+
+
 def test_formulas_are_read_as_their_cached_values() -> None:
     data = export_bytes(sample("003"), CAT)
     book = load_workbook(io.BytesIO(data))

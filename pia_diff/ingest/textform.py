@@ -58,6 +58,7 @@ class _Walk:
         self.filled: dict[tuple[int, Path], Hit] = {}
         self.pending: Hit | None = None  # an item whose value is still being read
         self.last: Hit | None = None  # the item a stray continuation row may still extend
+        self.heading_since_last = False  # a heading came after it: an empty-first-cell row is not its
         self.cover_values_next = False
         self.gaps = GapLog(self.index)
 
@@ -206,6 +207,7 @@ class _Walk:
                 break
             matched = True
             self._close_pending()
+            self.heading_since_last = not found.node.is_leaf
             self.cursor = found.cursor
             if found.node.parent is not None and found.node.parent.parent is None:
                 self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
@@ -247,6 +249,7 @@ class _Walk:
         if entity is None:
             return False
         self._close_pending()
+        self.heading_since_last = True
         self.cursor = self.cursor.at_entity(entity, segment)
         if entity.title:
             title = next(c for c in entity.children if c.label == TITLE)
@@ -298,7 +301,7 @@ class _Walk:
             return
         # A row that continues the previous value in the next table row ('⇥・別表116項 …').
         first = line.cells[0]
-        if self.cell_style and self.last is not None and not first.strip():
+        if self.cell_style and self.last is not None and not first.strip() and not self.heading_since_last:
             self.last.raw.append(line.raw)
         elif (
             self.last is not None

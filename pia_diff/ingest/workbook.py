@@ -115,6 +115,7 @@ def _sheets_text(book: Any, name: str = "") -> tuple[str, list[str]]:
             # read_only trusts the stored <dimension>, which may be stale and cut cells off
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()
+            label_column: int | None = None  # the leftmost column any row of this sheet starts in
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 rows += 1
                 cells_read += len(row)
@@ -128,9 +129,14 @@ def _sheets_text(book: Any, name: str = "") -> tuple[str, list[str]]:
                     raise _too_big(name, "文字数", MAX_CHARS)
                 while cells and not cells[-1].strip():
                     cells.pop()
-                while cells and not cells[0].strip():
-                    cells.pop(0)
-                lines.append("\t".join(c.strip() for c in cells))
+                first = next((i for i, c in enumerate(cells) if c.strip()), len(cells))
+                cells = cells[first:]
+                if cells and (label_column is None or first < label_column):
+                    label_column = first
+                # A row with nothing in the sheet's label column continues the value above it (text
+                # typed on into the next row): one empty leading cell tells the parser so.
+                lead = [""] if cells and label_column is not None and first > label_column else []
+                lines.append("\t".join([*lead, *(c.strip() for c in cells)]))
                 places.append(f"{sheet.title}!{number}")
             lines.append("\f")  # a sheet ends: no value runs on into the next sheet
             places.append(sheet.title)
