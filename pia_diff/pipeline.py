@@ -40,7 +40,7 @@ def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
             raise InputError(
                 new_name,
                 f"別の評価書のようです ({key}: 旧「{a}」、新「{b}」)。同じ評価書の2つの版を指定してください"
-                " (承知の上で比べるときは --force)。",
+                " (承知の上で比べるときは diff に --force を付けます。check は同じ評価書の版どうしだけを判定します)。",
             )
 
 
@@ -141,7 +141,7 @@ def compare_files(
 def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
     """What stops a revision going out: 事前 changes not acknowledged, and audit errors on the
     new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
-    from .audit.audit import audit, revision_rows
+    from .audit.published import audit, revision_rows
 
     catalogue, table, _ = form_context(result.old, result.new)
     report = audit(result.new, for_audit(catalogue), table, result.old)

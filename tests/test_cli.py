@@ -149,6 +149,18 @@ def test_different_assessments_are_refused_unless_forced(tmp_path: Path) -> None
     result = invoke("diff", seed("003"), seed("001"))
     assert result.exit_code == 2 and "別の評価書" in result.stderr
     assert invoke("diff", seed("003"), seed("001"), "--force").exit_code == 0
+    gate = invoke("check", seed("003"), seed("001"))
+    assert gate.exit_code == 2 and "別の評価書" in gate.stderr and "diff に --force" in gate.stderr
+
+
+def test_forced_diff_of_a_one_file_and_a_two_file_document() -> None:
+    """000 keeps (別添1) per file, the sample once: the item is a heading on one side, a text on the
+    other. Once a StopIteration traceback; now the old text is a row, nothing dropped."""
+    result = invoke("diff", OLD, seed("000"), "--force", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    annex = [r for r in rows if r["項目"] == "(別添1) 特定個人情報ファイル記録項目"]
+    assert len(annex) == 1 and annex[0]["変更前の記載"].startswith("○宛名情報")
 
 
 def test_output_in_a_missing_folder_is_refused() -> None:

@@ -80,8 +80,10 @@ def _prefixes(paths: Iterable[Path]) -> set[Path]:
 
 
 def _unit(path: Path, other: set[Path]) -> Path:
-    """The outermost part of a path the other version lacks altogether: an entity, a file, or the item."""
-    return next(path[:cut] for cut in range(1, len(path) + 1) if path[:cut] not in other)
+    """The outermost part of a path the other version lacks altogether: an entity, a file, or the item.
+    The item itself when the other version has the path only as a heading over deeper items (two
+    documents read by their own structure may nest the same label differently)."""
+    return next((path[:cut] for cut in range(1, len(path) + 1) if path[:cut] not in other), path)
 
 
 def _checkbox_detail(before: Value, after: Value) -> str:
