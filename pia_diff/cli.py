@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 from enum import StrEnum
@@ -147,19 +146,6 @@ def show(
         sys.stdout.write(field_table(rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
 
 
-def parse_date_option(value: str | None) -> dt.date:
-    from .wareki import parse_date
-
-    if value is None:
-        return dt.date.today()
-    parsed = parse_date(value)
-    if parsed is None:
-        raise InputError(
-            "--date", f"日付「{value}」を読めません (例: 2026-01-15、令和8年1月15日。和暦は元号の期間内の日付)。"
-        )
-    return parsed
-
-
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="変更日 (改訂の日付)。ISO または和暦。省略時は今日。", show_default=False)
 ]
@@ -197,9 +183,9 @@ def diff_(
     from .output import check_target, write_atomic
     from .pipeline import compare_files, remarks
     from .report.rows import rows_csv, rows_json, rows_table
-    from .wareki import to_wareki
+    from .wareki import revision_date, to_wareki
 
-    revision = parse_date_option(date)
+    revision = revision_date(date)
     try:
         for target in (output, decisions_template):
             if target is not None:
@@ -255,9 +241,10 @@ def check(
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
     from .pipeline import compare_files, release_blockers
     from .report.gate import release_text
+    from .wareki import revision_date
 
     try:
-        result = compare_files(old, new, parse_date_option(date), decisions, form=form)
+        result = compare_files(old, new, revision_date(date), decisions, form=form)
     except InputError as exc:
         fail(exc)
     note_generic(result.old, result.new)
@@ -286,7 +273,7 @@ def audit_(
             typer.echo("注意: フォルダの監査では --form を使いません (各文書の様式を内容で判別します)。", err=True)
         _audit_folder(doc, format, workers)
         return
-    from .audit.audit import audit
+    from .audit.published import audit
     from .compare.docform import for_audit, form_context
     from .ingest.read import read_document
 

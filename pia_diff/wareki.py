@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .errors import InputError
 from .text import fold
 
 # (name, first day, last day); 元年 is year 1.
@@ -62,3 +63,15 @@ def to_wareki(day: dt.date) -> str:
             year = "元" if number == 1 else str(number)
             return f"{era}{year}年{day.month}月{day.day}日"
     return day.isoformat()
+
+
+def revision_date(value: str | None, option: str = "--date") -> dt.date:
+    """The 変更日 a user gave (ISO or 和暦), today when none; a date that cannot be read is bad input."""
+    if value is None:
+        return dt.date.today()
+    parsed = parse_date(value)
+    if parsed is None:
+        raise InputError(
+            option, f"日付「{value}」を読めません (例: 2026-01-15、令和8年1月15日。和暦は元号の期間内の日付)。"
+        )
+    return parsed

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pia_diff.audit.audit import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
 from pia_diff.audit.batch import audit_folder
+from pia_diff.audit.published import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
 from pia_diff.audit.threshold import (
     BANDS,
     Finding,
@@ -372,3 +372,34 @@ def test_a_row_naming_an_entity_neither_version_has_is_not_called_unchanged() ->
     result = _revision(path, "郵送でも受け付ける。", row, 999)
     (found,) = [f for f in result.findings if f.line == 999]
     assert found.code == "row-item-not-found" and "どちらの版にも見つかりません" in found.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "timing"),
+    [
+        ("事後", "事後"),
+        ("事前", "事前"),
+        ("事後（事前の届出は不要）", "事後"),  # the first word the cell names is its decision
+        ("事前（事後の公表も行う）", "事前"),
+        ("事 前", "事前"),  # spacing and width do not matter
+        ("事　後", "事後"),
+        ("", None),
+        ("提出済み", None),
+    ],
+)
+def test_the_filed_timing_is_the_first_word_the_cell_names(cell: str, timing: str | None) -> None:
+    from pia_diff.audit.published import filed_timing
+
+    assert filed_timing(cell) == timing
+
+
+def test_a_filed_after_with_a_remark_about_before_is_no_disagreement(tmp_path: Path) -> None:
+    """003's 12 事後 rows (RULES.md §3: その他の項目の変更, 事後) written 「事後（事前の届出は不要）」: still 一致."""
+    source = next(SEEDS.glob("003*.txt"))
+    text = source.read_text(encoding="utf-8").replace("\t事後\t", "\t事後（事前の届出は不要）\t")
+    assert text.count("事後（事前の届出は不要）") == 12
+    (tmp_path / source.name).write_text(text, encoding="utf-8")
+    (audited,) = audit_folder(tmp_path, workers=1)
+    assert audited.counts["不整合"] == 0
+    assert audited.result is not None
+    assert {r["verdict"] for r in audited.result["rows"]} == {"一致"}

@@ -43,7 +43,7 @@ def audit_file(path: str) -> DocumentAudit:
     from pia_diff.compare.docform import for_audit, form_context
     from pia_diff.ingest.read import read_document
 
-    from .audit import audit
+    from .published import audit
 
     try:
         doc = read_document(path)
@@ -118,17 +118,3 @@ def terminal_progress(done: int, total: int) -> None:
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()
-
-
-def summary_rows(audits: list[DocumentAudit]) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for item in audits:
-        counts = item.counts
-        status = "読めません: " + (item.error or "") if item.result is None else "監査済み"
-        rows.append([Path(item.file).name, status, *counts.values()])
-    totals = [sum(int(r[i]) for r in rows) for i in range(2, 7)]  # type: ignore[call-overload]
-    rows.append([f"合計 {len(audits)} 文書", f"読めない文書 {sum(a.result is None for a in audits)}", *totals])
-    return rows
-
-
-SUMMARY_HEADERS = ["文書", "状態", "行", "不整合", "特定不能", "要対応", "警告"]

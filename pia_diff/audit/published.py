@@ -112,13 +112,13 @@ def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> T
     return Timing.BEFORE if Timing.BEFORE in timings else Timing.AFTER
 
 
-def _timing(text: str) -> Timing | None:
+def filed_timing(text: str) -> Timing | None:
+    """The 提出時期 a published cell states: the first of 事前/事後 it names, so that 「事後（事前の
+    届出は不要）」 reads 事後; spacing (「事 前」) and width do not matter."""
     folded = compare_key(text)
-    if "事前" in folded:
-        return Timing.BEFORE
-    if "事後" in folded:
-        return Timing.AFTER
-    return None
+    found = [(folded.find(word), timing) for word, timing in (("事前", Timing.BEFORE), ("事後", Timing.AFTER))]
+    named = [(at, timing) for at, timing in found if at >= 0]
+    return min(named)[1] if named else None
 
 
 def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple[AuditRow, Finding | None]:
@@ -133,7 +133,7 @@ def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple
         )
         return AuditRow(row.cells, None, None, UNRESOLVED, row.line), finding
     judged = _judge(_judged_paths(resolution.paths, cells, catalogue), catalogue, table)
-    filed = _timing(cells["提出時期"])
+    filed = filed_timing(cells["提出時期"])
     if filed is None:
         finding = Finding(
             Severity.WARNING,

@@ -41,9 +41,9 @@ class RuleTable:
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
     exemption_words: dict[str, list[str]]
-    # しきい値判断 data (RULES.md §6): item roles and bands, read by threshold.py
+    # しきい値判断 data (RULES.md §6): item roles and bands, read by audit/threshold.py
     thresholds: dict[str, Any] = field(default_factory=dict)
-    # suggest.py check → the exemption category it evidences (each one of `exemptions`)
+    # compare/suggest.py check → the exemption category it evidences (each one of `exemptions`)
     suggestion_categories: dict[str, str] = field(default_factory=dict)
     # words naming a しきい値判断 input or result (RULES.md §6): the `threshold` fact
     threshold_words: tuple[str, ...] = ()

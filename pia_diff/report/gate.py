@@ -1,5 +1,5 @@
 """The release gate's verdict as people read it: may the revision be filed now, and if not, what
-stops it and what to do (the `check` command prints this; its exit status is the first value)."""
+stops it and what to do. `check` prints the message and exits 0 when it may be filed, 1 when not."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
-"""The `show` listing: every extracted field as rows (the JSON contract and a terminal table)."""
+"""Listings for people and programs: the `show` fields, an audit's rows and findings, a folder audit's summary."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pia_diff.audit.audit import Audit
 from pia_diff.audit.findings import Severity
+from pia_diff.audit.published import Audit
 from pia_diff.catalogue import Catalogue
 from pia_diff.snapshot import Snapshot, item_label
 from pia_diff.values import render
@@ -77,6 +78,18 @@ def folder_table(audits: list[DocumentAudit]) -> str:
     """A folder audit as one table: a line per document and the totals."""
     from tabulate import tabulate
 
-    from pia_diff.audit.batch import SUMMARY_HEADERS, summary_rows
-
     return str(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS))
+
+
+SUMMARY_HEADERS = ["文書", "状態", "行", "不整合", "特定不能", "要対応", "警告"]
+
+
+def summary_rows(audits: list[DocumentAudit]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for item in audits:
+        counts = item.counts
+        status = "読めません: " + (item.error or "") if item.result is None else "監査済み"
+        rows.append([Path(item.file).name, status, *counts.values()])
+    totals = [sum(int(r[i]) for r in rows) for i in range(2, 7)]  # type: ignore[call-overload]
+    rows.append([f"合計 {len(audits)} 文書", f"読めない文書 {sum(a.result is None for a in audits)}", *totals])
+    return rows
