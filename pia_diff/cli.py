@@ -6,9 +6,10 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from .errors import InputError
 from .output import json_text
@@ -16,7 +17,58 @@ from .output import json_text
 if TYPE_CHECKING:
     from .compare.classify import Row
 
+# The help's framework words (typer prints them in English), in Japanese.
+_HELP_WORDS = (
+    ("Usage:", "使い方:"),
+    ("Arguments:", "引数:"),
+    ("Options:", "オプション:"),
+    ("Commands:", "コマンド:"),
+    ("Show this message and exit.", "この説明を表示して終了します。"),
+    ("[OPTIONS]", "[オプション]"),
+    ("COMMAND [ARGS]...", "コマンド [引数]..."),
+    ("[required]", "[必須]"),
+    ("[default: ", "[既定: "),
+)
+# Placeholders of the option column: wider in Japanese, so the padding after them shrinks to match.
+_PLACEHOLDERS = (("<path>", "<パス>"), ("<str>", "<文字列>"), ("<int range>", "<整数>"), ("<integer>", "<整数>"))
+
+
+def japanese_help(text: str) -> str:
+    """typer's help text with its English framework words and placeholders in Japanese, columns kept."""
+    from .text import display_width
+
+    lines = []
+    for line in text.split("\n"):
+        for english, japanese in _PLACEHOLDERS:
+            at = line.find(english)
+            if at < 0:
+                continue
+            line = line[:at] + japanese + line[at + len(english) :]
+            end = at + len(japanese)
+            grow = display_width(japanese) - len(english)
+            padding = len(line[end:]) - len(line[end:].lstrip(" "))
+            if padding >= 2 and grow < 0:
+                line = line[:end] + " " * -grow + line[end:]
+            elif 0 < grow <= padding - 2:
+                line = line[:end] + line[end + grow :]
+        for english, japanese in _HELP_WORDS:
+            line = line.replace(english, japanese)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class _Group(TyperGroup):
+    def get_help(self, ctx: Any) -> str:
+        return japanese_help(super().get_help(ctx))
+
+
+class _Command(TyperCommand):
+    def get_help(self, ctx: Any) -> str:
+        return japanese_help(super().get_help(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     help="特定個人情報保護評価書の2つの版を比較し、別添2 変更箇所を事前/事後の判定つきで作ります。",
     no_args_is_help=True,
     add_completion=False,
@@ -79,7 +131,7 @@ def emit(text: str, output: Path | None, force: bool, inputs: tuple[Path | None,
     typer.echo(f"書き出しました: {output}", err=True)
 
 
-@app.command("import")
+@app.command("import", cls=_Command)
 def import_(
     doc: Doc,
     output: Annotated[
@@ -100,7 +152,7 @@ def import_(
         fail(exc)
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     doc: Doc,
     output: Annotated[Path, typer.Option("-o", "--output", help="書き出す Excel ブック (.xlsx)", show_default=False)],
@@ -123,7 +175,7 @@ def export(
     typer.echo(f"書き出しました: {output}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def show(
     doc: Doc,
     format: Annotated[ShowFormat, typer.Option("--format", help="出力形式")] = ShowFormat.table,
@@ -155,7 +207,7 @@ DecisionsOpt = Annotated[
 ]
 
 
-@app.command("diff")
+@app.command("diff", cls=_Command)
 def diff_(
     old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
     new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
@@ -230,7 +282,7 @@ def _write_template(path: Path, rows: list[Row], heading: str, force: bool) -> N
     typer.echo(f"判断ファイルのひな形を書き出しました: {path} ({count} 件)", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
     new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
@@ -257,7 +309,7 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("audit")
+@app.command("audit", cls=_Command)
 def audit_(
     doc: Annotated[Path, typer.Argument(help="評価書、またはフォルダ (中の全文書を並列に監査)", show_default=False)],
     against: Annotated[
@@ -343,8 +395,10 @@ def main() -> None:
     except typer.TyperException as exc:  # typer's own errors (click's, vendored): usage errors exit 2
         code = int(getattr(exc, "exit_code", 1))
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        if code == 2:
-            context = getattr(exc, "ctx", None)
+        context = getattr(exc, "ctx", None)
+        if code == 2 and context is not None and message == context.get_help():
+            typer.echo(message, err=True)  # no arguments at all: the help itself, no error
+        elif code == 2:
             command = context.command_path if context is not None else "pia-diff"
             typer.echo(f"エラー: {_usage_message(message)}\n使い方: {command} --help", err=True)
         else:

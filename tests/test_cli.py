@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,33 @@ def test_usage_errors_are_japanese_with_exit_2() -> None:
     ):
         out = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True)
         assert out.returncode == 2 and word in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("command", ["", "import", "export", "show", "diff", "check", "audit"])
+def test_help_is_japanese_with_its_columns_aligned(command: str) -> None:
+    from pia_diff.text import display_width
+
+    result = runner.invoke(app, [*([command] if command else []), "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith("使い方: ") and "オプション:" in text
+    for english in ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "[required]", "[default:"):
+        assert english not in text, english
+    for english in ("<path>", "<str>", "<int", "[OPTIONS]"):
+        assert english not in text, english
+    # the help column of the option rows starts at one display column (placeholders re-padded)
+    rows = [line for line in text.split("\n") if line.startswith("  -")]
+    assert rows
+    starts = set()
+    for row in rows:
+        found = re.match(r"^(  \S.*?)(  +)\S", row)
+        assert found, row
+        starts.add(display_width(found.group(1)) + len(found.group(2)))
+    assert len(starts) == 1, rows
+
+
+def test_no_arguments_print_the_help_not_an_error() -> None:
+    done = subprocess.run([sys.executable, "-m", "pia_diff"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("使い方: ") and "エラー" not in done.stderr
+    assert "コマンド:" in done.stderr and "diff" in done.stderr
