@@ -123,3 +123,25 @@ def test_a_row_naming_a_whole_entity_resolves_to_that_entity(text: str, expected
 def test_intermediate_levels_resolve_to_the_leaf_they_name(text: str, expected: str) -> None:
     found = resolve(text, CAT)
     assert ([" / ".join(p) for p in found.paths], found.level) == ([expected], "item")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the part's own name reads like '1. 特定個人情報ファイル名'; it once took this row there
+        ("Ⅱ 特定個人情報ファイルの概要 ①委託内容", None),  # which 委託事項 is not said: not guessed
+        (
+            "Ⅱ 特定個人情報ファイルの概要 1 特定個人情報ファイル名",
+            ("Ⅱ 特定個人情報ファイルの概要", "1 特定個人情報ファイル名"),
+        ),
+        # no section named: an item label only one item of the part has still names it
+        ("Ⅳ ②請求方法", ("Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求", "②請求方法")),
+        ("V 評価実施 ②しきい値判断結果", ("Ⅴ 評価実施手続", "1 基礎項目評価", "②しきい値判断結果")),
+        ("V 評価実施一手手続き①実施日", None),  # ①実施日 is in Ⅴ-1 and Ⅴ-3
+    ],
+)
+def test_a_row_without_its_section_resolves_only_when_one_item_fits(
+    text: str, expected: tuple[str, ...] | None
+) -> None:
+    found = resolve(text, load_catalogue())
+    assert found.paths == ((expected,) if expected else ())

@@ -54,6 +54,16 @@ def _part_of(text: str, squashed: str, catalogue: Catalogue) -> Node | None:
     return by_roman
 
 
+def _after_part(part: Node, squashed: str) -> int:
+    """Where the part's name (its label, or one of its short names) ends in the text; 0 if absent."""
+    ends = [
+        squashed.find(key) + len(key)
+        for key in (squash(part.label), *(squash(w) for w in part.words))
+        if key and 0 <= squashed.find(key) < 30
+    ]
+    return max(ends, default=0)
+
+
 def _fuzzy_in(needle: str, haystack: str) -> float:
     from rapidfuzz import fuzz
 
@@ -124,6 +134,19 @@ def _leaves_named(scope: Node, tail: str) -> list[Node]:
     return out
 
 
+def _named_once(part: Node, tail: str) -> Node | None:
+    """The one leaf of the part (outside repeated entities) whose label the tail holds, if only one does."""
+    named = [
+        n
+        for n in part.walk()
+        if n.is_leaf
+        and n.label != TITLE
+        and not any(a.kind is Kind.ENTITY for a in n.ancestors())
+        and any(squash(k) in tail for k in (n.label, *n.aliases))
+    ]
+    return named[0] if len(named) == 1 else None
+
+
 def _exact(scope: Node, tail: str) -> bool:
     return any(squash(k) in tail for n in scope.walk() if n.is_leaf and n.label != TITLE for k in (n.label, *n.aliases))
 
@@ -172,7 +195,11 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
     if number is None:
         digits = re.search(r"(?:^|[^0-9])(\d{1,2})(?=\D)", fold(plain)[len(part.label.split(" ")[0]) :])
         number = digits.group(1) if digits else None
-    section, after = _section(part, squashed, number)
+    # the section is looked for after the part's own name, which may read like a section title
+    # ('特定個人情報ファイルの概要' is close to '1. 特定個人情報ファイル名')
+    cut = _after_part(part, squashed)
+    section, after = _section(part, squashed[cut:], number)
+    after = after + cut if after else 0
     entity_word = catalogue.entity_mention.search(fold(plain))
     if entity_word and (section is None or _entity_node(section, entity_word.group(1)) is None):
         # 'Ⅱ 特定個人情報ファイルの概要 委託事項2': the entity names its heading when the title did not
@@ -183,7 +210,10 @@ def resolve(text: str, catalogue: Catalogue) -> Resolution:
             while section.parent is not None and section.parent is not part:
                 section = section.parent
     if section is None:
-        return Resolution(plain, (), "unresolved")
+        # no section named or recognisable: an item label the text holds exactly, that no other item
+        # of the part shares ('Ⅴ ②しきい値判断結果'), still names the item; '①実施日' (Ⅴ-1 and Ⅴ-3) does not
+        named = _named_once(part, squashed[cut:])
+        return Resolution(plain, (_path(named, None),), "item") if named else Resolution(plain, (), "unresolved")
     if section.is_leaf:
         return Resolution(plain, (_path(section, None),), "item")
     by_number = next((c for c in part.children if number and c.label.startswith(f"{number}.")), None)
