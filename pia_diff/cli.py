@@ -364,22 +364,37 @@ def _audit_folder(folder: Path, format: ShowFormat, workers: int) -> None:
         raise typer.Exit(1)
 
 
-_USAGE_WORDS = (
-    ("Missing argument", "引数がありません"),
-    ("Missing option", "オプションの値がありません"),
-    ("No such option", "そのようなオプションはありません"),
-    ("No such command", "そのようなコマンドはありません"),
-    ("Invalid value", "値が正しくありません"),
-    ("Got unexpected extra argument", "余分な引数があります"),
+# typer's usage errors (English) as Japanese sentences; the names and values they quote are kept.
+_USAGE_PATTERNS = (
+    (r"Missing argument '([^']+)'\.", r"引数 \1 がありません。"),
+    (r"Missing option '([^']+)'\.", r"オプション \1 の指定がありません。"),
+    (r"Option '([^']+)' requires an argument\.", r"オプション \1 に値がありません。"),
+    (r"No such option: (\S+) \(Possible options: ([^)]+)\)", r"オプション \1 はありません (似たもの: \2)。"),
+    (r"No such option: (\S+)", r"オプション \1 はありません。"),
+    (r"No such command '([^']+)'\.", r"コマンド「\1」はありません。"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"余分な引数があります: \1"),
+    (
+        r"Invalid value for '([^']+)': (?:Value error, )?'([^']*)' is not one of (.+)\.",
+        r"\1 の値「\2」は使えません (\3 のどれか)。",
+    ),
+    (
+        r"Invalid value for '([^']+)': Input should be greater than or equal to (\S+)",
+        r"\1 の値は \2 以上にしてください。",
+    ),
+    (r"Invalid value for '([^']+)': Input should be a valid integer.*", r"\1 の値は整数にしてください。"),
+    (r"Invalid value for '([^']+)': (.*)", r"\1 の値が正しくありません (\2)。"),
 )
 
 
-def _usage_message(text: str) -> str:
-    """Click's English usage errors, led by a Japanese sentence (the detail names the argument)."""
-    for english, japanese in _USAGE_WORDS:
-        if text.startswith(english):
-            return f"{japanese} ({text})"
-    return text
+def usage_message(text: str) -> str:
+    """A usage error of typer's in Japanese; one we do not know keeps its English after a Japanese lead."""
+    import re
+
+    for english, japanese in _USAGE_PATTERNS:
+        found = re.fullmatch(english, text.strip())
+        if found:
+            return found.expand(japanese)
+    return f"コマンドの指定が正しくありません ({text})"
 
 
 def main() -> None:
@@ -400,7 +415,7 @@ def main() -> None:
             typer.echo(message, err=True)  # no arguments at all: the help itself, no error
         elif code == 2:
             command = context.command_path if context is not None else "pia-diff"
-            typer.echo(f"エラー: {_usage_message(message)}\n使い方: {command} --help", err=True)
+            typer.echo(f"エラー: {usage_message(message)}\n使い方: {command} --help", err=True)
         else:
             typer.echo(f"エラー: {message}", err=True)
         sys.exit(code)

@@ -182,14 +182,32 @@ def test_module_and_shim_entry_points(tmp_path: Path) -> None:
         assert out.returncode == 0 and "diff" in out.stdout
 
 
-def test_usage_errors_are_japanese_with_exit_2() -> None:
-    for args, word in (
-        (["diff"], "引数がありません"),
-        (["show", "x", "--bogus"], "オプション"),
-        (["nosuch"], "コマンド"),
-    ):
-        out = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True)
-        assert out.returncode == 2 and word in out.stderr and "Traceback" not in out.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diff"], "引数 old がありません。"),
+        (["diff", "a"], "引数 new がありません。"),
+        (["show", "x", "--bogus"], "オプション --bogus はありません。"),
+        (["nosuch"], "コマンド「nosuch」はありません。"),
+        (["diff", "a", "b", "c"], "余分な引数があります: c"),
+        (["diff", "a", "b", "--date"], "オプション --date に値がありません。"),
+        (["diff", "a", "b", "--format", "xml"], "--format の値「xml」は使えません ('table', 'json', 'csv' のどれか)。"),
+        (["audit", "x", "--workers", "-1"], "--workers の値は 0 以上にしてください。"),
+        (["audit", "x", "--workers", "abc"], "--workers の値は整数にしてください。"),
+    ],
+)
+def test_usage_errors_are_japanese_with_exit_2(args: list[str], message: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "pia_diff", *args], capture_output=True, text=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    first, usage = out.stderr.splitlines()[:2]
+    assert first == f"エラー: {message}"
+    assert usage.startswith("使い方: ") and usage.endswith(" --help")
+
+
+def test_a_usage_error_we_do_not_know_keeps_its_words_after_a_japanese_lead() -> None:
+    from pia_diff.cli import usage_message
+
+    assert usage_message("Something new went wrong") == "コマンドの指定が正しくありません (Something new went wrong)"
 
 
 @pytest.mark.parametrize("command", ["", "import", "export", "show", "diff", "check", "audit"])
