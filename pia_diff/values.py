@@ -13,9 +13,17 @@ Value = str | dict[str, object] | None
 
 
 class Certainty(StrEnum):
+    """How sure a reading is; the JSON value, and the Japanese word people read (`word`)."""
+
     OK = "ok"
     UNCERTAIN = "uncertain"
     MISSING = "missing"
+
+    @property
+    def word(self) -> str:
+        return {Certainty.OK: "確か", Certainty.UNCERTAIN: "不確か (原本で確認)", Certainty.MISSING: "見つからない"}[
+            self
+        ]
 
 
 @dataclass(frozen=True)

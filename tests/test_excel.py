@@ -15,6 +15,7 @@ from pia_diff.compare.diff import diff
 from pia_diff.compare.rules import load_rules
 from pia_diff.report.excel import BASIS_SHEET, SHEET, workbook_bytes
 from pia_diff.text import display_width
+from pia_diff.values import Certainty
 
 from .helpers import CAT, DAY, edited, sample
 
@@ -77,10 +78,13 @@ def test_basis_sheet_lists_rule_and_certainty() -> None:
     old, rows = _rows()
     sheet = _book(old, rows)[BASIS_SHEET]
     header = [c.value for c in sheet[2]]
-    assert header[:6] == ["項目", "item_path", "※", "根拠", "提案", "確度"]
+    assert header[:6] == ["項目", "様式上の位置", "※", "根拠", "提案", "確度"]
     body = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
     assert [r[3] for r in body] == ["STAR", "OTHER"]
     assert body[0][2] == "※"
+    # the reader's certainty in words a person reads (the JSON keeps ok / uncertain / missing)
+    assert [r[5] for r in body] == [Certainty(r.確度).word for r in rows]
+    assert {r[5] for r in body} <= {"確か", "不確か (原本で確認)", "見つからない"}
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

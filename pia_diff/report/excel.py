@@ -8,6 +8,7 @@ from pia_diff.compare.classify import Row
 from pia_diff.compare.excerpt import Piece
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 from pia_diff.text import display_width
+from pia_diff.values import Certainty
 
 from .cells import put_text
 
@@ -132,7 +133,7 @@ def workbook_bytes(published: list[HistoryRow], rows: list[Row], remarks: list[t
     table: list[list[Value]] = [list(h.cells) for h in published]
     table.extend([str(r.as_json()[c]) for c in HISTORY_COLUMNS] for r in rows)
     _sheet(book, SHEET, list(HISTORY_COLUMNS), table, MAX_WIDTH, TITLE)
-    basis_header = ["項目", "item_path", "※", "根拠", "提案", "確度", "判断ファイルの使用", "変更の内容", REDLINE]
+    basis_header = ["項目", "様式上の位置", "※", "根拠", "提案", "確度", "判断ファイルの使用", "変更の内容", REDLINE]
     basis: list[list[Value]] = [
         [
             r.項目,
@@ -140,14 +141,14 @@ def workbook_bytes(published: list[HistoryRow], rows: list[Row], remarks: list[t
             "※" if r.重要 else "",
             r.根拠,
             "\n".join(r.提案),
-            str(r.確度),
+            Certainty(r.確度).word,
             r.判断,
             r.詳細,
             r.赤字 or "",
         ]
         for r in rows
     ]
-    caps = {"項目": 40, "item_path": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40, REDLINE: 60}
+    caps = {"項目": 40, "様式上の位置": 40, "提案": 50, "判断ファイルの使用": 40, "変更の内容": 40, REDLINE: 60}
     _sheet(book, BASIS_SHEET, basis_header, basis, caps, "判定根拠 (pia-diff による判定の内訳)")
     if remarks:
         _remarks(book, remarks)

@@ -9,7 +9,7 @@ from pia_diff.audit.findings import Severity
 from pia_diff.audit.published import Audit
 from pia_diff.catalogue import Catalogue
 from pia_diff.snapshot import Snapshot, item_label
-from pia_diff.values import render
+from pia_diff.values import Certainty, render
 
 from .cells import shorten
 
@@ -49,7 +49,7 @@ def field_table(rows: list[dict[str, Any]], width: int = 160) -> str:
             shorten(r["項目"], label_width, keep_end=True),
             "※" if r["重要"] else "",
             shorten(r["表示"], value_width),
-            r["確度"],
+            Certainty(r["確度"]).word,
         ]
         for r in rows
     ]

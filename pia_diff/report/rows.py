@@ -50,5 +50,9 @@ def rows_table(rows: list[Row], width: int = 160) -> str:
     summary = f"\n{len(rows)} 件の変更 (事前 {before} 件、事後 {len(rows) - before} 件)。"
     hints = [f"  提案: {r.項目[-40:]} — {s}" for r in rows for s in r.提案]
     unsure = sum(r.確度 != "ok" for r in rows)
-    notes = [f"確度が ok でない行が {unsure} 件あります (根拠の後ろに ? )。原本で確認してください。"] if unsure else []
+    notes = (
+        [f"確かに読み取れていない行が {unsure} 件あります (根拠の後ろに ? )。原本で確認してください。"]
+        if unsure
+        else []
+    )
     return "\n".join([str(table), summary, *notes, *hints])
