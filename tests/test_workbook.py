@@ -282,3 +282,147 @@ def test_rich_text_cells_read_as_plain_text() -> None:
     sheet.cell(row=row, column=2).value = CellRichText(["市民生活部", TextBlock(InlineFont(b=True), "市民課")])
     values = _reimport(book)
     assert values[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")] == "市民生活部市民課"
+
+
+# ---- layouts municipalities use, and notes typed where a value is expected --------------------
+
+
+def _one_sheet(data: bytes):
+    """The export's sheets one below the other on a single sheet (as many workbooks keep it)."""
+    from openpyxl import Workbook
+
+    source = load_workbook(io.BytesIO(data))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "評価書"
+    row = 1
+    for part in source.worksheets:
+        for values in part.iter_rows(values_only=True):
+            for column, value in enumerate(values, start=1):
+                if value is not None:
+                    sheet.cell(row=row, column=column, value=value)
+            row += 1
+    return book
+
+
+def _indented(data: bytes):
+    """Headings in column A, labels in B, values in C (a row with a label and a value moves right)."""
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets[1:-1]:  # the cover and the 別添2 table keep their layout
+        for row in sheet.iter_rows(min_row=2):
+            label, value = row[0].value, row[1].value
+            if label is not None and value is not None:
+                sheet.cell(row=row[0].row, column=3, value=value)
+                sheet.cell(row=row[0].row, column=2, value=label)
+                row[0].value = None
+    return book
+
+
+def _read(book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return parse_bytes(buffer.getvalue(), "layout.xlsx")
+
+
+def _unplaced(snapshot) -> list[str]:
+    return [b["内容"] for b in snapshot.meta.get("読み取れない箇所", [])]
+
+
+def test_a_note_under_a_part_heading_continues_nothing_above_it() -> None:
+    data = export_bytes(sample("003"), CAT)
+    plain = _read(_one_sheet(data))
+    book = _one_sheet(data)
+    sheet = book.active
+    row = _find_row(sheet, "Ⅳ 開示請求、問合せ")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = "部の見出しの下のメモ"
+    again = _read(book)
+    assert _unplaced(again) == ["部の見出しの下のメモ"]
+    assert _ok_values(again) == _ok_values(plain)  # Ⅲ 10 その他のリスク対策 keeps its text
+
+
+def test_labels_indented_under_headings_read_as_the_plain_export() -> None:
+    data = export_bytes(sample("003"), CAT)
+    assert _ok_values(_read(_indented(data))) == _ok_values(parse_bytes(data, "plain.xlsx"))
+
+
+def test_an_unknown_label_in_an_indented_layout_is_reported_not_merged() -> None:
+    data = export_bytes(sample("003"), CAT)
+    book = _indented(data)
+    sheet = book["Ⅱ ファイルの概要"]
+    row = next(r[0].row for r in sheet.iter_rows() if r[1].value == "⑤保有開始日")
+    sheet.cell(row=row, column=2).value = "⑤保有を始めた日"  # a label the form does not have
+    again = _read(book)
+    assert _unplaced(again) == ["⑤保有を始めた日 平成28年4月"]
+    wanted = _ok_values(parse_bytes(data, "plain.xlsx"))
+    wanted.pop(("Ⅱ 特定個人情報ファイルの概要", "2 基本情報", "⑤保有開始日"))
+    assert _ok_values(again) == wanted  # 全ての記録項目 above it keeps its own text
+
+
+def test_an_entity_range_row_in_an_indented_layout_closes_the_entity() -> None:
+    data = export_bytes(sample("003"), CAT)
+    book = _indented(data)
+    sheet = book["Ⅱ ファイルの概要"]
+    row = next(r[0].row for r in sheet.iter_rows() if r[1].value == "⑥再委託事項")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = "委託事項2～5"
+    again = _read(book)
+    assert _unplaced(again) == []
+    assert _ok_values(again) == _ok_values(parse_bytes(data, "plain.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("sheet_name", "label"),
+    [("Ⅴ 評価実施手続", "①実施日"), ("Ⅱ ファイルの概要", "①ファイルの種類")],
+)
+def test_a_note_under_a_date_or_a_choice_is_reported_not_merged(sheet_name: str, label: str) -> None:
+    """A date or a choice is one cell: text typed below it is something else (RULES.md §2 ※ items
+    such as ①ファイルの種類 must not change because of a note)."""
+    data = export_bytes(sample("003"), CAT)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[sheet_name]
+    row = _find_row(sheet, label)
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = "(再実施の予定)"
+    again = _read(book)
+    assert _unplaced(again) == ["(再実施の予定)"]
+    assert _ok_values(again) == _ok_values(parse_bytes(data, "plain.xlsx"))
+
+
+def _history(book) -> list[tuple[str, ...]]:
+    return [h.cells for h in _read(book).history]
+
+
+def test_the_change_table_keeps_rows_with_an_empty_date_and_joins_rows_carried_on() -> None:
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    assert len(original) == 18
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["別添2 変更箇所"]
+    # row 4 (the second change) shares the first one's date: the date cell merged down
+    sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    # the third change's texts carried on into a row of their own below it
+    after, reason = sheet.cell(row=5, column=4).value, sheet.cell(row=5, column=6).value
+    sheet.insert_rows(6)
+    sheet.cell(row=5, column=4).value = after[:10]
+    sheet.cell(row=6, column=4).value = after[10:]
+    sheet.cell(row=5, column=6).value = reason[:5]
+    sheet.cell(row=6, column=6).value = reason[5:]
+    rows = _history(book)
+    assert len(rows) == 18  # no row lost, none added
+    assert rows[0] == original[0]
+    assert rows[1] == ("", *original[1][1:])  # the merged-away date is not guessed: left empty
+    assert rows[2][3] == f"{after[:10]} {after[10:]}" and rows[2][5] == f"{reason[:5]} {reason[5:]}"
+    assert rows[2][:3] == original[2][:3] and rows[3:] == original[3:]
+
+
+def test_the_change_table_with_a_number_column_before_the_date() -> None:
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["別添2 変更箇所"]
+    sheet.insert_cols(1)
+    sheet.cell(row=2, column=1).value = "No."
+    for number, row in enumerate(range(3, 3 + len(original)), start=1):
+        sheet.cell(row=row, column=1).value = number
+    assert _history(book) == original

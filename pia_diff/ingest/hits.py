@@ -4,6 +4,7 @@ blocks, history rows, and each hit's value with how sure we are of it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pia_diff.catalogue import Kind, Node
@@ -41,19 +42,35 @@ class Gap:
     digest: str = ""
 
 
-def history_row(line: str, number: int) -> HistoryRow | None:
-    """One row of the document's own 別添2 table (cell text), or None for headings and debris."""
-    cells = [html_to_text(c).replace("\n", " ") for c in line.split("\t")]
-    if not any(c.strip() for c in cells):
-        return None
-    if cell_key(cells[0]) == "変更日":
-        return None
-    if parse_date(cells[0]) is None:
-        return None
-    padded = (cells + [""] * 6)[:6]
-    if len(cells) > 6:
-        padded[5] = " ".join(cells[5:]).strip()
-    return HistoryRow(tuple(c.strip() for c in padded), number)  # type: ignore[arg-type]
+def history_rows(lines: Sequence[str], start: int) -> list[HistoryRow]:
+    """The document's own 別添2 table, read from line `start` (1-based) to the end; no row dropped.
+
+    Columns count from the header row's 変更日 (a No. column before it is not the table's). A row
+    whose 変更日 is empty (merged down from the row above, or left blank) is kept with that cell
+    empty: its date is not guessed. A row that only carries on the texts of the row above (変更日
+    and 項目 both empty) is joined to it, cell by cell. Headings and text before the first dated
+    row are not rows."""
+    rows: list[HistoryRow] = []
+    offset = 0
+    for number in range(start, len(lines) + 1):
+        cells = [html_to_text(c).replace("\n", " ").strip() for c in lines[number - 1].split("\t")]
+        keys = [cell_key(c) for c in cells]
+        if "変更日" in keys:  # the header row, repeated on every page
+            offset = keys.index("変更日")
+            continue
+        cells = cells[offset:]
+        if not any(cells):
+            continue
+        padded = (cells + [""] * 6)[:6]
+        if len(cells) > 6:
+            padded[5] = " ".join(cells[5:]).strip()
+        if parse_date(padded[0]) is not None or (rows and not padded[0] and padded[1]):
+            rows.append(HistoryRow(tuple(padded), number))  # type: ignore[arg-type]
+        elif rows and not padded[0] and not padded[1]:
+            above = rows[-1]
+            joined = tuple(" ".join(c for c in pair if c) for pair in zip(above.cells, padded, strict=True))
+            rows[-1] = HistoryRow(joined, above.line)  # type: ignore[arg-type]
+    return rows
 
 
 @cached_when_short(limit=4000, maxsize=8192)

@@ -16,7 +16,7 @@ from pia_diff.values import has_marker
 
 from .cursor import Cursor, Match
 from .gaplog import GapLog
-from .hits import Gap, Hit, file_names, history_row, read_hit
+from .hits import Gap, Hit, file_names, history_rows, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
 from .lines import Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
 
@@ -110,10 +110,7 @@ class _Walk:
         history: list[HistoryRow] = []
         if history_at is not None and self.cell_style:
             # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
-            for number in range(history_at + 1, len(self.lines) + 1):
-                row = history_row(self.lines[number - 1], number)
-                if row is not None:
-                    history.append(row)
+            history = history_rows(self.lines, history_at + 1)
         return ParseResult(
             hits=self.hits,
             history=history,
@@ -170,6 +167,7 @@ class _Walk:
 
     def _part(self, part: Node, number: int) -> None:
         self._close_pending()
+        self.heading_since_last = True
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
         self.cursor = Cursor.at_part(part)
         self.gaps.heading(part)
@@ -254,6 +252,7 @@ class _Walk:
         if entity.title:
             title = next(c for c in entity.children if c.label == TITLE)
             self._leaf(title, self.cursor.title_path(), number, "\t".join(rest))
+            self.heading_since_last = False  # the entity's own line holds its title: a value
         return True
 
     def _cover_values(self, line: Line) -> None:
@@ -301,7 +300,13 @@ class _Walk:
             return
         # A row that continues the previous value in the next table row ('⇥・別表116項 …').
         first = line.cells[0]
-        if self.cell_style and self.last is not None and not first.strip() and not self.heading_since_last:
+        if (
+            self.cell_style
+            and self.last is not None
+            and self.last.node.kind is Kind.TEXT  # a date, a choice is one cell: a row below it is something else
+            and not first.strip()
+            and not self.heading_since_last
+        ):
             self.last.raw.append(line.raw)
         elif (
             self.last is not None
@@ -314,4 +319,4 @@ class _Walk:
             self.gaps.unplaced(line)  # nothing takes it (the cover's title is no item either)
 
 
-__all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_row", "parse", "read_hit"]
+__all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_rows", "parse", "read_hit"]

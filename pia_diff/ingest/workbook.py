@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -106,6 +107,45 @@ def _too_big(name: str, what: str, limit: int) -> InputError:
     return InputError(name, f"ブックの{what}が上限 ({limit:,}) を超えています。評価書のブックとしては大きすぎます。")
 
 
+def _table_column(cells: list[str]) -> int | None:
+    """The column of 変更日 when a row is the header of a 変更箇所 table (変更日 … 提出時期)."""
+    keys = [re.sub(r"\s+", "", c) for c in cells]
+    if "変更日" in keys and any("提出時期" in k for k in keys):
+        return keys.index("変更日")
+    return None
+
+
+class _Layout:
+    """How a sheet's rows become cell-text lines: leading empty cells dropped, except where they
+    mean something. A row with one filled cell right under the value cell of the row above is text
+    typed on into the next row (one empty leading cell says so); below a table's header row, rows
+    keep their columns from the 変更日 column on (an empty 変更日 stays an empty cell)."""
+
+    def __init__(self) -> None:
+        self.label_column: int | None = None  # the leftmost column any row starts in
+        self.value_column: int | None = None  # where the value of the row above starts
+        self.table_column: int | None = None
+
+    def line(self, cells: list[str]) -> str:
+        while cells and not cells[-1].strip():
+            cells.pop()
+        if self.table_column is None:
+            self.table_column = _table_column(cells)
+        if self.table_column is not None:
+            return "\t".join(c.strip() for c in cells[self.table_column :])
+        filled = [i for i, c in enumerate(cells) if c.strip()]
+        if not filled:
+            self.value_column = None  # a blank row: nothing below continues what is above it
+            return ""
+        first = filled[0]
+        if self.label_column is None or first < self.label_column:
+            self.label_column = first
+        typed_on = len(filled) == 1 and first == self.value_column and first > self.label_column
+        if not typed_on:
+            self.value_column = filled[1] if len(filled) > 1 else None
+        return "\t".join([""] * typed_on + [c.strip() for c in cells[first:]])
+
+
 def _sheets_text(book: Any, name: str = "") -> tuple[str, list[str]]:
     lines: list[str] = []
     places: list[str] = []
@@ -115,7 +155,7 @@ def _sheets_text(book: Any, name: str = "") -> tuple[str, list[str]]:
             # read_only trusts the stored <dimension>, which may be stale and cut cells off
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()
-            label_column: int | None = None  # the leftmost column any row of this sheet starts in
+            layout = _Layout()
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 rows += 1
                 cells_read += len(row)
@@ -127,16 +167,7 @@ def _sheets_text(book: Any, name: str = "") -> tuple[str, list[str]]:
                 chars += sum(len(c) for c in cells)
                 if chars > MAX_CHARS:
                     raise _too_big(name, "文字数", MAX_CHARS)
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                first = next((i for i, c in enumerate(cells) if c.strip()), len(cells))
-                cells = cells[first:]
-                if cells and (label_column is None or first < label_column):
-                    label_column = first
-                # A row with nothing in the sheet's label column continues the value above it (text
-                # typed on into the next row): one empty leading cell tells the parser so.
-                lead = [""] if cells and label_column is not None and first > label_column else []
-                lines.append("\t".join([*lead, *(c.strip() for c in cells)]))
+                lines.append(layout.line(cells))
                 places.append(f"{sheet.title}!{number}")
             lines.append("\f")  # a sheet ends: no value runs on into the next sheet
             places.append(sheet.title)
