@@ -381,6 +381,10 @@ def test_a_row_naming_an_entity_neither_version_has_is_not_called_unchanged() ->
         ("事前", "事前"),
         ("事後（事前の届出は不要）", "事後"),  # the first word the cell names is its decision
         ("事前（事後の公表も行う）", "事前"),
+        ("事前提出不要のため事後", "事後"),  # a 事前 the cell denies is no 事前
+        ("事前提出の対象外(事後)", "事後"),
+        ("事前の提出を要しない", "事後"),
+        ("重要な変更のため事前", "事前"),
         ("事 前", "事前"),  # spacing and width do not matter
         ("事　後", "事後"),
         ("", None),
@@ -403,3 +407,25 @@ def test_a_filed_after_with_a_remark_about_before_is_no_disagreement(tmp_path: P
     assert audited.counts["不整合"] == 0
     assert audited.result is not None
     assert {r["verdict"] for r in audited.result["rows"]} == {"一致"}
+
+
+def test_a_row_with_an_empty_date_is_audited_and_belongs_to_the_revision_above_it(tmp_path: Path) -> None:
+    """The 別添2 of the sample with the date of l.219 left empty (a date cell merged down in the
+    original workbook): the row is still audited, said to lack its date, and still counts as a row
+    of the 令和5年11月6日 revision when checked against the old version."""
+    from pia_diff.ingest import read_document
+
+    sample_dir = Path(__file__).resolve().parent.parent / "samples" / "asahikawa"
+    lines = (sample_dir / "new.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[218].startswith("令和5年11月6日\tII 特定個人")
+    lines[218] = lines[218].removeprefix("令和5年11月6日")
+    edited = tmp_path / "new.txt"
+    edited.write_text("\n".join(lines), encoding="utf-8")
+    old = read_document(sample_dir / "old.txt")
+    before = audit(read_document(sample_dir / "new.txt"), CAT, TABLE, old)
+    after = audit(read_document(edited), CAT, TABLE, old)
+    assert len(after.rows) == len(before.rows)
+    assert [r.verdict for r in after.rows] == [r.verdict for r in before.rows]
+    added = [f for f in after.findings if f not in before.findings]
+    assert [(f.code, f.line) for f in added] == [("history-no-date", 219)]
+    assert [f for f in before.findings if f not in after.findings] == []

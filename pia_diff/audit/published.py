@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,10 +113,18 @@ def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> T
     return Timing.BEFORE if Timing.BEFORE in timings else Timing.AFTER
 
 
+# 「事前提出不要」「事前の提出を要しない」「事前の届出は不要」 say the filing was not before: 事後.
+_NOT_BEFORE = re.compile(
+    r"事前(?:の)?(?:提出|届出|公表|提出・公表)?(?:は|を|が|の)?"
+    r"(?:不要|対象外|要しない|必要(?:が|は)?な[いし]|ではな[いく]|でな[いく]|義務付けられな[いし])"
+)
+
+
 def filed_timing(text: str) -> Timing | None:
     """The 提出時期 a published cell states: the first of 事前/事後 it names, so that 「事後（事前の
-    届出は不要）」 reads 事後; spacing (「事 前」) and width do not matter."""
-    folded = compare_key(text)
+    届出は不要）」 reads 事後; a 事前 the cell denies (「事前提出不要のため事後」, 「事前の提出を
+    要しない」) is no 事前; spacing (「事 前」) and width do not matter."""
+    folded = _NOT_BEFORE.sub("事後", compare_key(text))
     found = [(folded.find(word), timing) for word, timing in (("事前", Timing.BEFORE), ("事後", Timing.AFTER))]
     named = [(at, timing) for at, timing in found if at >= 0]
     return min(named)[1] if named else None
@@ -196,6 +205,16 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
         if finding is not None:
             result.findings.append(finding)
         day = parse_date(row.cells[0])
+        if not row.cells[0].strip():
+            result.findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "history-no-date",
+                    f"{row.line}行目: 変更日が空です。セルの結合なら上の行と同じ日付として扱います。原本で確認してください。",
+                    row.cells[1],
+                    row.line,
+                )
+            )
         if day is not None and published_day is not None and day > published_day:
             result.findings.append(
                 Finding(
@@ -218,7 +237,10 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
 def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[AuditRow]:
     """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date)."""
     since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
-    dated = [(parse_date(r.cells[0]), r) for r in rows]
+    dated: list[tuple[dt.date | None, AuditRow]] = []
+    for row in rows:  # a row without a date shares the one above it (a date cell merged down)
+        day = parse_date(row.cells[0]) if row.cells[0].strip() else (dated[-1][0] if dated else None)
+        dated.append((day, row))
     if since is not None:
         return [r for day, r in dated if day is not None and day > since]
     days = [day for day, _ in dated if day is not None]
