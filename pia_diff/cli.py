@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from enum import StrEnum
@@ -34,27 +35,51 @@ _PLACEHOLDERS = (("<path>", "<パス>"), ("<str>", "<文字列>"), ("<int range>
 
 
 def japanese_help(text: str) -> str:
-    """typer's help text with its English framework words and placeholders in Japanese, columns kept."""
-    from .text import display_width
-
+    """typer's help text with its English framework words and placeholders in Japanese, and each
+    section's second column lined up again by display width (a Japanese placeholder is wider)."""
     lines = []
     for line in text.split("\n"):
-        for english, japanese in _PLACEHOLDERS:
-            at = line.find(english)
-            if at < 0:
-                continue
-            line = line[:at] + japanese + line[at + len(english) :]
-            end = at + len(japanese)
-            grow = display_width(japanese) - len(english)
-            padding = len(line[end:]) - len(line[end:].lstrip(" "))
-            if padding >= 2 and grow < 0:
-                line = line[:end] + " " * -grow + line[end:]
-            elif 0 < grow <= padding - 2:
-                line = line[:end] + line[end + grow :]
-        for english, japanese in _HELP_WORDS:
+        for english, japanese in (*_PLACEHOLDERS, *_HELP_WORDS):
             line = line.replace(english, japanese)
         lines.append(line)
-    return "\n".join(lines)
+    out: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if block and line.startswith("  "):
+            block.append(line)
+            continue
+        out.extend(_aligned(block[1:]) if block else [])
+        block = []
+        if line.endswith(":") and not line.startswith(" "):  # a section heading: 引数: オプション: コマンド:
+            out.append(line)
+            block = [line]
+        else:
+            out.append(line)
+    return "\n".join(out[:-1])
+
+
+def _aligned(rows: list[str]) -> list[str]:
+    """Rows of '  term  help' (help carried on in lines indented further) with help at one column."""
+    from .text import display_width
+
+    entries: list[tuple[str, list[str]]] = []
+    for row in rows:
+        found = re.match(r"^  (\S.*?)(?:  +(\S.*))?$", row)
+        if found is None and entries:  # a help text carried on
+            entries[-1][1].append(row.strip())
+        elif found is not None:
+            entries.append((found.group(1), [found.group(2)] if found.group(2) else []))
+        else:
+            return rows
+    column = 4 + max((display_width(term) for term, help_lines in entries if help_lines), default=0)
+    out = []
+    for term, help_lines in entries:
+        if not help_lines:
+            out.append(f"  {term}")
+            continue
+        out.append(f"  {term}{' ' * (column - 2 - display_width(term))}{help_lines[0]}")
+        out.extend(" " * column + more for more in help_lines[1:])
+    return out
 
 
 class _Group(TyperGroup):
@@ -388,8 +413,6 @@ _USAGE_PATTERNS = (
 
 def usage_message(text: str) -> str:
     """A usage error of typer's in Japanese; one we do not know keeps its English after a Japanese lead."""
-    import re
-
     for english, japanese in _USAGE_PATTERNS:
         found = re.fullmatch(english, text.strip())
         if found:

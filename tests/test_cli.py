@@ -210,11 +210,12 @@ def test_a_usage_error_we_do_not_know_keeps_its_words_after_a_japanese_lead() ->
     assert usage_message("Something new went wrong") == "コマンドの指定が正しくありません (Something new went wrong)"
 
 
+@pytest.mark.parametrize("columns", ["60", "120", "200"])
 @pytest.mark.parametrize("command", ["", "import", "export", "show", "diff", "check", "audit"])
-def test_help_is_japanese_with_its_columns_aligned(command: str) -> None:
+def test_help_is_japanese_with_its_columns_aligned(command: str, columns: str) -> None:
     from pia_diff.text import display_width
 
-    result = runner.invoke(app, [*([command] if command else []), "--help"], env={"COLUMNS": "120"})
+    result = runner.invoke(app, [*([command] if command else []), "--help"], env={"COLUMNS": columns})
     assert result.exit_code == 0
     text = result.stdout
     assert text.startswith("使い方: ") and "オプション:" in text
@@ -231,6 +232,20 @@ def test_help_is_japanese_with_its_columns_aligned(command: str) -> None:
         assert found, row
         starts.add(display_width(found.group(1)) + len(found.group(2)))
     assert len(starts) == 1, rows
+
+
+def test_help_columns_are_lined_up_by_display_width() -> None:
+    """The widest option holding a placeholder that grows in Japanese: every help text moves with it."""
+    from pia_diff.cli import japanese_help
+
+    text = "Options:\n  --date <str>  変更日\n  -o <path>     出力\n                続き\n  --help        Show this message and exit."
+    assert japanese_help(text).split("\n") == [
+        "オプション:",
+        "  --date <文字列>  変更日",
+        "  -o <パス>        出力",
+        "                   続き",
+        "  --help           この説明を表示して終了します。",
+    ]
 
 
 def test_no_arguments_print_the_help_not_an_error() -> None:
