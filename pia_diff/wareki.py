@@ -22,6 +22,10 @@ ERAS = (
 )
 _WAREKI = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
 _ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+# 「2021年3月31日」, and the short era forms tables use: 「R5.11.6」「H31.4.1」「令5.11.6」
+_SEIREKI = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_SHORT = re.compile(r"(?<![A-Za-z])([RHS令平昭])\s*(元|\d{1,2})\s*[./・-]\s*(\d{1,2})\s*[./・-]\s*(\d{1,2})(?!\d)")
+_SHORT_ERAS = {"R": "令和", "令": "令和", "H": "平成", "平": "平成", "S": "昭和", "昭": "昭和"}
 # No real date needs more digits than this in any field; longer ones only cost time to convert.
 _MAX_DIGITS = 4
 
@@ -36,23 +40,31 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """The first date in the text (和暦 or ISO-ish), or None when there is none or it is invalid."""
+    """The first date in the text (和暦, its short forms R5.11.6 / H31.4.1, 2021年3月31日 or
+    ISO-ish), or None when there is none or it is invalid."""
     folded = fold(text)
     match = _WAREKI.search(folded)
     if match:
-        era, year, month, day = match.groups()
-        number = 1 if year == "元" else int(year) if len(year) <= _MAX_DIGITS else 0
-        if number < 1:
-            return None
-        start, end = next((s, e) for name, s, e in ERAS if name == era)
-        parsed = _date(str(start.year + number - 1), month, day)
-        if parsed is None or not start <= parsed <= end:
-            return None
-        return parsed
-    match = _ISO.search(folded)
+        return _era_date(*match.groups())
+    match = _SHORT.search(folded.upper())
+    if match:
+        era, *rest = match.groups()
+        return _era_date(_SHORT_ERAS[era], *rest)
+    match = _SEIREKI.search(folded) or _ISO.search(folded)
     if match:
         return _date(*match.groups())
     return None
+
+
+def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:
+    number = 1 if year == "元" else int(year) if len(year) <= _MAX_DIGITS else 0
+    if number < 1:
+        return None
+    start, end = next((s, e) for name, s, e in ERAS if name == era)
+    parsed = _date(str(start.year + number - 1), month, day)
+    if parsed is None or not start <= parsed <= end:
+        return None
+    return parsed
 
 
 def to_wareki(day: dt.date) -> str:

@@ -17,6 +17,14 @@ from pia_diff.wareki import parse_date
         ("昭和64年1月7日", dt.date(1989, 1, 7)),
         ("令和７年８月２１日", dt.date(2025, 8, 21)),
         ("2017/4/1", dt.date(2017, 4, 1)),
+        ("2021年3月31日", dt.date(2021, 3, 31)),
+        ("R5.11.6", dt.date(2023, 11, 6)),  # the short forms 別添2 tables use
+        ("H31.4.1", dt.date(2019, 4, 1)),
+        ("令5.11.6", dt.date(2023, 11, 6)),
+        ("R元.5.1", dt.date(2019, 5, 1)),
+        ("R1.4.30", None),  # before 令和 began, short or not
+        ("H31.5.1", None),
+        ("令和3年3月", None),  # no day: no date
         ("令和0年1月1日", None),
         ("令和1年1月1日", None),  # before 令和 began
         ("平成31年5月1日", None),  # 平成 had ended

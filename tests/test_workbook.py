@@ -426,3 +426,104 @@ def test_the_change_table_with_a_number_column_before_the_date() -> None:
     for number, row in enumerate(range(3, 3 + len(original)), start=1):
         sheet.cell(row=row, column=1).value = number
     assert _history(book) == original
+
+
+def _history_book(data: bytes):
+    book = load_workbook(io.BytesIO(data))
+    return book, book["別添2 変更箇所"]
+
+
+def test_rows_with_a_date_missing_or_unreadable_are_kept_as_printed() -> None:
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    book, sheet = _history_book(data)
+    sheet.cell(row=3, column=1).value = None  # the first row: nothing above to share a date with
+    sheet.cell(row=4, column=1).value = "R3.3.31"  # a short era form: read
+    sheet.cell(row=5, column=1).value = "令和3年3月"  # no day: kept, not read as a date
+    rows = _history(book)
+    assert len(rows) == len(original) == 18
+    assert [r[0] for r in rows[:3]] == ["", "R3.3.31", "令和3年3月"]
+    assert [r[1:] for r in rows] == [o[1:] for o in original]
+    result = CliRunner().invoke(app, ["audit", str(_saved(book)), "--format", "json"])
+    codes = [(f["code"], f["項目"]) for f in json.loads(result.stdout)["findings"] if f["code"].startswith("history")]
+    assert codes == [("history-no-date", original[0][1]), ("history-bad-date", original[2][1])]
+
+
+def _saved(book) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    book.save(folder / "book.xlsx")
+    return folder / "book.xlsx"
+
+
+def test_two_rows_for_one_item_with_date_and_item_merged_stay_two_rows() -> None:
+    """The 11th and 12th rows of 003's table both change 保管場所; written with 変更日 and 項目 merged over
+    both, the second keeps its own texts and 提出時期 (it is no continuation of the first)."""
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    first, second = 13, 14  # sheet rows of those two table rows (the title and the header above)
+    assert original[first - 3][1] == original[second - 3][1]
+    book, sheet = _history_book(data)
+    sheet.cell(row=second, column=1).value = None
+    sheet.cell(row=second, column=2).value = None
+    sheet.merge_cells(start_row=first, start_column=1, end_row=second, end_column=1)
+    sheet.merge_cells(start_row=first, start_column=2, end_row=second, end_column=2)
+    rows = _history(book)
+    assert len(rows) == 18
+    assert rows[first - 3] == original[first - 3]
+    assert rows[second - 3] == ("", "", *original[second - 3][2:])
+    result = CliRunner().invoke(app, ["audit", str(_saved(book)), "--format", "json"])
+    audited = json.loads(result.stdout)["rows"]
+    assert audited[second - 3]["item_paths"] == audited[first - 3]["item_paths"] != []  # the item above
+
+
+def test_text_below_the_table_is_reported_not_made_part_of_a_row() -> None:
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    book, sheet = _history_book(data)
+    end = sheet.max_row
+    sheet.cell(row=end + 1, column=5).value = "以上"
+    sheet.cell(row=end + 2, column=4).value = "作成者"
+    sheet.cell(row=end + 2, column=5).value = "市民課 国民年金係"
+    sheet.cell(row=end + 3, column=2).value = "※ 提出時期は担当課が記入する。"
+    read = _read(book)
+    assert [h.cells for h in read.history] == original
+    assert _unplaced(read) == ["以上", "作成者 市民課 国民年金係", "※ 提出時期は担当課が記入する。"]
+
+
+@pytest.mark.parametrize("layout", ["header line break", "title without brackets", "title with a date", "no title"])
+def test_the_table_is_found_however_its_title_and_header_are_written(layout: str) -> None:
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    book, sheet = _history_book(data)
+    if layout == "header line break":
+        sheet["A2"] = "変更\n日"
+        sheet.merge_cells("A3:A4")  # and the first two rows share a date cell
+    elif layout == "title without brackets":
+        sheet["A1"] = "別添2 変更箇所"
+    elif layout == "title with a date":
+        sheet["F1"] = "令和5年11月6日現在"
+    else:
+        sheet.delete_rows(1)
+    rows = _history(book)
+    if layout == "header line break":
+        assert rows == [original[0], ("", *original[1][1:]), *original[2:]]
+    else:
+        assert rows == original
+
+
+def test_a_row_typed_on_that_starts_like_a_label_is_more_of_the_value_above() -> None:
+    data = export_bytes(sample("003"), CAT)
+    plain = _ok_values(parse_bytes(data, "plain.xlsx"))
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Ⅱ ファイルの概要"]
+    row = _find_row(sheet, "⑤使用方法")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row=row + 1, column=2).value = "情報の突合により資格を確認する。"
+    again = _read(book)
+    use = next(p for p in plain if p[-1] == "⑤使用方法")
+    match = next(p for p in plain if p[-1] == "情報の突合")
+    assert again.fields[use].value == f"{plain[use]}\n情報の突合により資格を確認する。"
+    assert again.fields[match].value == plain[match]
+    assert _unplaced(again) == []

@@ -115,8 +115,9 @@ def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> T
 
 # 「事前提出不要」「事前の提出を要しない」「事前の届出は不要」 say the filing was not before: 事後.
 _NOT_BEFORE = re.compile(
-    r"事前(?:の)?(?:提出|届出|公表|提出・公表)?(?:は|を|が|の)?"
-    r"(?:不要|対象外|要しない|必要(?:が|は)?な[いし]|ではな[いく]|でな[いく]|義務付けられな[いし])"
+    r"事前(?:の)?(?:提出|届出|公表|提出・公表|提出等)?(?:は|を|が|の)?"
+    r"(?:不要|対象外|対象(?:では|で)?な[いく]|対象となら|要しな|必要(?:が|は)?な[いし]|必要(?:が|は)?ありませ"
+    r"|義務(?:付|づ)けられ(?:な|ませ)|義務(?:は|が)?な[いし]|義務(?:は|が)?ありませ|ではな[いく]|でな[いく])"
 )
 
 
@@ -130,10 +131,13 @@ def filed_timing(text: str) -> Timing | None:
     return min(named)[1] if named else None
 
 
-def _audit_row(row: HistoryRow, catalogue: Catalogue, table: RuleTable) -> tuple[AuditRow, Finding | None]:
+def _audit_row(
+    row: HistoryRow, catalogue: Catalogue, table: RuleTable, item: str | None = None
+) -> tuple[AuditRow, Finding | None]:
+    """One published row against the rules; `item` is the 項目 it names when its own cell is empty."""
     from .resolve import resolve
 
-    cells = row.as_dict()
+    cells = {**row.as_dict(), "項目": item if item is not None else row.cells[1]}
     resolution = resolve(cells["項目"], catalogue)
     label = cells["項目"]
     if not resolution.resolved:
@@ -199,22 +203,31 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
                 Severity.WARNING, "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None
             )
         )
+    item_above = ""
     for row in doc.history:
-        audited, finding = _audit_row(row, catalogue, table)
+        # a 項目 cell merged down over several rows prints once: the rows below name the same item
+        item = row.cells[1] or item_above
+        item_above = item
+        audited, finding = _audit_row(row, catalogue, table, item)
         result.rows.append(audited)
         if finding is not None:
             result.findings.append(finding)
         day = parse_date(row.cells[0])
-        if not row.cells[0].strip():
-            result.findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "history-no-date",
-                    f"{row.line}行目: 変更日が空です。セルの結合なら上の行と同じ日付として扱います。原本で確認してください。",
-                    row.cells[1],
-                    row.line,
+        for empty, code, message in (
+            (not row.cells[0], "history-no-date", "変更日が空です。セルの結合なら上の行と同じ日付として扱います。"),
+            (
+                bool(row.cells[0]) and day is None,
+                "history-bad-date",
+                f"変更日「{row.cells[0]}」を日付として読めません。",
+            ),
+            (not row.cells[1], "history-no-item", "項目が空です。セルの結合なら上の行と同じ項目として扱います。"),
+        ):
+            if empty:
+                result.findings.append(
+                    Finding(
+                        Severity.WARNING, code, f"{row.line}行目: {message}原本で確認してください。", item, row.line
+                    )
                 )
-            )
         if day is not None and published_day is not None and day > published_day:
             result.findings.append(
                 Finding(
@@ -238,8 +251,8 @@ def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[Au
     """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date)."""
     since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
     dated: list[tuple[dt.date | None, AuditRow]] = []
-    for row in rows:  # a row without a date shares the one above it (a date cell merged down)
-        day = parse_date(row.cells[0]) if row.cells[0].strip() else (dated[-1][0] if dated else None)
+    for row in rows:  # a row without a (readable) date shares the one above it (a date cell merged down)
+        day = parse_date(row.cells[0]) or (dated[-1][0] if dated else None)
         dated.append((day, row))
     if since is not None:
         return [r for day, r in dated if day is not None and day > since]

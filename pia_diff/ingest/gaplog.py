@@ -8,7 +8,7 @@ import re
 
 from pia_diff.catalogue import Node
 from pia_diff.snapshot import Path
-from pia_diff.text import html_to_text
+from pia_diff.text import html_to_text, label_key
 
 from .hits import Gap
 from .labels import LabelIndex
@@ -44,6 +44,12 @@ class GapLog:
             self.blocks.append(Gap(line.number, text[:40]))
             self._texts.append([line.key])
             self._open = True
+
+    def table_lines(self, lines: list[tuple[int, str]]) -> None:
+        """Lines of the 別添2 table that are no row of it: each a block of its own."""
+        for number, text in lines:
+            self.blocks.append(Gap(number, " ".join(text.split())[:40]))
+            self._texts.append([label_key(text)])
 
     def finished(self) -> list[Gap]:
         """The blocks, each with the digest of its whole text (not only the 40 characters shown)."""

@@ -42,35 +42,56 @@ class Gap:
     digest: str = ""
 
 
-def history_rows(lines: Sequence[str], start: int) -> list[HistoryRow]:
-    """The document's own 別添2 table, read from line `start` (1-based) to the end; no row dropped.
+# The first column of a 変更箇所 table's header row, as tables write it.
+HISTORY_DATE_WORDS = ("変更日", "変更年月日")
 
-    Columns count from the header row's 変更日 (a No. column before it is not the table's). A row
-    whose 変更日 is empty (merged down from the row above, or left blank) is kept with that cell
-    empty: its date is not guessed. A row that only carries on the texts of the row above (変更日
-    and 項目 both empty) is joined to it, cell by cell. Headings and text before the first dated
-    row are not rows."""
+
+def history_header(cells: Sequence[str]) -> int | None:
+    """The column of 変更日 when cells are the header row of a 変更箇所 table (変更日 … 提出時期)."""
+    keys = [cell_key(html_to_text(c)) for c in cells]
+    column = next((keys.index(w) for w in HISTORY_DATE_WORDS if w in keys), None)
+    return column if column is not None and any("提出時期" in k for k in keys) else None
+
+
+def history_rows(lines: Sequence[str], start: int) -> tuple[list[HistoryRow], list[tuple[int, str]]]:
+    """The document's own 別添2 table, read from line `start` (1-based) to the end, and the lines in
+    it that are no row (a note, 「以上」 below the table): reported, never dropped in silence.
+
+    Columns count from the header row's 変更日 (a No. column before it is not the table's). Below
+    the header, a row is a row whatever its 変更日 holds: a date we cannot read, or none (merged
+    down from the row above, or left blank) stays as printed, not guessed. A row that only carries
+    on the texts of the row above (変更前/変更後/説明, nothing in 変更日, 項目 or 提出時期) is joined
+    to it, cell by cell. Without a header row only dated rows are rows."""
     rows: list[HistoryRow] = []
+    stray: list[tuple[int, str]] = []
     offset = 0
+    header = False
     for number in range(start, len(lines) + 1):
-        cells = [html_to_text(c).replace("\n", " ").strip() for c in lines[number - 1].split("\t")]
-        keys = [cell_key(c) for c in cells]
-        if "変更日" in keys:  # the header row, repeated on every page
-            offset = keys.index("変更日")
+        raw = [html_to_text(c).replace("\n", " ").strip() for c in lines[number - 1].split("\t")]
+        column = history_header(raw)
+        if column is not None:  # the header row, repeated on every page
+            offset, header = column, True
             continue
-        cells = cells[offset:]
-        if not any(cells):
-            continue
+        cells = raw[offset:]
         padded = (cells + [""] * 6)[:6]
         if len(cells) > 6:
             padded[5] = " ".join(cells[5:]).strip()
-        if parse_date(padded[0]) is not None or (rows and not padded[0] and padded[1]):
+        filled = {i for i, c in enumerate(padded) if c}
+        if not filled:
+            continue
+        if (
+            parse_date(padded[0]) is not None
+            or (header and (padded[0] or padded[1]) and len(filled) >= 2)
+            or (header and padded[4] and len(filled) >= 3)  # 変更日 and 項目 merged down from above
+        ):
             rows.append(HistoryRow(tuple(padded), number))  # type: ignore[arg-type]
-        elif rows and not padded[0] and not padded[1]:
+        elif rows and filled <= {2, 3, 5}:
             above = rows[-1]
             joined = tuple(" ".join(c for c in pair if c) for pair in zip(above.cells, padded, strict=True))
             rows[-1] = HistoryRow(joined, above.line)  # type: ignore[arg-type]
-    return rows
+        elif rows or header:
+            stray.append((number, " ".join(c for c in raw if c)))
+    return rows, stray
 
 
 @cached_when_short(limit=4000, maxsize=8192)

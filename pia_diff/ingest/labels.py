@@ -58,6 +58,8 @@ class LabelIndex:
         self.ignore = catalogue.ignore
         # form facts of the catalogue the classifier asks for on every line
         self.history_key = catalogue.history_key
+        # the 別添2 title as tables print it, with or without its brackets ('別添2 変更箇所')
+        self.history_keys = (self.history_key, re.sub(r"^\(([^()]*)\)", r"\1", self.history_key))
         self.cover_header_key = catalogue.cover_header_key
         self.entity_header = catalogue.entity_header
         self.entity_range = catalogue.entity_range
@@ -66,6 +68,10 @@ class LabelIndex:
         # every option text of the form, longest first (so that no shorter one splits it)
         options = {compare_key(o) for node in catalogue.nodes() for o in node.options}
         self.option_keys = sorted(options, key=lambda o: (-len(o), o))
+
+    def is_history_title(self, key: str) -> bool:
+        """Whether a line (or its first cell) is the 別添2 table's title, a date or note beside it aside."""
+        return any(key.startswith(k) and len(key) <= len(k) + 2 for k in self.history_keys)
 
     def part_header(self, key: str) -> Node | None:
         """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from pia_diff.catalogue import Node
 from pia_diff.text import cached_when_short, fold, html_to_text
 
+from .hits import history_header
 from .labels import LabelIndex, cell_key
 
 # The year and month are short runs that cannot hold a bracket, 年 or 月: a lazy \S+? here used to
@@ -85,7 +86,7 @@ def _classify(
         kind = LineKind.PAGE_BREAK if "\f" in raw else LineKind.BLANK
     elif key == TOC:
         kind = LineKind.TOC
-    elif key.startswith(index.history_key) and len(key) <= len(index.history_key) + 2:
+    elif index.is_history_title(key) or (cell_style and _history_table_starts(cells, key, index)):
         kind = LineKind.HISTORY_START
     elif (part := index.part_header(key)) is not None:
         kind = LineKind.PART_HEADER
@@ -98,6 +99,15 @@ def _classify(
     else:
         kind = LineKind.LABELS if _may_hold_label(cells, key, index) else LineKind.TEXT
     return raw, key, kind, cells, part, version, title
+
+
+def _history_table_starts(cells: tuple[str, ...], key: str, index: LabelIndex) -> bool:
+    """A cell row that begins the 別添2 table: its title in the first cell (a date beside it), or,
+    where the title is missing, the table's header row (変更日 … 提出時期)."""
+    first = next((c for c in cells if c.strip()), "")
+    if index.is_history_title(cell_key(first)):
+        return True
+    return "提出時期" in key and history_header(cells) is not None
 
 
 def _may_hold_label(cells: tuple[str, ...], line_key: str, index: LabelIndex) -> bool:

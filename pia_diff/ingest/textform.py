@@ -98,8 +98,8 @@ class _Walk:
                     if line.part is not None:
                         toc_parts.add(line.part)
                     continue
-                if line.key.startswith(self.index.history_key):
-                    continue
+                if line.kind is LineKind.HISTORY_START or line.key.startswith(self.index.history_key):
+                    continue  # the table of contents names the 別添2 too
                 in_toc = False
             if line.kind is LineKind.HISTORY_START:
                 self._close_pending()
@@ -110,7 +110,8 @@ class _Walk:
         history: list[HistoryRow] = []
         if history_at is not None and self.cell_style:
             # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
-            history = history_rows(self.lines, history_at + 1)
+            history, stray = history_rows(self.lines, history_at)  # its first line may be the header row
+            self.gaps.table_lines(stray)
         return ParseResult(
             hits=self.hits,
             history=history,
@@ -161,7 +162,7 @@ class _Walk:
         if kind is LineKind.ENTITY_RANGE:
             self._close_pending()
             return
-        if kind is LineKind.LABELS and self._cells(line):
+        if kind is LineKind.LABELS and not self._typed_on(line) and self._cells(line):
             return
         self._continuation(line)
 
@@ -293,6 +294,20 @@ class _Walk:
             self._store(self.pending)
             self.last = self.pending if self.pending.node.parent is not None else None
             self.pending = None
+
+    def _typed_on(self, line: Line) -> bool:
+        """A row that carries on the text item above it in the cell below its value (first cell
+        empty, one cell filled, no heading between): its text, even one that starts like a label
+        ('情報の突合により…'), is more of that value."""
+        return (
+            self.cell_style
+            and self.pending is None
+            and self.last is not None
+            and self.last.node.kind is Kind.TEXT
+            and not self.heading_since_last
+            and not line.cells[0].strip()
+            and sum(1 for c in line.cells if c.strip()) == 1
+        )
 
     def _continuation(self, line: Line) -> None:
         if self.pending is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from pia_diff.errors import InputError
+
+from .hits import history_header
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A real 評価書 workbook unpacks to a few MB; far more is a zip bomb.
@@ -107,14 +108,6 @@ def _too_big(name: str, what: str, limit: int) -> InputError:
     return InputError(name, f"ブックの{what}が上限 ({limit:,}) を超えています。評価書のブックとしては大きすぎます。")
 
 
-def _table_column(cells: list[str]) -> int | None:
-    """The column of 変更日 when a row is the header of a 変更箇所 table (変更日 … 提出時期)."""
-    keys = [re.sub(r"\s+", "", c) for c in cells]
-    if "変更日" in keys and any("提出時期" in k for k in keys):
-        return keys.index("変更日")
-    return None
-
-
 class _Layout:
     """How a sheet's rows become cell-text lines: leading empty cells dropped, except where they
     mean something. A row with one filled cell right under the value cell of the row above is text
@@ -130,7 +123,7 @@ class _Layout:
         while cells and not cells[-1].strip():
             cells.pop()
         if self.table_column is None:
-            self.table_column = _table_column(cells)
+            self.table_column = history_header(cells)
         if self.table_column is not None:
             return "\t".join(c.strip() for c in cells[self.table_column :])
         filled = [i for i, c in enumerate(cells) if c.strip()]
