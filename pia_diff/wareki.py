@@ -20,12 +20,14 @@ ERAS = (
     ("平成", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
     ("昭和", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
 )
-_WAREKI = re.compile(r"(令和|平成|昭和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
+# An era written out, or as one letter or kanji that no other kanji precedes (政令5.4.1 is no date).
+_ERA = r"(令和|平成|昭和|(?<![A-Za-z一-龯々])[RHS令平昭])"
+_WAREKI = re.compile(_ERA + r"\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
 _ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 # 「2021年3月31日」, and the short era forms tables use: 「R5.11.6」「H31.4.1」「令5.11.6」
 _SEIREKI = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_SHORT = re.compile(r"(?<![A-Za-z])([RHS令平昭])\s*(元|\d{1,2})\s*[./・-]\s*(\d{1,2})\s*[./・-]\s*(\d{1,2})(?!\d)")
-_SHORT_ERAS = {"R": "令和", "令": "令和", "H": "平成", "平": "平成", "S": "昭和", "昭": "昭和"}
+_SHORT = re.compile(_ERA + r"\s*(元|\d{1,2})\s*[./・-]\s*(\d{1,2})\s*[./・-]\s*(\d{1,2})(?!\d)")
+_ERA_NAMES = {"R": "令和", "令": "令和", "H": "平成", "平": "平成", "S": "昭和", "昭": "昭和"}
 # No real date needs more digits than this in any field; longer ones only cost time to convert.
 _MAX_DIGITS = 4
 
@@ -42,17 +44,13 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 def parse_date(text: str) -> dt.date | None:
     """The first date in the text (和暦, its short forms R5.11.6 / H31.4.1, 2021年3月31日 or
     ISO-ish), or None when there is none or it is invalid."""
-    folded = fold(text)
-    match = _WAREKI.search(folded)
-    if match:
-        return _era_date(*match.groups())
-    match = _SHORT.search(folded.upper())
-    if match:
-        era, *rest = match.groups()
-        return _era_date(_SHORT_ERAS[era], *rest)
-    match = _SEIREKI.search(folded) or _ISO.search(folded)
-    if match:
-        return _date(*match.groups())
+    folded = fold(text).upper()
+    found = [(m.start(), True, m.groups()) for pattern in (_WAREKI, _SHORT) for m in pattern.finditer(folded)]
+    found += [(m.start(), False, m.groups()) for pattern in (_SEIREKI, _ISO) for m in pattern.finditer(folded)]
+    for _at, era, (first, *rest) in sorted(found, key=lambda f: f[0]):  # the first that is a date
+        day = _era_date(_ERA_NAMES.get(first, first), *rest) if era else _date(first, *rest)
+        if day is not None:
+            return day
     return None
 
 

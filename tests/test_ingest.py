@@ -260,3 +260,36 @@ def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
     basis = read.fields[("Ⅰ 基本情報", "4 個人番号の利用", "法令上の根拠")].value
     assert isinstance(basis, str) and "\n・別表116項 特定障害者に対する特別障害給付金" in basis
     assert {p: f.value for p, f in read.fields.items()} == {p: f.value for p, f in text.fields.items()}
+
+
+def _sample_lines() -> list[str]:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "asahikawa" / "new.txt"
+    return sample.read_text(encoding="utf-8").split("\n")
+
+
+def test_a_value_naming_the_change_table_does_not_start_it() -> None:
+    """特記事項 「別添2 変更箇所参照」 (l.13 of the sample) is a value: the form goes on below it."""
+    lines = _sample_lines()
+    assert lines[11] == "特記事項" and lines[12] == ""
+    original = parse_bytes("\n".join(lines).encode("utf-8"), "new.txt")
+    lines[12] = "別添2 変更箇所参照"
+    edited = parse_bytes("\n".join(lines).encode("utf-8"), "new.txt")
+    assert edited.fields[("表紙", "特記事項")].value == "別添2 変更箇所参照"
+    others = {p: f.value for p, f in edited.fields.items() if p != ("表紙", "特記事項")}
+    assert others == {p: f.value for p, f in original.fields.items() if p != ("表紙", "特記事項")}
+    assert [h.cells for h in edited.history] == [h.cells for h in original.history]
+
+
+def test_a_label_left_without_its_value_is_still_that_label() -> None:
+    """l.71 「情報の突合」 with its value cleared, in the second column: the item is there and empty,
+    not more text of ⑤使用方法 above it."""
+    lines = _sample_lines()
+    assert lines[70].startswith("\t情報の突合\t")
+    original = parse_bytes("\n".join(lines).encode("utf-8"), "new.txt")
+    lines[70] = "\t情報の突合"
+    edited = parse_bytes("\n".join(lines).encode("utf-8"), "new.txt")
+    section = ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用")
+    assert edited.fields[(*section, "情報の突合")].value == ""
+    assert edited.fields[(*section, "⑤使用方法")].value == original.fields[(*section, "⑤使用方法")].value

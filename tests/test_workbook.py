@@ -527,3 +527,16 @@ def test_a_row_typed_on_that_starts_like_a_label_is_more_of_the_value_above() ->
     assert again.fields[use].value == f"{plain[use]}\n情報の突合により資格を確認する。"
     assert again.fields[match].value == plain[match]
     assert _unplaced(again) == []
+
+
+def test_a_sheet_after_the_change_table_is_no_part_of_it() -> None:
+    """A list of 選択肢 kept on a sheet after the 別添2: its rows are reported, the table is unchanged."""
+    data = export_bytes(sample("003"), CAT)
+    original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
+    book = load_workbook(io.BytesIO(data))
+    extra = book.create_sheet("選択肢")
+    extra.append(["ファイルの種類", "システム用ファイル"])
+    extra.append(["対象人数", "1万人以上10万人未満"])
+    read = _read(book)
+    assert [h.cells for h in read.history] == original
+    assert _unplaced(read) == ["ファイルの種類 システム用ファイル", "対象人数 1万人以上10万人未満"]

@@ -116,7 +116,8 @@ def _judge(paths: tuple[Path, ...], catalogue: Catalogue, table: RuleTable) -> T
 # 「事前提出不要」「事前の提出を要しない」「事前の届出は不要」 say the filing was not before: 事後.
 _NOT_BEFORE = re.compile(
     r"事前(?:の)?(?:提出|届出|公表|提出・公表|提出等)?(?:は|を|が|の)?"
-    r"(?:不要|対象外|対象(?:では|で)?な[いく]|対象となら|要しな|必要(?:が|は)?な[いし]|必要(?:が|は)?ありませ"
+    r"(?:不要|対象外|対象(?:では|で)?な[いく]|対象となら|要しな|要しませ|必要(?:が|は)?な[いし]|必要(?:が|は)?ありませ"
+    r"|必要な(?:変更|もの|場合)?(?:では|で)な[いく]"
     r"|義務(?:付|づ)けられ(?:な|ませ)|義務(?:は|が)?な[いし]|義務(?:は|が)?ありませ|ではな[いく]|でな[いく])"
 )
 
@@ -251,8 +252,8 @@ def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[Au
     """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date)."""
     since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
     dated: list[tuple[dt.date | None, AuditRow]] = []
-    for row in rows:  # a row without a (readable) date shares the one above it (a date cell merged down)
-        day = parse_date(row.cells[0]) or (dated[-1][0] if dated else None)
+    for row in rows:  # a row without a date shares the one above it (a date cell merged down)
+        day = parse_date(row.cells[0]) if row.cells[0] else (dated[-1][0] if dated else None)
         dated.append((day, row))
     if since is not None:
         return [r for day, r in dated if day is not None and day > since]

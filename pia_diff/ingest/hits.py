@@ -61,12 +61,16 @@ def history_rows(lines: Sequence[str], start: int) -> tuple[list[HistoryRow], li
     the header, a row is a row whatever its 変更日 holds: a date we cannot read, or none (merged
     down from the row above, or left blank) stays as printed, not guessed. A row that only carries
     on the texts of the row above (変更前/変更後/説明, nothing in 変更日, 項目 or 提出時期) is joined
-    to it, cell by cell. Without a header row only dated rows are rows."""
+    to it, cell by cell. Without a header row (none yet, or none since a sheet or page break: a
+    sheet after the table's is some other list) only dated rows are rows."""
     rows: list[HistoryRow] = []
     stray: list[tuple[int, str]] = []
     offset = 0
     header = False
     for number in range(start, len(lines) + 1):
+        if "\f" in lines[number - 1]:
+            header = False  # a new sheet or page: only dated rows, until a header row says it goes on
+            continue
         raw = [html_to_text(c).replace("\n", " ").strip() for c in lines[number - 1].split("\t")]
         column = history_header(raw)
         if column is not None:  # the header row, repeated on every page

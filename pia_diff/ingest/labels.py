@@ -60,6 +60,7 @@ class LabelIndex:
         self.history_key = catalogue.history_key
         # the 別添2 title as tables print it, with or without its brackets ('別添2 変更箇所')
         self.history_keys = (self.history_key, re.sub(r"^\(([^()]*)\)", r"\1", self.history_key))
+        self.history_tail = re.sub(r"^\([^()]*\)", "", self.history_key)  # '変更箇所': in every form of it
         self.cover_header_key = catalogue.cover_header_key
         self.entity_header = catalogue.entity_header
         self.entity_range = catalogue.entity_range
@@ -70,8 +71,15 @@ class LabelIndex:
         self.option_keys = sorted(options, key=lambda o: (-len(o), o))
 
     def is_history_title(self, key: str) -> bool:
-        """Whether a line (or its first cell) is the 別添2 table's title, a date or note beside it aside."""
-        return any(key.startswith(k) and len(key) <= len(k) + 2 for k in self.history_keys)
+        """Whether a line (or its first cell) is the 別添2 table's title as the form prints it
+        ('(別添2) 変更箇所', a mark or two after it). Without its brackets ('別添2 変更箇所参照')
+        it is as likely a reference in some value: that begins no table."""
+        title = self.history_keys[0]
+        return key.startswith(title) and len(key) <= len(title) + 2
+
+    def is_bare_history_title(self, key: str) -> bool:
+        """The title without brackets and nothing else on the line: the table's header row follows."""
+        return key == self.history_keys[-1]
 
     def part_header(self, key: str) -> Node | None:
         """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""

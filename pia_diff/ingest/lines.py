@@ -104,9 +104,10 @@ def _classify(
 def _history_table_starts(cells: tuple[str, ...], key: str, index: LabelIndex) -> bool:
     """A cell row that begins the 別添2 table: its title in the first cell (a date beside it), or,
     where the title is missing, the table's header row (変更日 … 提出時期)."""
-    first = next((c for c in cells if c.strip()), "")
-    if index.is_history_title(cell_key(first)):
-        return True
+    if index.history_tail in key:  # cheap test first: most lines hold no part of the title
+        first = next((c for c in cells if c.strip()), "")
+        if index.is_history_title(cell_key(first)):
+            return True
     return "提出時期" in key and history_header(cells) is not None
 
 

@@ -162,6 +162,8 @@ class _Walk:
         if kind is LineKind.ENTITY_RANGE:
             self._close_pending()
             return
+        if self.index.is_bare_history_title(line.key):
+            return  # '別添2 変更箇所' alone above the table: its header row starts it
         if kind is LineKind.LABELS and not self._typed_on(line) and self._cells(line):
             return
         self._continuation(line)
@@ -298,7 +300,8 @@ class _Walk:
     def _typed_on(self, line: Line) -> bool:
         """A row that carries on the text item above it in the cell below its value (first cell
         empty, one cell filled, no heading between): its text, even one that starts like a label
-        ('情報の突合により…'), is more of that value."""
+        ('情報の突合により…'), is more of that value; a label and nothing else ('情報の突合') is not."""
+        filled = [c for c in line.cells if c.strip()]
         return (
             self.cell_style
             and self.pending is None
@@ -306,8 +309,12 @@ class _Walk:
             and self.last.node.kind is Kind.TEXT
             and not self.heading_since_last
             and not line.cells[0].strip()
-            and sum(1 for c in line.cells if c.strip()) == 1
+            and len(filled) == 1
+            and not self._is_label(cell_key(filled[0]))  # a label alone, its value left empty, is a label
         )
+
+    def _is_label(self, key: str) -> bool:
+        return any(c.length == len(key) for c in self.index.candidates(key))
 
     def _continuation(self, line: Line) -> None:
         if self.pending is not None:
