@@ -301,17 +301,18 @@ class _Walk:
         """A row that carries on the text item above it in the cell below its value (first cell
         empty, one cell filled, no heading between): its text, even one that starts like a label
         ('情報の突合により…'), is more of that value; a label and nothing else ('情報の突合') is not."""
-        filled = [c for c in line.cells if c.strip()]
-        return (
+        if not (
             self.cell_style
             and self.pending is None
             and self.last is not None
             and self.last.node.kind is Kind.TEXT
             and not self.heading_since_last
             and not line.cells[0].strip()
-            and len(filled) == 1
-            and not self._is_label(cell_key(filled[0]))  # a label alone, its value left empty, is a label
-        )
+        ):
+            return False
+        filled = [c for c in line.cells if c.strip()]
+        # a label alone, its value left empty, is a label
+        return len(filled) == 1 and not self._is_label(cell_key(filled[0]))
 
     def _is_label(self, key: str) -> bool:
         return any(c.length == len(key) for c in self.index.candidates(key))
