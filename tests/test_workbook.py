@@ -540,3 +540,18 @@ def test_a_sheet_after_the_change_table_is_no_part_of_it() -> None:
     read = _read(book)
     assert [h.cells for h in read.history] == original
     assert _unplaced(read) == ["ファイルの種類 システム用ファイル", "対象人数 1万人以上10万人未満"]
+
+
+@pytest.mark.parametrize("offset", [-1, -4, -6])
+def test_the_change_table_sheet_may_stand_anywhere(offset: int) -> None:
+    """The 別添2 sheet moved before Ⅴ, before Ⅲ, right after the cover: the sheets after it are
+    still read as the form, the table is the same."""
+    data = export_bytes(sample("003"), CAT)
+    plain = parse_bytes(data, "plain.xlsx")
+    book = load_workbook(io.BytesIO(data))
+    book.move_sheet("別添2 変更箇所", offset=offset)
+    assert book.sheetnames[-1] != "別添2 変更箇所"
+    read = _read(book)
+    assert _ok_values(read) == _ok_values(plain)
+    assert [h.cells for h in read.history] == [h.cells for h in plain.history]
+    assert _unplaced(read) == []

@@ -80,8 +80,19 @@ class _Walk:
         title = ""
         form_version: str | None = None
         history_at: int | None = None
+        history_end: int | None = None  # where the form goes on after the table's sheet
+        after_break = False
         for number, raw in enumerate(self.lines, start=1):
             line = classify(raw, number, self.index, self.cell_style)
+            if history_at is not None and history_end is None:
+                # in the 別添2 table: it ends where a new sheet (or page) begins with a part of the form
+                if line.kind is LineKind.PAGE_BREAK:
+                    after_break = True
+                    continue
+                if not (after_break and line.kind is LineKind.PART_HEADER):
+                    after_break = after_break and line.kind is LineKind.BLANK
+                    continue
+                history_end = number
             if not title and line.title is not None:
                 title = line.title
             if form_version is None:
@@ -101,16 +112,19 @@ class _Walk:
                 if line.kind is LineKind.HISTORY_START or line.key.startswith(self.index.history_key):
                     continue  # the table of contents names the 別添2 too
                 in_toc = False
-            if line.kind is LineKind.HISTORY_START:
+            if line.kind is LineKind.HISTORY_START and history_at is None:
                 self._close_pending()
                 history_at = number
-                break
+                if not self.cell_style:
+                    break  # a PDF dump: the table is its last part, and its cells are not read
+                continue
             self._line(line)
         self._close_pending()
         history: list[HistoryRow] = []
         if history_at is not None and self.cell_style:
             # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
-            history, stray = history_rows(self.lines, history_at)  # its first line may be the header row
+            # its first line may be the header row
+            history, stray = history_rows(self.lines[: (history_end or len(self.lines) + 1) - 1], history_at)
             self.gaps.table_lines(stray)
         return ParseResult(
             hits=self.hits,
