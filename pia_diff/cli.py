@@ -104,7 +104,9 @@ app = typer.Typer(
 Doc = Annotated[
     Path,
     typer.Argument(
-        help="評価書 (PDF、テキスト、Excel ブック .xlsx、snapshot .json)。内容で判別します。", show_default=False
+        help="評価書 (PDF、テキスト、Excel ブック .xlsx、snapshot .json)。内容で判別します。",
+        show_default=False,
+        metavar="文書",
     ),
 ]
 
@@ -234,8 +236,8 @@ DecisionsOpt = Annotated[
 
 @app.command("diff", cls=_Command)
 def diff_(
-    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
+    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False, metavar="前の版")],
+    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False, metavar="新しい版")],
     date: DateOpt = None,
     decisions: DecisionsOpt = None,
     format: Annotated[DiffFormat, typer.Option("--format", help="画面に出す形式")] = DiffFormat.table,
@@ -309,8 +311,8 @@ def _write_template(path: Path, rows: list[Row], heading: str, force: bool) -> N
 
 @app.command(cls=_Command)
 def check(
-    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False)],
+    old: Annotated[Path, typer.Argument(help="前の版 (公表済みの評価書)", show_default=False, metavar="前の版")],
+    new: Annotated[Path, typer.Argument(help="新しい版", show_default=False, metavar="新しい版")],
     decisions: DecisionsOpt = None,
     date: DateOpt = None,
     form: FormOpt = None,
@@ -336,7 +338,9 @@ def check(
 
 @app.command("audit", cls=_Command)
 def audit_(
-    doc: Annotated[Path, typer.Argument(help="評価書、またはフォルダ (中の全文書を並列に監査)", show_default=False)],
+    doc: Annotated[
+        Path, typer.Argument(help="評価書、またはフォルダ (中の全文書を並列に監査)", show_default=False, metavar="文書")
+    ],
     against: Annotated[
         Path | None, typer.Option("--against", help="前の版。実際の変更と別添2 を突き合わせる", show_default=False)
     ] = None,

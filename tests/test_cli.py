@@ -185,8 +185,8 @@ def test_module_and_shim_entry_points(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["diff"], "引数 old がありません。"),
-        (["diff", "a"], "引数 new がありません。"),
+        (["diff"], "引数 前の版 がありません。"),
+        (["diff", "a"], "引数 新しい版 がありません。"),
         (["show", "x", "--bogus"], "オプション --bogus はありません。"),
         (["nosuch"], "コマンド「nosuch」はありません。"),
         (["diff", "a", "b", "c"], "余分な引数があります: c"),

@@ -80,7 +80,10 @@ def test_basis_sheet_lists_rule_and_certainty() -> None:
     header = [c.value for c in sheet[2]]
     assert header[:6] == ["項目", "様式上の位置", "※", "根拠", "提案", "確度"]
     body = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
-    assert [r[3] for r in body] == ["STAR", "OTHER"]
+    assert [r[3] for r in body] == [
+        "STAR（重要な変更の対象項目（※））",
+        "OTHER（その他の項目）",
+    ]  # the rule table's names
     assert body[0][2] == "※"
     # the reader's certainty in words a person reads (the JSON keeps ok / uncertain / missing)
     assert [r[5] for r in body] == [Certainty(r.確度).word for r in rows]

@@ -68,6 +68,7 @@ class Row:
     変更の指紋: str = ""
     decision: Decision | None = None
     判断の状態: DecisionStatus | None = None
+    根拠の名前: str = ""  # the rule's name in the rule table ('重要な変更の対象項目（※）')
 
     @property
     def acknowledged(self) -> bool:
@@ -75,7 +76,7 @@ class Row:
         return bool(self.decision and self.decision.acknowledged and self.判断の状態 is DecisionStatus.APPLIED)
 
     def as_json(self) -> dict[str, Any]:
-        """DESIGN.md `diff` shape (keys fixed; 判断, 詳細, 変更の指紋 and 判断の状態 added)."""
+        """DESIGN.md `diff` shape (keys fixed; 判断, 詳細, 変更の指紋, 判断の状態 and 根拠の名前 added)."""
         return {
             "変更日": self.変更日,
             "項目": self.項目,
@@ -92,6 +93,7 @@ class Row:
             "詳細": self.詳細,
             "変更の指紋": self.変更の指紋,
             "判断の状態": str(self.判断の状態) if self.判断の状態 else None,
+            "根拠の名前": self.根拠の名前,
             "変更前の全文": self.変更前の全文,
             "変更後の全文": self.変更後の全文,
         }
@@ -204,6 +206,7 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 item_path=change.path,
                 重要=star and not exempted,
                 根拠=rule.id,
+                根拠の名前=rule.name,
                 提案=offered,
                 確度=change.certainty,
                 判断=_used(found, status, current),

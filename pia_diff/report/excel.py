@@ -139,7 +139,7 @@ def workbook_bytes(published: list[HistoryRow], rows: list[Row], remarks: list[t
             r.項目,
             " / ".join(r.item_path),
             "※" if r.重要 else "",
-            r.根拠,
+            f"{r.根拠}（{r.根拠の名前}）" if r.根拠の名前 else r.根拠,
             "\n".join(r.提案),
             Certainty(r.確度).word,
             r.判断,

@@ -22,7 +22,10 @@ def release_text(
     plain = [r for r in unacknowledged if r.判断の状態 not in (DecisionStatus.STALE, DecisionStatus.UNPINNED)]
     if plain:
         lines.append(f"事前の提出が必要な変更が {len(plain)} 件、判断ファイルで確認されていません:")
-        lines += [f"  - {row.項目} ({row.根拠})" for row in plain]
+        lines += [
+            f"  - {row.項目} ({row.根拠}: {row.根拠の名前})" if row.根拠の名前 else f"  - {row.項目} ({row.根拠})"
+            for row in plain
+        ]
         lines.append("  → 変更前に再評価・提出するか、判断ファイルに「確認済み: true」を記録してください。")
     if gaps:
         lines.append(f"確認できない部分があります ({len(gaps)} 件)。読み取れなかった箇所を原本で確認してください:")
