@@ -43,15 +43,16 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 
 def parse_date(text: str) -> dt.date | None:
     """The first date in the text (和暦, its short forms R5.11.6 / H31.4.1, 2021年3月31日 or
-    ISO-ish), or None when there is none or it is invalid."""
+    ISO-ish), or None when there is none or the first one is invalid."""
     folded = fold(text).upper()
     found = [(m.start(), True, m.groups()) for pattern in (_WAREKI, _SHORT) for m in pattern.finditer(folded)]
     found += [(m.start(), False, m.groups()) for pattern in (_SEIREKI, _ISO) for m in pattern.finditer(folded)]
-    for _at, era, (first, *rest) in sorted(found, key=lambda f: f[0]):  # the first that is a date
-        day = _era_date(_ERA_NAMES.get(first, first), *rest) if era else _date(first, *rest)
-        if day is not None:
-            return day
-    return None
+    if not found:
+        return None
+    # the first date written decides: one outside its era or the calendar is no date, and a later
+    # one in the same text is not taken in its place
+    _at, era, (first, *rest) = min(found, key=lambda f: f[0])
+    return _era_date(_ERA_NAMES.get(first, first), *rest) if era else _date(first, *rest)
 
 
 def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:

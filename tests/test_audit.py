@@ -436,3 +436,25 @@ def test_a_row_with_an_empty_date_is_audited_and_belongs_to_the_revision_above_i
     added = [f for f in after.findings if f not in before.findings]
     assert [(f.code, f.line) for f in added] == [("history-no-date", 219)]
     assert [f for f in before.findings if f not in after.findings] == []
+
+
+def test_an_unreadable_date_is_counted_with_the_revision_under_audit(tmp_path: Path) -> None:
+    """l.218 dated 「令和5年11月」 (no day) and l.219 left empty: both rows still cover their changes
+    against the old version; audit says which dates it could not read."""
+    from pia_diff.ingest import read_document
+
+    sample_dir = Path(__file__).resolve().parent.parent / "samples" / "asahikawa"
+    lines = (sample_dir / "new.txt").read_text(encoding="utf-8").split("\n")
+    for at in (217, 218):
+        assert lines[at].startswith("令和5年11月6日\t")
+    lines[217] = "令和5年11月" + lines[217].removeprefix("令和5年11月6日")
+    lines[218] = lines[218].removeprefix("令和5年11月6日")
+    edited = tmp_path / "new.txt"
+    edited.write_text("\n".join(lines), encoding="utf-8")
+    old = read_document(sample_dir / "old.txt")
+    before = audit(read_document(sample_dir / "new.txt"), CAT, TABLE, old)
+    after = audit(read_document(edited), CAT, TABLE, old)
+    added = [(f.code, f.line) for f in after.findings if f not in before.findings]
+    assert added == [("history-bad-date", 218), ("history-no-date", 219)]
+    assert [f for f in before.findings if f not in after.findings] == []
+    assert not after.errors

@@ -293,3 +293,28 @@ def test_a_label_left_without_its_value_is_still_that_label() -> None:
     section = ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用")
     assert edited.fields[(*section, "情報の突合")].value == ""
     assert edited.fields[(*section, "⑤使用方法")].value == original.fields[(*section, "⑤使用方法")].value
+
+
+def test_the_bare_title_with_its_date_beside_it_starts_the_table() -> None:
+    """003 l.211 written 「別添2 変更箇所 ⇥ 令和5年11月6日」: still the table's title, not more of
+    Ⅴ ③結果 above it."""
+    lines = seed("003").read_text(encoding="utf-8").split("\n")
+    assert lines[210] == "(別添2)変更箇所"
+    original = parse_bytes("\n".join(lines).encode("utf-8"), "003.txt")
+    lines[210] = "別添2 変更箇所\t令和5年11月6日"
+    edited = parse_bytes("\n".join(lines).encode("utf-8"), "003.txt")
+    assert {p: f.value for p, f in edited.fields.items()} == {p: f.value for p, f in original.fields.items()}
+    assert [h.cells for h in edited.history] == [h.cells for h in original.history]
+    assert len(edited.history) == 18
+
+
+def test_a_pdf_dump_finds_the_bare_title_too() -> None:
+    """002 (a PDF text dump, no header row to go by) with its title l.2269 written 「別添２　変更箇所」."""
+    lines = seed("002").read_text(encoding="utf-8").split("\n")
+    assert lines[2268] == "（別添２）変更箇所"
+    original = parse_bytes("\n".join(lines).encode("utf-8"), "002.txt")
+    lines[2268] = "別添２　変更箇所"
+    edited = parse_bytes("\n".join(lines).encode("utf-8"), "002.txt")
+    assert edited.meta["別添2の確度"] == original.meta["別添2の確度"] == "uncertain"
+    assert edited.meta["読み取れない箇所"] == original.meta["読み取れない箇所"]
+    assert {p: f.value for p, f in edited.fields.items()} == {p: f.value for p, f in original.fields.items()}

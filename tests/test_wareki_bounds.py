@@ -30,7 +30,9 @@ from pia_diff.wareki import parse_date
         ("H30年4月1日", dt.date(2018, 4, 1)),
         ("政令5.4.1による", None),  # 令 inside a word is no era
         ("命令3-1-1", None),
-        ("2021年13月1日 2021-03-01", dt.date(2021, 3, 1)),  # the first that is a date
+        ("2021年13月1日 2021-03-01", None),  # the first date written decides, even when invalid
+        ("R1.4.30 R1.5.7", None),
+        ("R5.11.6更新（令和4年1月1日）", dt.date(2023, 11, 6)),
         ("令和0年1月1日", None),
         ("令和1年1月1日", None),  # before 令和 began
         ("平成31年5月1日", None),  # 平成 had ended

@@ -542,9 +542,9 @@ def test_a_sheet_after_the_change_table_is_no_part_of_it() -> None:
     assert _unplaced(read) == ["ファイルの種類 システム用ファイル", "対象人数 1万人以上10万人未満"]
 
 
-@pytest.mark.parametrize("offset", [-1, -4, -6])
+@pytest.mark.parametrize("offset", [-1, -4, -6, -7])
 def test_the_change_table_sheet_may_stand_anywhere(offset: int) -> None:
-    """The 別添2 sheet moved before Ⅴ, before Ⅲ, right after the cover: the sheets after it are
+    """The 別添2 sheet moved before Ⅴ, before Ⅲ, right after the cover, first: the sheets after it are
     still read as the form, the table is the same."""
     data = export_bytes(sample("003"), CAT)
     plain = parse_bytes(data, "plain.xlsx")
@@ -555,3 +555,24 @@ def test_the_change_table_sheet_may_stand_anywhere(offset: int) -> None:
     assert _ok_values(read) == _ok_values(plain)
     assert [h.cells for h in read.history] == [h.cells for h in plain.history]
     assert _unplaced(read) == []
+
+
+def test_a_table_run_on_to_a_second_sheet_keeps_its_rows() -> None:
+    """The 別添2 rows from the 9th on moved to a second sheet without a header row, led by a row
+    that only names a part (Ⅲ リスク対策, read already): no row lost, no second file made up."""
+    data = export_bytes(sample("003"), CAT)
+    plain = parse_bytes(data, "plain.xlsx")
+    original = [h.cells for h in plain.history]
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["別添2 変更箇所"]
+    rest = [[c.value for c in row] for row in sheet.iter_rows(min_row=11)]
+    sheet.delete_rows(11, len(rest))
+    more = book.create_sheet("別添2 変更箇所(2)")
+    more.append([None, "Ⅲ リスク対策"])
+    for values in rest:
+        more.append(values)
+    read = _read(book)
+    assert [h.cells for h in read.history] == original
+    assert _unplaced(read) == ["Ⅲ リスク対策"]
+    assert read.meta["files"] == plain.meta["files"] == {}
+    assert _ok_values(read) == _ok_values(plain)

@@ -215,11 +215,16 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
             result.findings.append(finding)
         day = parse_date(row.cells[0])
         for empty, code, message in (
-            (not row.cells[0], "history-no-date", "変更日が空です。セルの結合なら上の行と同じ日付として扱います。"),
+            (
+                not row.cells[0],
+                "history-no-date",
+                "変更日が空です。セルの結合とみなし、上の行と同じ改訂の行として扱います。",
+            ),
             (
                 bool(row.cells[0]) and day is None,
                 "history-bad-date",
-                f"変更日「{row.cells[0]}」を日付として読めません。",
+                f"変更日「{row.cells[0]}」を日付として読めません。どの改訂の行か分からないため、"
+                "前の版との突き合わせでは今回の改訂の行として扱います。",
             ),
             (not row.cells[1], "history-no-item", "項目が空です。セルの結合なら上の行と同じ項目として扱います。"),
         ):
@@ -249,16 +254,23 @@ def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapsh
 
 
 def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[AuditRow]:
-    """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date)."""
+    """The rows of the revision since OLD: dated after OLD's 公表日 (else the latest date). A row
+    without a date shares the one above it (a date cell merged down); a row whose date cannot be
+    read could be of any revision, so it is counted with this one (its change is not reported
+    missing; audit warns about the date)."""
     since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
+    unknown = dt.date.max  # a date that cannot be read
     dated: list[tuple[dt.date | None, AuditRow]] = []
-    for row in rows:  # a row without a date shares the one above it (a date cell merged down)
-        day = parse_date(row.cells[0]) if row.cells[0] else (dated[-1][0] if dated else None)
+    for row in rows:
+        if row.cells[0]:
+            day: dt.date | None = parse_date(row.cells[0]) or unknown
+        else:
+            day = dated[-1][0] if dated else None
         dated.append((day, row))
     if since is not None:
         return [r for day, r in dated if day is not None and day > since]
-    days = [day for day, _ in dated if day is not None]
-    return [r for day, r in dated if days and day == max(days)]
+    days = [day for day, _ in dated if day is not None and day is not unknown]
+    return [r for day, r in dated if day is unknown or (days and day == max(days))]
 
 
 def _against(doc: Snapshot, old: Snapshot, rows: list[AuditRow], catalogue: Catalogue) -> list[Finding]:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from pia_diff.catalogue import Node
 from pia_diff.text import cached_when_short, fold, html_to_text
+from pia_diff.wareki import parse_date
 
 from .hits import history_header
 from .labels import LabelIndex, cell_key
@@ -86,7 +87,11 @@ def _classify(
         kind = LineKind.PAGE_BREAK if "\f" in raw else LineKind.BLANK
     elif key == TOC:
         kind = LineKind.TOC
-    elif index.is_history_title(key) or (cell_style and _history_table_starts(cells, key, index)):
+    elif (
+        index.is_history_title(key)
+        or (not cell_style and index.is_bare_history_title(key))  # a PDF dump has no header row to go by
+        or (cell_style and _history_table_starts(cells, key, index))
+    ):
         kind = LineKind.HISTORY_START
     elif (part := index.part_header(key)) is not None:
         kind = LineKind.PART_HEADER
@@ -105,9 +110,12 @@ def _history_table_starts(cells: tuple[str, ...], key: str, index: LabelIndex) -
     """A cell row that begins the 別添2 table: its title in the first cell (a date beside it), or,
     where the title is missing, the table's header row (変更日 … 提出時期)."""
     if index.history_tail in key:  # cheap test first: most lines hold no part of the title
-        first = next((c for c in cells if c.strip()), "")
-        if index.is_history_title(cell_key(first)):
+        filled = [c for c in cells if c.strip()]
+        head = cell_key(filled[0])
+        if index.is_history_title(head):
             return True
+        if index.is_bare_history_title(head) and len(filled) > 1 and all(parse_date(c) for c in filled[1:]):
+            return True  # '別添2 変更箇所 ⇥ 令和5年11月6日': the title, its date beside it
     return "提出時期" in key and history_header(cells) is not None
 
 

@@ -85,12 +85,14 @@ class _Walk:
         for number, raw in enumerate(self.lines, start=1):
             line = classify(raw, number, self.index, self.cell_style)
             if history_at is not None and history_end is None:
-                # in the 別添2 table: it ends where a new sheet (or page) begins with a part of the form
+                # in the 別添2 table: it ends where a new sheet (or page) begins with a part of the
+                # form not read yet (a 項目 cell reading 'Ⅲ リスク対策' on a sheet the table runs on
+                # to names a part already read), or with the cover's title when the cover was not read
                 if line.kind is LineKind.PAGE_BREAK:
                     after_break = True
                     continue
-                if not (after_break and line.kind is LineKind.PART_HEADER):
-                    after_break = after_break and line.kind is LineKind.BLANK
+                if not (after_break and self._form_resumes(line)):
+                    after_break = after_break and line.kind in (LineKind.BLANK, LineKind.FORM_VERSION)
                     continue
                 history_end = number
             if not title and line.title is not None:
@@ -310,6 +312,11 @@ class _Walk:
             self._store(self.pending)
             self.last = self.pending if self.pending.node.parent is not None else None
             self.pending = None
+
+    def _form_resumes(self, line: Line) -> bool:
+        if line.kind is LineKind.PART_HEADER:
+            return line.part is not None and line.part not in self.gaps.seen
+        return line.title is not None and not any(h.path[0] == self.cover.segment for h in self.hits)
 
     def _typed_on(self, line: Line) -> bool:
         """A row that carries on the text item above it in the cell below its value (first cell
