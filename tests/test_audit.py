@@ -392,6 +392,9 @@ def test_a_row_naming_an_entity_neither_version_has_is_not_called_unchanged() ->
         ("事前の提出が必要な変更", "事前"),  # 必要な: needed, not denied
         ("事前の提出を要しません", "事後"),
         ("事前の提出が必要な変更ではないため事後", "事後"),
+        ("事前の提出が必要ではない", "事後"),
+        ("事前提出不要の変更には該当しない", "事前"),  # the denial denied
+        ("事前でなくてもよい変更だが事前に提出", "事前"),
         ("事 前", "事前"),  # spacing and width do not matter
         ("事　後", "事後"),
         ("", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -318,3 +319,47 @@ def test_a_pdf_dump_finds_the_bare_title_too() -> None:
     assert edited.meta["別添2の確度"] == original.meta["別添2の確度"] == "uncertain"
     assert edited.meta["読み取れない箇所"] == original.meta["読み取れない箇所"]
     assert {p: f.value for p, f in edited.fields.items()} == {p: f.value for p, f in original.fields.items()}
+
+
+def _as_workbook(text: str) -> bytes:
+    """The text as Excel keeps it: one cell per TAB-separated cell, one row per line."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row, line in enumerate(text.split("\n"), start=1):
+        for column, cell in enumerate(line.split("\t"), start=1):
+            if cell:
+                sheet.cell(row=row, column=column, value=cell)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["txt", "xlsx"])
+def test_a_checkbox_set_wrapped_onto_the_next_row_keeps_its_states(kind: str) -> None:
+    """Ⅲ 8 実施の有無 (※, RULES.md §2) with 外部監査 on a row of its own below, first cell empty, as the
+    Excel form lays long sets out: its state is read, and ticking it is a 事前 change."""
+    import datetime as dt
+
+    from pia_diff.pipeline import compare
+    from pia_diff.snapshot import Snapshot
+
+    lines = _sample_lines()
+    assert lines[177].startswith("実施の有無\t")
+
+    def version(mark: str) -> Snapshot:
+        edited = [*lines[:177], "実施の有無\t[○] 自己点検\t[○] 内部監査", f"\t[{mark}] 外部監査", *lines[178:]]
+        text = "\n".join(edited)
+        data = _as_workbook(text) if kind == "xlsx" else text.encode("utf-8")
+        return parse_bytes(data, f"new.{kind}")
+
+    before, after = version(" "), version("○")
+    path = ("Ⅲ リスク対策", "8 監査", "実施の有無")
+    wrapped = before.fields[path].value
+    assert isinstance(wrapped, dict)
+    assert (wrapped["自己点検"], wrapped["内部監査"], wrapped["外部監査"]) == (True, True, False)
+    ticked = after.fields[path].value
+    assert isinstance(ticked, dict) and ticked["外部監査"] is True
+    rows = compare(before, after, dt.date(2026, 4, 1)).rows
+    assert [(r.item_path, str(r.提出時期), r.根拠) for r in rows] == [(path, "事前", "STAR")]

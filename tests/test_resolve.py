@@ -138,6 +138,8 @@ def test_intermediate_levels_resolve_to_the_leaf_they_name(text: str, expected: 
         ("Ⅳ ②請求方法", ("Ⅳ 開示請求、問合せ", "1 特定個人情報の開示・訂正・利用停止請求", "②請求方法")),
         ("V 評価実施 ②しきい値判断結果", ("Ⅴ 評価実施手続", "1 基礎項目評価", "②しきい値判断結果")),
         ("V 評価実施一手手続き①実施日", None),  # ①実施日 is in Ⅴ-1 and Ⅴ-3
+        # ④再委託の有無 holds 委託の有無 (Ⅱ-4's heading item): the longer label is meant, in a 委託事項
+        ("Ⅱ 特定個人情報ファイルの概要 ④再委託の有無", None),
     ],
 )
 def test_a_row_without_its_section_resolves_only_when_one_item_fits(

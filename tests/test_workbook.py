@@ -489,7 +489,8 @@ def test_text_below_the_table_is_reported_not_made_part_of_a_row() -> None:
     sheet.cell(row=end + 3, column=2).value = "※ 提出時期は担当課が記入する。"
     read = _read(book)
     assert [h.cells for h in read.history] == original
-    assert _unplaced(read) == ["以上", "作成者 市民課 国民年金係", "※ 提出時期は担当課が記入する。"]
+    # 「以上」 closes the table: no row and nothing to report; the rest is reported
+    assert _unplaced(read) == ["作成者 市民課 国民年金係", "※ 提出時期は担当課が記入する。"]
 
 
 @pytest.mark.parametrize("layout", ["header line break", "title without brackets", "title with a date", "no title"])

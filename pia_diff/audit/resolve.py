@@ -135,16 +135,20 @@ def _leaves_named(scope: Node, tail: str) -> list[Node]:
 
 
 def _named_once(part: Node, tail: str) -> Node | None:
-    """The one leaf of the part (outside repeated entities) whose label the tail holds, if only one does."""
-    named = [
-        n
-        for n in part.walk()
-        if n.is_leaf
-        and n.label != TITLE
-        and not any(a.kind is Kind.ENTITY for a in n.ancestors())
-        and any(squash(k) in tail for k in (n.label, *n.aliases))
-    ]
-    return named[0] if len(named) == 1 else None
+    """The one leaf of the part whose label the tail holds, if only one does and it is outside the
+    repeated entities; a label inside a longer one the tail holds ('委託の有無' in '④再委託の有無')
+    does not count."""
+    named: dict[Node, str] = {}
+    for node in part.walk():
+        if node.is_leaf and node.label != TITLE:
+            keys = [squash(k) for k in (node.label, *node.aliases) if squash(k) in tail]
+            if keys:
+                named[node] = max(keys, key=len)
+    longest = {n: k for n, k in named.items() if not any(k != other and k in other for other in named.values())}
+    if len(longest) != 1:
+        return None
+    (node,) = longest
+    return None if any(a.kind is Kind.ENTITY for a in node.ancestors()) else node
 
 
 def _exact(scope: Node, tail: str) -> bool:

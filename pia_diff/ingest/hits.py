@@ -42,6 +42,8 @@ class Gap:
     digest: str = ""
 
 
+# A table's closing mark below its last row: no row, and nothing to report.
+_CLOSING = {"以上"}
 # The first column of a 変更箇所 table's header row, as tables write it.
 HISTORY_DATE_WORDS = ("変更日", "変更年月日")
 
@@ -93,7 +95,7 @@ def history_rows(lines: Sequence[str], start: int) -> tuple[list[HistoryRow], li
             above = rows[-1]
             joined = tuple(" ".join(c for c in pair if c) for pair in zip(above.cells, padded, strict=True))
             rows[-1] = HistoryRow(joined, above.line)  # type: ignore[arg-type]
-        elif rows or header:
+        elif (rows or header) and cell_key(" ".join(raw)) not in _CLOSING:
             stray.append((number, " ".join(c for c in raw if c)))
     return rows, stray
 

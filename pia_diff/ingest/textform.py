@@ -355,10 +355,12 @@ class _Walk:
         elif (
             self.last is not None
             and self.last.node.kind is Kind.CHECKBOX
-            and may_hold_marker(first)
-            and has_marker(first)
+            and may_hold_marker(lead := next((c for c in line.cells if c.strip()), ""))
+            and has_marker(lead)
         ):
-            self.last.raw.append(line.raw)  # the rest of a checkbox set, wrapped onto its own row
+            # the rest of a checkbox set wrapped onto its own row (the first cell empty where the
+            # form's label column is): its options and their states belong to the set
+            self.last.raw.append(line.raw)
         elif line.title is None:
             self.gaps.unplaced(line)  # nothing takes it (the cover's title is no item either)
 
