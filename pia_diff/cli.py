@@ -30,7 +30,7 @@ _HELP_WORDS = (
     ("[required]", "[必須]"),
     ("[default: ", "[既定: "),
 )
-# Placeholders of the option column: wider in Japanese, so the padding after them shrinks to match.
+# Placeholders of the option column (wider in Japanese: the columns are lined up again after).
 _PLACEHOLDERS = (("<path>", "<パス>"), ("<str>", "<文字列>"), ("<int range>", "<整数>"), ("<integer>", "<整数>"))
 
 
@@ -43,19 +43,19 @@ def japanese_help(text: str) -> str:
             line = line.replace(english, japanese)
         lines.append(line)
     out: list[str] = []
-    block: list[str] = []
-    for line in [*lines, ""]:
-        if block and line.startswith("  "):
-            block.append(line)
+    section: list[str] | None = None  # the rows of the section being read
+    for line in lines:
+        if section is not None and line.startswith("  "):
+            section.append(line)
             continue
-        out.extend(_aligned(block[1:]) if block else [])
-        block = []
-        if line.endswith(":") and not line.startswith(" "):  # a section heading: 引数: オプション: コマンド:
-            out.append(line)
-            block = [line]
-        else:
-            out.append(line)
-    return "\n".join(out[:-1])
+        if section is not None:
+            out.extend(_aligned(section))
+        out.append(line)
+        # a section heading (引数: オプション: コマンド:) starts rows of two columns
+        section = [] if line.endswith(":") and not line.startswith(" ") else None
+    if section is not None:
+        out.extend(_aligned(section))
+    return "\n".join(out)
 
 
 def _aligned(rows: list[str]) -> list[str]:

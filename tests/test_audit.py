@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pia_diff.audit.batch import audit_folder
-from pia_diff.audit.published import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, audit
+from pia_diff.audit.published import CONSISTENT, PLAIN_BEFORE, STAR_AFTER_NAMED, STAR_AFTER_UNNAMED, Audit, audit
 from pia_diff.audit.threshold import (
     BANDS,
     Finding,
@@ -419,21 +419,27 @@ def test_a_filed_after_with_a_remark_about_before_is_no_disagreement(tmp_path: P
     assert {r["verdict"] for r in audited.result["rows"]} == {"一致"}
 
 
-def test_a_row_with_an_empty_date_is_audited_and_belongs_to_the_revision_above_it(tmp_path: Path) -> None:
-    """The 別添2 of the sample with the date of l.219 left empty (a date cell merged down in the
-    original workbook): the row is still audited, said to lack its date, and still counts as a row
-    of the 令和5年11月6日 revision when checked against the old version."""
+def _audit_with_dates(tmp_path: Path, dates: dict[int, str]) -> tuple[Audit, Audit]:
+    """The sample's new version audited against the old one, as published and with the 変更日 of
+    the given lines (1-based) rewritten; each of those lines was dated 令和5年11月6日."""
     from pia_diff.ingest import read_document
 
     sample_dir = Path(__file__).resolve().parent.parent / "samples" / "asahikawa"
     lines = (sample_dir / "new.txt").read_text(encoding="utf-8").split("\n")
-    assert lines[218].startswith("令和5年11月6日\tII 特定個人")
-    lines[218] = lines[218].removeprefix("令和5年11月6日")
+    for number, date in dates.items():
+        assert lines[number - 1].startswith("令和5年11月6日\t")
+        lines[number - 1] = date + lines[number - 1].removeprefix("令和5年11月6日")
     edited = tmp_path / "new.txt"
     edited.write_text("\n".join(lines), encoding="utf-8")
     old = read_document(sample_dir / "old.txt")
-    before = audit(read_document(sample_dir / "new.txt"), CAT, TABLE, old)
-    after = audit(read_document(edited), CAT, TABLE, old)
+    return audit(read_document(sample_dir / "new.txt"), CAT, TABLE, old), audit(read_document(edited), CAT, TABLE, old)
+
+
+def test_a_row_with_an_empty_date_is_audited_and_belongs_to_the_revision_above_it(tmp_path: Path) -> None:
+    """The 別添2 of the sample with the date of l.219 left empty (a date cell merged down in the
+    original workbook): the row is still audited, said to lack its date, and still counts as a row
+    of the 令和5年11月6日 revision when checked against the old version."""
+    before, after = _audit_with_dates(tmp_path, {219: ""})
     assert len(after.rows) == len(before.rows)
     assert [r.verdict for r in after.rows] == [r.verdict for r in before.rows]
     added = [f for f in after.findings if f not in before.findings]
@@ -444,19 +450,7 @@ def test_a_row_with_an_empty_date_is_audited_and_belongs_to_the_revision_above_i
 def test_an_unreadable_date_is_counted_with_the_revision_under_audit(tmp_path: Path) -> None:
     """l.218 dated 「令和5年11月」 (no day) and l.219 left empty: both rows still cover their changes
     against the old version; audit says which dates it could not read."""
-    from pia_diff.ingest import read_document
-
-    sample_dir = Path(__file__).resolve().parent.parent / "samples" / "asahikawa"
-    lines = (sample_dir / "new.txt").read_text(encoding="utf-8").split("\n")
-    for at in (217, 218):
-        assert lines[at].startswith("令和5年11月6日\t")
-    lines[217] = "令和5年11月" + lines[217].removeprefix("令和5年11月6日")
-    lines[218] = lines[218].removeprefix("令和5年11月6日")
-    edited = tmp_path / "new.txt"
-    edited.write_text("\n".join(lines), encoding="utf-8")
-    old = read_document(sample_dir / "old.txt")
-    before = audit(read_document(sample_dir / "new.txt"), CAT, TABLE, old)
-    after = audit(read_document(edited), CAT, TABLE, old)
+    before, after = _audit_with_dates(tmp_path, {218: "令和5年11月", 219: ""})
     added = [(f.code, f.line) for f in after.findings if f not in before.findings]
     assert added == [("history-bad-date", 218), ("history-no-date", 219)]
     assert [f for f in before.findings if f not in after.findings] == []

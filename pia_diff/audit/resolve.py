@@ -141,7 +141,7 @@ def _named_once(part: Node, tail: str) -> Node | None:
     named: dict[Node, str] = {}
     for node in part.walk():
         if node.is_leaf and node.label != TITLE:
-            keys = [squash(k) for k in (node.label, *node.aliases) if squash(k) in tail]
+            keys = [key for key in map(squash, (node.label, *node.aliases)) if key in tail]
             if keys:
                 named[node] = max(keys, key=len)
     longest = {n: k for n, k in named.items() if not any(k != other and k in other for other in named.values())}

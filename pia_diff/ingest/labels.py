@@ -58,9 +58,9 @@ class LabelIndex:
         self.ignore = catalogue.ignore
         # form facts of the catalogue the classifier asks for on every line
         self.history_key = catalogue.history_key
-        # the 別添2 title as tables print it, with or without its brackets ('別添2 変更箇所')
-        self.history_keys = (self.history_key, re.sub(r"^\(([^()]*)\)", r"\1", self.history_key))
-        self.history_tail = re.sub(r"^\([^()]*\)", "", self.history_key)  # '変更箇所': in every form of it
+        # the 別添2 title without its brackets ('別添2変更箇所'), and its end that every form of it has
+        self.history_bare = re.sub(r"^\(([^()]*)\)", r"\1", self.history_key)
+        self.history_tail = re.sub(r"^\([^()]*\)", "", self.history_key)
         self.cover_header_key = catalogue.cover_header_key
         self.entity_header = catalogue.entity_header
         self.entity_range = catalogue.entity_range
@@ -74,12 +74,11 @@ class LabelIndex:
         """Whether a line (or its first cell) is the 別添2 table's title as the form prints it
         ('(別添2) 変更箇所', a mark or two after it). Without its brackets ('別添2 変更箇所参照')
         it is as likely a reference in some value: that begins no table."""
-        title = self.history_keys[0]
-        return key.startswith(title) and len(key) <= len(title) + 2
+        return key.startswith(self.history_key) and len(key) <= len(self.history_key) + 2
 
     def is_bare_history_title(self, key: str) -> bool:
         """The title without brackets and nothing else on the line: the table's header row follows."""
-        return key == self.history_keys[-1]
+        return key == self.history_bare
 
     def part_header(self, key: str) -> Node | None:
         """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""

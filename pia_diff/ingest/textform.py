@@ -318,21 +318,23 @@ class _Walk:
             return line.part is not None and line.part not in self.gaps.seen
         return line.title is not None and not any(h.path[0] == self.cover.segment for h in self.hits)
 
-    def _typed_on(self, line: Line) -> bool:
-        """A row that carries on the text item above it in the cell below its value (first cell
-        empty, one cell filled, no heading between): its text, even one that starts like a label
-        ('情報の突合により…'), is more of that value; a label and nothing else ('情報の突合') is not."""
-        if not (
+    def _under_text_value(self, line: Line) -> bool:
+        """A cell row with its first cell empty right below a text item's value, no heading between
+        (a date or a choice is one cell: a row below it is something else)."""
+        return (
             self.cell_style
-            and self.pending is None
             and self.last is not None
             and self.last.node.kind is Kind.TEXT
             and not self.heading_since_last
             and not line.cells[0].strip()
-        ):
+        )
+
+    def _typed_on(self, line: Line) -> bool:
+        """Such a row with one cell filled, read before labels: its text, even one that starts like a
+        label ('情報の突合により…'), is more of that value; a label and nothing else ('情報の突合') is not."""
+        if self.pending is not None or not self._under_text_value(line):
             return False
         filled = [c for c in line.cells if c.strip()]
-        # a label alone, its value left empty, is a label
         return len(filled) == 1 and not self._is_label(cell_key(filled[0]))
 
     def _is_label(self, key: str) -> bool:
@@ -342,15 +344,8 @@ class _Walk:
         if self.pending is not None:
             self.pending.raw.append(line.raw)
             return
-        # A row that continues the previous value in the next table row ('⇥・別表116項 …').
-        first = line.cells[0]
-        if (
-            self.cell_style
-            and self.last is not None
-            and self.last.node.kind is Kind.TEXT  # a date, a choice is one cell: a row below it is something else
-            and not first.strip()
-            and not self.heading_since_last
-        ):
+        if self.last is not None and self._under_text_value(line):
+            # a row that continues the previous value in the next table row ('⇥・別表116項 …')
             self.last.raw.append(line.raw)
         elif (
             self.last is not None

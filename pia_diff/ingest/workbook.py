@@ -122,7 +122,7 @@ class _Layout:
     def line(self, cells: list[str]) -> str:
         while cells and not cells[-1].strip():
             cells.pop()
-        if self.table_column is None:
+        if self.table_column is None and any("時期" in c for c in cells):  # cheap test: 提出時期 in the row
             self.table_column = history_header(cells)
         if self.table_column is not None:
             return "\t".join(c.strip() for c in cells[self.table_column :])
