@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .compare.gaps import Gap, gaps
 from .compare.pairing import Renumbering
 from .errors import InputError
 from .ingest.read import read_document
+from .model import Certainty
 from .snapshot import Snapshot, item_label
 from .text import compare_key
 
@@ -34,8 +36,10 @@ class Comparison:
 
 
 def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
-    for key in ("評価書番号", "評価実施機関名"):
-        a, b = old.meta.get(key), new.meta.get(key)
+    for key, a, b in (
+        ("評価書番号", old.meta.number, new.meta.number),
+        ("評価実施機関名", old.meta.body, new.meta.body),
+    ):
         if a and b and a != b:
             raise InputError(
                 new_name,
@@ -92,9 +96,9 @@ def compare(
         Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL, star_paths=stars),
     )
     warnings = decision_warnings(decisions, rows)
-    if old.meta.get("別添2の確度") != "ok":
+    if old.meta.history_certainty is not Certainty.OK:
         warnings.append(
-            f"{old.meta.get('source', '前の版')} からは公表済みの別添2 を読み取れませんでした。"
+            f"{old.source or '前の版'} からは公表済みの別添2 を読み取れませんでした。"
             "Excel に書き出す表には、前の版の行が入りません。"
         )
     moved = band_move(band_of(old), band_of(new))
@@ -115,7 +119,7 @@ def remarks(result: Comparison) -> list[tuple[str, str]]:
     return out
 
 
-def renumbering_note(moved: Renumbering, old_files: dict[str, str], new_files: dict[str, str]) -> str:
+def renumbering_note(moved: Renumbering, old_files: Mapping[str, str], new_files: Mapping[str, str]) -> str:
     """「…システム: システム4 → システム3」: the same entity under another number is no change."""
     where = item_label(moved.new[:-1], new_files)
     before = item_label(moved.old[-1:], old_files)

@@ -1,79 +1,50 @@
-"""The snapshot: one document's items as keyed, deterministic data (and its JSON form)."""
+"""Snapshot JSON: a document written as deterministic JSON and read back, checked field by field
+(the types themselves live in `model`), and 項目 labels as 別添2 writes them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from .catalogue import TITLE
-from .values import Certainty, Value
+from .model import (
+    DETAILS_KEY,
+    GENERIC_KEYS,
+    HISTORY_COLUMNS,
+    HISTORY_HEADING_KEY,
+    META_KEYS,
+    Certainty,
+    CheckboxSet,
+    DocumentMeta,
+    Field,
+    GenericReading,
+    HistoryRow,
+    Path,
+    ReadBy,
+    Snapshot,
+    Source,
+    UnplacedBlock,
+    Value,
+)
 
-Path = tuple[str, ...]
-# Where a value came from: a line number of a text, or 'sheet!row' of a workbook.
-Source = int | str | None
-HISTORY_COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One item's value as read, with where it came from and how sure we are."""
-
-    path: Path
-    value: Value
-    line: Source
-    certainty: Certainty
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One row of a document's own 別添2 変更箇所 table, the six cells as printed."""
-
-    cells: tuple[str, str, str, str, str, str]
-    line: Source = None
-
-    def as_dict(self) -> dict[str, str]:
-        return dict(zip(HISTORY_COLUMNS, self.cells, strict=True))
-
-
-@dataclass
-class Snapshot:
-    meta: dict[str, Any]
-    fields: dict[Path, Field] = field(default_factory=dict)
-    history: list[HistoryRow] = field(default_factory=list)
-
-    @property
-    def files(self) -> dict[str, str]:
-        """File key → file name, for documents that hold several 特定個人情報ファイル."""
-        files = self.meta.get("files") or {}
-        assert isinstance(files, dict)
-        return files
-
-    def tree(self) -> dict[str, Any]:
-        """Item values nested along the form: {part: {section: {item: leaf}}}."""
-        root: dict[str, Any] = {}
-        for path, item in sorted(self.fields.items()):
-            node = root
-            for segment in path[:-1]:
-                node = node.setdefault(segment, {})
-            node[path[-1]] = {"value": item.value, "line": item.line, "certainty": str(item.certainty)}
-        return root
-
-    def to_json(self) -> str:
-        data = {
-            "meta": self.meta,
-            "items": self.tree(),
-            "history": [{**row.as_dict(), "line": row.line} for row in self.history],
-        }
-        from .output import json_text
-
-        return json_text(data, sort_keys=True)
-
+__all__ = [
+    "HISTORY_COLUMNS",
+    "DocumentMeta",
+    "Field",
+    "HistoryRow",
+    "Path",
+    "Snapshot",
+    "SnapshotError",
+    "Source",
+    "UnplacedBlock",
+    "from_json",
+    "item_label",
+]
 
 # The item tree is a few levels deep (part / file / section / entity / item); far more is hostile.
 MAX_DEPTH = 16
-_META_DATE = "公表日"
 
 
 class SnapshotError(ValueError):
@@ -100,14 +71,14 @@ def _check_value(value: object, where: tuple[object, ...]) -> Value:
     if not isinstance(value, dict):
         raise SnapshotError(f"{_where(where)}: 値は文字列・チェックボックスの状態・null のいずれかです")
     for option, state in value.items():
-        if option == "詳細":
+        if option == DETAILS_KEY:
             if not isinstance(state, dict) or not all(isinstance(v, str) for v in state.values()):
                 raise SnapshotError(f"{_where((*where, option))}: 詳細は {{選択肢: 文字列}} です")
         elif state is not None and not isinstance(state, bool):
             raise SnapshotError(
                 f"{_where((*where, option))}: チェックボックスの状態は true・false・null のいずれかです"
             )
-    return value
+    return CheckboxSet.from_json(value)
 
 
 def _leaves(tree: dict[str, Any], prefix: Path) -> list[Field]:
@@ -138,54 +109,103 @@ def _leaves(tree: dict[str, Any], prefix: Path) -> list[Field]:
     return out
 
 
-def _check_meta(meta: object) -> dict[str, Any]:
+def _text(value: object, where: tuple[object, ...]) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise SnapshotError(f"{_where(where)}: 文字列か null が必要です")
+    return value
+
+
+def _check_meta(meta: object) -> DocumentMeta:
+    """The typed meta of a snapshot JSON; keys another version of the tool wrote are kept as they are."""
     if not isinstance(meta, dict):
         raise SnapshotError("meta: オブジェクトが必要です")
+    by_key = {key: name for name, key in META_KEYS.items()}
+    known: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for key, value in meta.items():
         where = ("meta", key)
-        if key == "files":
+        name = by_key.get(key)
+        if name == "files":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise SnapshotError(f"{_where(where)}: {{ファイル番号: ファイル名}} が必要です")
-        elif key == _META_DATE and value is not None:
+            known[name] = dict(value)
+        elif name == "published":
+            known[name] = _date(value, where)
+        elif name == "history_certainty":
             try:
-                dt.date.fromisoformat(value) if isinstance(value, str) else None
+                known[name] = Certainty(value or Certainty.MISSING)
             except ValueError:
-                value = None
-            else:
-                continue
-            raise SnapshotError(f"{_where(where)}: ISO の日付 (例: 2026-01-15) か null が必要です")
-        elif key in _META_LISTS:
-            _check_meta_list(value, _META_LISTS[key], where)
-        elif value is not None and not isinstance(value, str):
-            raise SnapshotError(f"{_where(where)}: 文字列か null が必要です")
-    return meta
+                raise SnapshotError(f"{_where(where)}: ok・uncertain・missing のいずれかです") from None
+        elif name == "unplaced":
+            known[name] = tuple(_block(entry, (*where, str(i))) for i, entry in enumerate(_list(value, where)))
+        elif name == "unseen":
+            known[name] = tuple(_text_entry(entry, (*where, str(i))) for i, entry in enumerate(_list(value, where)))
+        elif name is not None:
+            text = _text(value, where)
+            if name in ("source", "sha256", "style"):
+                text = text or ("cell" if name == "style" else "")
+            known[name] = text
+        elif key in _GENERIC:
+            continue  # read below
+        else:
+            extra[key] = _text(value, where)
+    generic = None
+    if meta.get(GENERIC_KEYS["read_by"]) == str(ReadBy.GENERIC):
+        stars = meta.get(GENERIC_KEYS["stars"]) or []
+        where = ("meta", GENERIC_KEYS["stars"])
+        paths = []
+        for i, entry in enumerate(_list(stars, where)):
+            if not (isinstance(entry, list) and all(isinstance(s, str) for s in entry)):
+                raise SnapshotError(f"{_where((*where, str(i)))}: 項目の位置 (文字列の並び) が必要です")
+            paths.append(tuple(entry))
+        repeating = meta.get(GENERIC_KEYS["repeating"]) or []
+        where = ("meta", GENERIC_KEYS["repeating"])
+        stems = tuple(_text_entry(e, (*where, str(i))) for i, e in enumerate(_list(repeating, where)))
+        heading = _text(meta.get(HISTORY_HEADING_KEY), ("meta", HISTORY_HEADING_KEY))
+        generic = GenericReading(tuple(paths), stems, heading)
+    else:
+        for key in _GENERIC:
+            if key in meta:
+                extra[key] = meta[key]  # generic keys without the generic reading: kept, not used
+    return DocumentMeta(**known, generic=generic, extra=extra)
 
 
-# Meta keys that hold lists (what the reader could not place, headings never seen, the generic
-# reader's ※ items and repeating blocks): the shape of each entry.
-_META_LISTS = {
-    "読み取れない箇所": "block",
-    "見つからない見出し": "text",
-    "繰り返し": "text",
-    "※項目": "path",
-}
+_GENERIC = {*GENERIC_KEYS.values(), HISTORY_HEADING_KEY}
 
 
-def _check_meta_list(value: object, shape: str, where: Path) -> None:
+def _date(value: object, where: tuple[object, ...]) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else _bad_date(where)
+    except ValueError:
+        return _bad_date(where)
+
+
+def _bad_date(where: tuple[object, ...]) -> dt.date:
+    raise SnapshotError(f"{_where(where)}: ISO の日付 (例: 2026-01-15) か null が必要です")
+
+
+def _list(value: object, where: tuple[object, ...]) -> list[object]:
     if not isinstance(value, list):
         raise SnapshotError(f"{_where(where)}: 並び (配列) が必要です")
-    for i, entry in enumerate(value):
-        at = (*where, str(i))
-        if shape == "text" and not isinstance(entry, str):
-            raise SnapshotError(f"{_where(at)}: 文字列が必要です")
-        if shape == "path" and not (isinstance(entry, list) and all(isinstance(s, str) for s in entry)):
-            raise SnapshotError(f"{_where(at)}: 項目の位置 (文字列の並び) が必要です")
-        if shape == "block":
-            if not isinstance(entry, dict) or not isinstance(entry.get("内容"), str):
-                raise SnapshotError(f"{_where(at)}: {{行, 内容, 指紋}} が必要です")
-            _check_line(entry.get("行"), (*at, "行"))
-            if not isinstance(entry.get("指紋", ""), str):
-                raise SnapshotError(f"{_where((*at, '指紋'))}: 文字列が必要です")
+    return value
+
+
+def _text_entry(entry: object, where: tuple[object, ...]) -> str:
+    if not isinstance(entry, str):
+        raise SnapshotError(f"{_where(where)}: 文字列が必要です")
+    return entry
+
+
+def _block(entry: object, where: tuple[object, ...]) -> UnplacedBlock:
+    if not isinstance(entry, dict) or not isinstance(entry.get("内容"), str):
+        raise SnapshotError(f"{_where(where)}: {{行, 内容, 指紋}} が必要です")
+    line = _check_line(entry.get("行"), (*where, "行"))
+    digest = entry.get("指紋", "")
+    if not isinstance(digest, str):
+        raise SnapshotError(f"{_where((*where, '指紋'))}: 文字列が必要です")
+    return UnplacedBlock(line, entry["内容"], digest)
 
 
 def _check_history(rows: object) -> list[HistoryRow]:
@@ -223,7 +243,7 @@ def from_json(text: str) -> Snapshot:
     return Snapshot(meta=meta, fields={item.path: item for item in leaves}, history=history)
 
 
-def item_label(path: Path, files: dict[str, str] | None = None) -> str:
+def item_label(path: Path, files: Mapping[str, str] | None = None) -> str:
     """項目 as written in 別添2: the path's labels, an entity's name slot left out,
     the file key shown with the file's name where a document holds several files."""
     words = []

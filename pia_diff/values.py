@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from .catalogue import Kind, Node
+from .model import Certainty, CheckboxSet, Choice, Value, render
 from .text import compare_key, fold, html_to_text
 
-Value = str | dict[str, object] | None
-
-
-class Certainty(StrEnum):
-    """How sure a reading is; the JSON value, and the Japanese word people read (`word`)."""
-
-    OK = "ok"
-    UNCERTAIN = "uncertain"
-    MISSING = "missing"
-
-    @property
-    def word(self) -> str:
-        return {Certainty.OK: "確か", Certainty.UNCERTAIN: "不確か (原本で確認)", Certainty.MISSING: "見つからない"}[
-            self
-        ]
+__all__ = ["Certainty", "CheckboxSet", "Choice", "Reading", "Value", "render"]
 
 
 @dataclass(frozen=True)
@@ -94,8 +80,10 @@ def read_choice(options: tuple[str, ...], raw: str) -> Reading:
     """The chosen option, with every other printed part of the value kept after it: the count
     (「委託する (4) 件」) and free text written beside the bracket (「[委託する] 令和8年4月から」)."""
     reading = _read_option(options, raw)
-    if not isinstance(reading.value, str) or reading.value not in options:
+    if not isinstance(reading.value, str):
         return reading
+    if reading.value not in options:
+        return Reading(Choice(reading.value, None), reading.certainty)
     extras = []
     beside = _beside(raw, options)
     if beside:
@@ -103,9 +91,7 @@ def read_choice(options: tuple[str, ...], raw: str) -> Reading:
     count = _COUNT.search(fold(html_to_text(raw)))
     if count:
         extras.append(f"({count.group(1)}) 件")
-    if not extras:
-        return reading
-    return Reading(" ".join([reading.value, *extras]), reading.certainty)
+    return Reading(Choice(" ".join([reading.value, *extras]), reading.value), reading.certainty)
 
 
 def _beside(raw: str, options: tuple[str, ...]) -> str:
@@ -124,6 +110,8 @@ def _beside(raw: str, options: tuple[str, ...]) -> str:
 
 def choice_option(value: object, options: tuple[str, ...]) -> str | None:
     """The option a choice value starts with ('委託する (4) 件' → '委託する')."""
+    if isinstance(value, Choice) and value.option in options:
+        return value.option
     if not isinstance(value, str):
         return None
     return _match_option(options, value)
@@ -198,26 +186,5 @@ def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:
             details[option] = detail.group(1).strip()
     if not states:
         return Reading(None, Certainty.MISSING)
-    value: dict[str, object] = {option: states.get(option) for option in options}
-    if details:
-        value["詳細"] = details
-    certain = all(states.get(option) is not None for option in options)
-    return Reading(value, Certainty.OK if certain else Certainty.UNCERTAIN)
-
-
-def render(value: Value) -> str:
-    """A value as people read it in the form: '[○] 紙 [ ] 電子メール', text as is."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    details = value.get("詳細", {})
-    assert isinstance(details, dict)
-    parts = []
-    for option, state in value.items():
-        if option == "詳細":
-            continue
-        mark = {True: "[○]", False: "[ ]", None: "[?]"}[state]  # type: ignore[index]
-        extra = f" ({details[option]})" if option in details else ""
-        parts.append(f"{mark} {option}{extra}")
-    return " ".join(parts)
+    value = CheckboxSet.of({option: states.get(option) for option in options}, details)
+    return Reading(value, Certainty.OK if value.certain else Certainty.UNCERTAIN)

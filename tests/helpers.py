@@ -8,8 +8,8 @@ from functools import cache
 
 from pia_diff.catalogue import Kind, Node, load_catalogue
 from pia_diff.ingest import read_document
+from pia_diff.model import Certainty, CheckboxSet, Value
 from pia_diff.snapshot import Field, Path, Snapshot
-from pia_diff.values import Certainty, Value
 
 from .conftest import seed
 
@@ -25,7 +25,7 @@ def _sample(prefix: str) -> Snapshot:
 def sample(prefix: str = "001") -> Snapshot:
     """A fresh copy of a sample's snapshot (tests may change it)."""
     snap = _sample(prefix)
-    return Snapshot(meta=dict(snap.meta), fields=dict(snap.fields), history=list(snap.history))
+    return Snapshot(meta=snap.meta, fields=dict(snap.fields), history=list(snap.history))
 
 
 def other_value(node: Node, value: Value) -> Value:
@@ -33,16 +33,16 @@ def other_value(node: Node, value: Value) -> Value:
     if node.kind is Kind.CHOICE:
         return next(o for o in node.options if o != value)
     if node.kind is Kind.CHECKBOX:
-        assert isinstance(value, dict)
+        assert isinstance(value, CheckboxSet)
         first = node.options[0]
-        return {**value, first: not value.get(first)}
+        return value.with_state(first, not value.state(first))
     return f"{value or ''}(改訂)"
 
 
 def edited(snapshot: Snapshot, path: Path, value: Value) -> Snapshot:
     fields = dict(snapshot.fields)
     fields[path] = dataclasses.replace(fields[path], value=value, certainty=Certainty.OK)
-    return Snapshot(meta=dict(snapshot.meta), fields=fields, history=list(snapshot.history))
+    return Snapshot(meta=snapshot.meta, fields=fields, history=list(snapshot.history))
 
 
 def ok_fields(prefix: str = "001") -> list[Field]:

@@ -4,6 +4,7 @@ completeness against OLD, しきい値判断 for every band of RULES.md §6, the
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -71,7 +72,7 @@ def _revision(path, value: str, row: tuple[str, ...], line: int):
     old = sample("003")
     new = edited(old, path, value)
     new.history = [*new.history, HistoryRow(("令和6年1月1日", *row), line)]  # type: ignore[arg-type]
-    new.meta = {**new.meta, "公表日": "2024-01-10"}
+    new.meta = dataclasses.replace(new.meta, published=dt.date.fromisoformat("2024-01-10"))
     return audit(new, CAT, TABLE, old)
 
 
@@ -96,7 +97,9 @@ def test_after_text_that_does_not_match_the_document_is_reported() -> None:
 
 def test_revision_dated_after_publication_is_reported() -> None:
     doc = sample("003")
-    doc.meta = {**doc.meta, "公表日": "2023-11-01"}  # the table's rows say 令和5年11月6日
+    doc.meta = dataclasses.replace(
+        doc.meta, published=dt.date.fromisoformat("2023-11-01")
+    )  # the table's rows say 令和5年11月6日
     result = audit(doc, CAT, TABLE)
     assert sum(f.code == "date-after-publication" for f in result.findings) == 15
 
@@ -167,7 +170,7 @@ def test_band_moves_are_called_out() -> None:
 )
 def test_five_year_reassessment(done: str, published: str, code: str | None) -> None:
     doc = edited(sample("001"), ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日"), done)
-    doc.meta = {**doc.meta, "公表日": published}
+    doc.meta = dataclasses.replace(doc.meta, published=dt.date.fromisoformat(published))
     found = reassessment_warning(doc)
     assert (found.code if found else None) == code
 
@@ -259,7 +262,7 @@ def test_a_row_naming_a_removed_entity_covers_the_removal_and_is_judged_as_the_e
     new.fields = {p: f for p, f in new.fields.items() if p[:3] != (*ENTRUST, "委託事項1")}
     row = (ENTITY_ROW, "COKAS-i国民年金システムのオペレーション業務委託", "(削除)", "事前", "委託の取りやめ")
     new.history = [*new.history, HistoryRow(("令和6年1月1日", *row), 999)]  # type: ignore[arg-type]
-    new.meta = {**new.meta, "公表日": "2024-01-10"}
+    new.meta = dataclasses.replace(new.meta, published=dt.date.fromisoformat("2024-01-10"))
     result = audit(new, CAT, TABLE, old)
     added = next(r for r in result.rows if r.line == 999)
     assert added.item_paths == ((*ENTRUST, "委託事項1"),)  # the entity, not the part nor a leaf
@@ -290,7 +293,7 @@ def test_a_row_renaming_an_entity_covers_its_name_only() -> None:
 def _gate(old_band: str, new_band: str) -> list[Finding]:
     """release_blockers' audit errors for 001 moved from one 対象人数 band to another."""
     old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
-    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    new.meta = dataclasses.replace(new.meta, published=dt.date.fromisoformat("2026-02-01"))
     return release_blockers(compare(old, new, DAY))[1]
 
 
@@ -327,14 +330,14 @@ def test_a_contractor_reaching_500_handlers_may_need_a_heavier_assessment() -> N
 @pytest.mark.parametrize("done", ["9999-06-01", "9995-03-01", "9999-12-31"])
 def test_five_year_rule_near_year_9999_does_not_overflow(done: str) -> None:
     doc = edited(sample("001"), ("Ⅴ 評価実施手続", "1 基礎項目評価", "①実施日"), done)
-    doc.meta = {**doc.meta, "公表日": "9999-12-31"}
+    doc.meta = dataclasses.replace(doc.meta, published=dt.date.fromisoformat("9999-12-31"))
     assert reassessment_warning(doc) is None
 
 
 def _band_revision(tmp_path: Path, old_band: str, new_band: str) -> list[str]:
     """001 as OLD (band old_band) and NEW (band new_band, with its 別添2 row, 事前 acknowledged)."""
     old, new = edited(sample("001"), PEOPLE, old_band), edited(sample("001"), PEOPLE, new_band)
-    new.meta = {**new.meta, "公表日": "2026-02-01"}
+    new.meta = dataclasses.replace(new.meta, published=dt.date.fromisoformat("2026-02-01"))
     row = ("令和8年1月15日", "I-1-③ 対象人数", old_band, new_band, "事前", "重要な変更の対象項目の変更のため。")
     new.history = [*new.history, HistoryRow(row, 999)]
     files = [tmp_path / "old.json", tmp_path / "new.json", tmp_path / "判断.yaml"]

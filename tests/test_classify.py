@@ -11,6 +11,7 @@ from pia_diff.compare.classify import Options, classify
 from pia_diff.compare.decisions import fingerprint, parse_decisions
 from pia_diff.compare.diff import diff
 from pia_diff.compare.rules import RuleError, Timing, load_rules, parse_rules
+from pia_diff.model import CheckboxSet
 from pia_diff.snapshot import Snapshot, item_label
 from pia_diff.values import Certainty
 
@@ -237,11 +238,11 @@ def test_text_suggestions(path, before, after, category) -> None:
 
 def test_choice_and_checkbox_suggestions() -> None:
     audit = ("Ⅲ リスク対策", "8 監査", "実施の有無")
-    before = {"自己点検": True, "内部監査": True, "外部監査": False}
-    rows = run(edited(sample(), audit, before), edited(sample(), audit, {**before, "外部監査": True}))
+    before = CheckboxSet.of({"自己点検": True, "内部監査": True, "外部監査": False})
+    rows = run(edited(sample(), audit, before), edited(sample(), audit, before.with_state("外部監査", True)))
     assert rows[0].提案 == ("リスクを明らかに軽減させる変更: 外部監査の追加",)
     assert "外部監査: [ ]→[○]" in rows[0].詳細
-    fewer = run(edited(sample(), audit, before), edited(sample(), audit, {**before, "内部監査": False}))
+    fewer = run(edited(sample(), audit, before), edited(sample(), audit, before.with_state("内部監査", False)))
     assert fewer[0].提案 == ()
     link = ("Ⅰ 基本情報", "5 情報提供ネットワークシステムによる情報連携", "①実施の有無")
     rows = run(edited(sample(), link, "実施しない"), edited(sample(), link, "実施する"))

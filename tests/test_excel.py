@@ -186,10 +186,11 @@ def test_full_text_option_keeps_whole_cells() -> None:
     assert concise[key]["変更前の記載"].startswith("（略）")
     assert full[key]["変更前の記載"] == full[key]["変更前の全文"] == concise[key]["変更前の全文"]
     assert "（略）" not in full[key]["変更後の記載"]
-    # the checkbox item whose new states were lost is said in words, never as [?] pseudo-changes
-    assert (
-        "[?]" not in concise["実施の有無"]["変更後の記載"] and "読み取れません" in concise["実施の有無"]["変更後の記載"]
-    )
+    # the checkbox item whose new states were lost: the old states, and words for the new ones
+    # (never [?] pseudo-changes; issue 17 §2: the readable side is shown)
+    audit = concise["実施の有無"]
+    assert "[?]" not in audit["変更後の記載"] and "読み取れません" in audit["変更後の記載"]
+    assert "[?]" not in audit["変更前の記載"] and "読み取れません" not in audit["変更前の記載"]
     assert "[?]" in full["実施の有無"]["変更後の記載"]
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pia_diff.compare.excerpt import (
     LONG_CELL,
     OMITTED,
+    UNKNOWN_OPTIONS,
     Piece,
     checkbox_cells,
     excerpt,
     redline,
     sentences,
 )
+from pia_diff.model import CheckboxSet
 
 S1 = "特定個人情報ファイルは、施錠できる保管庫に保管する。"
 S2 = "保管庫の鍵は、担当課長が管理する。"
@@ -123,10 +125,14 @@ def test_redline_marks_deletions_and_insertions_in_order() -> None:
 OPTIONS = ("福祉関係情報", "障害者福祉関係情報", "地方税関係情報", "その他")
 
 
+def box(states: dict[str, object]) -> CheckboxSet:
+    return CheckboxSet.from_json(states)
+
+
 def test_checkbox_lists_only_the_options_that_changed() -> None:
     before = {"福祉関係情報": True, "障害者福祉関係情報": False, "地方税関係情報": True, "その他": False}
     after = {**before, "障害者福祉関係情報": True, "地方税関係情報": False}
-    assert checkbox_cells(before, after) == (
+    assert checkbox_cells(box(before), box(after)) == (
         "[ ]障害者福祉関係情報\n[○]地方税関係情報",
         "[○]障害者福祉関係情報\n[ ]地方税関係情報",
     )
@@ -135,15 +141,30 @@ def test_checkbox_lists_only_the_options_that_changed() -> None:
 def test_unknown_states_are_never_shown_as_changes() -> None:
     before = {"福祉関係情報": True, "障害者福祉関係情報": False, "地方税関係情報": True, "その他": False}
     after = {"福祉関係情報": None, "障害者福祉関係情報": True, "地方税関係情報": None, "その他": None}
-    assert checkbox_cells(before, after) == ("[ ]障害者福祉関係情報", "[○]障害者福祉関係情報")
-    # nothing certain changed: the caller says so in words
-    assert checkbox_cells(before, dict.fromkeys(before)) is None
+    assert checkbox_cells(box(before), box(after)) == ("[ ]障害者福祉関係情報", "[○]障害者福祉関係情報")
+
+
+def test_states_lost_on_one_side_show_the_readable_side() -> None:
+    """Issue 17 §2: nothing certain changed, yet the row needs its 別添2 line: the side that could be
+    read shows its states, the other says in words that its states could not be read."""
+    before = {"福祉関係情報": True, "障害者福祉関係情報": False, "地方税関係情報": True, "その他": False}
+    lost = dict.fromkeys(before)
+    shown = "[○]福祉関係情報\n[ ]障害者福祉関係情報\n[○]地方税関係情報\n[ ]その他"
+    assert checkbox_cells(box(before), box(lost)) == (shown, UNKNOWN_OPTIONS)
+    assert checkbox_cells(box(lost), box(before)) == (UNKNOWN_OPTIONS, shown)
+    # read in part on both sides: the lost states are marked [?]
+    partly = {**lost, "福祉関係情報": True, "その他": True}
+    assert checkbox_cells(box({**before, "その他": None}), box(partly)) == (
+        "[ ]障害者福祉関係情報\n[○]地方税関係情報\n[?]その他",
+        "[?]障害者福祉関係情報\n[?]地方税関係情報\n[○]その他",
+    )
+    assert checkbox_cells(box(lost), box(lost)) is None
 
 
 def test_a_changed_other_detail_is_shown() -> None:
     before = {"福祉関係情報": True, "その他": True, "詳細": {"その他": "旧システム"}}
     after = {"福祉関係情報": True, "その他": True, "詳細": {"その他": "新システム"}}
-    assert checkbox_cells(before, after) == ("[○]その他 (旧システム)", "[○]その他 (新システム)")
+    assert checkbox_cells(box(before), box(after)) == ("[○]その他 (旧システム)", "[○]その他 (新システム)")
 
 
 def _change(before: object, after: object, kind: str = "modified") -> object:
@@ -176,8 +197,9 @@ def test_row_cells_concise_unless_full_text_is_asked_for() -> None:
     typo = LONG.replace("担当課長", "担当科長")
     assert cells(_change(LONG, typo)) == (OMITTED + S2 + OMITTED, OMITTED + S2.replace("課", "科") + OMITTED)  # type: ignore[arg-type]
     assert cells(_change(LONG, typo), None) == (LONG, typo)  # type: ignore[arg-type]
-    lost = {"自己点検": True, "内部監査": True, "外部監査": False}
-    assert cells(_change(lost, dict.fromkeys(lost))) == (UNKNOWN_OPTIONS, UNKNOWN_OPTIONS)  # type: ignore[arg-type]
+    read = {"自己点検": True, "内部監査": True, "外部監査": False}
+    shown = "[○]自己点検\n[○]内部監査\n[ ]外部監査"
+    assert cells(_change(box(read), box(dict.fromkeys(read)))) == (shown, UNKNOWN_OPTIONS)  # type: ignore[arg-type]
 
 
 def test_a_sentence_added_at_the_start_is_anchored_on_the_sentence_after_it() -> None:

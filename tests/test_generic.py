@@ -10,7 +10,7 @@ import pytest
 from pia_diff.agreement import case_agreement, document_agreement
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
-from pia_diff.ingest.generic import STAR_PATHS, segment, star_paths
+from pia_diff.ingest.generic import segment, star_paths
 
 from .conftest import CASES, seed
 
@@ -28,9 +28,9 @@ def test_segments_follow_the_catalogue_spelling() -> None:
 
 def test_generic_snapshot_says_how_it_was_read() -> None:
     snapshot = read_document(seed("001"), form="generic")
-    assert snapshot.meta["読み取り方"] == "generic"
-    assert snapshot.meta["※の出典"] == "文書"
-    assert snapshot.meta["様式"] == "様式3"
+    assert snapshot.meta.to_json()["読み取り方"] == "generic"
+    assert snapshot.meta.to_json()["※の出典"] == "文書"
+    assert snapshot.meta.to_json()["様式"] == "様式3"
     stars = star_paths(snapshot)
     # ※ beside the section heading (「4. 個人番号の利用 ※」) covers its items
     assert ("Ⅰ 基本情報", "4 個人番号の利用", "法令上の根拠") in stars
@@ -43,7 +43,7 @@ def test_generic_snapshot_says_how_it_was_read() -> None:
     assert (*RISK7, "その内容") not in stars
     assert (*RISK7, "再発防止策の内容") not in stars
     assert (*RISK7, "その他の措置の内容") in stars
-    assert all(isinstance(p, list) for p in snapshot.meta[STAR_PATHS])  # plain JSON
+    assert all(isinstance(p, list) for p in snapshot.meta.to_json()["※項目"])  # plain JSON
 
 
 def test_generic_reading_keeps_repeating_blocks_and_the_change_table() -> None:
@@ -51,8 +51,8 @@ def test_generic_reading_keeps_repeating_blocks_and_the_change_table() -> None:
     entrust = ("Ⅱ 特定個人情報ファイルの概要", "4 特定個人情報ファイルの取扱いの委託", "委託事項1")
     assert snapshot.fields[(*entrust, "名称")].value == "COKAS-i国民年金システムのオペレーション業務委託"
     assert snapshot.fields[(*entrust, "④再委託の有無")].value == "再委託する"
-    assert "委託事項" in snapshot.meta["繰り返し"]
-    assert snapshot.meta["変更箇所の表"] == "(別添2) 変更箇所"
+    assert "委託事項" in snapshot.meta.to_json()["繰り返し"]
+    assert snapshot.meta.to_json()["変更箇所の表"] == "(別添2) 変更箇所"
     assert snapshot.history[0].cells[0] == "令和3年3月31日"
     assert snapshot.history[-1].cells[4] == "事後"
 
@@ -81,7 +81,7 @@ def test_generic_gives_the_same_rows_on_every_form3_case() -> None:
 def test_form_option_forces_a_catalogue_or_refuses_an_unknown_one() -> None:
     data = seed("003").read_bytes()
     forced = parse_bytes(data, "003.txt", form="form3_r6_10")
-    assert forced.meta["様式"] == "様式3" and "読み取り方" not in forced.meta
+    assert forced.meta.to_json()["様式"] == "様式3" and "読み取り方" not in forced.meta.to_json()
     with pytest.raises(InputError, match="form9"):
         parse_bytes(data, "003.txt", form="form9")
 
@@ -117,9 +117,9 @@ FORMS = CASES.parent / "data" / "forms"
 
 def test_form4_and_form2_are_recognised_and_read_generically() -> None:
     full = read_document(FORMS / "form4_new.txt")
-    assert full.meta["読み取り方"] == "generic" and full.meta["様式"] == "様式4"
+    assert full.meta.to_json()["読み取り方"] == "generic" and full.meta.to_json()["様式"] == "様式4"
     # in 様式4 the change table is (別添3); (別添2) is the file's 記録項目 list, an item
-    assert full.meta["変更箇所の表"] == "(別添3) 変更箇所"
+    assert full.meta.to_json()["変更箇所の表"] == "(別添3) 変更箇所"
     assert [row.cells[0] for row in full.history] == ["令和5年4月1日", "令和7年4月1日"]
     assert ("(別添2) 特定個人情報ファイル記録項目",) in full.fields
     stars = star_paths(full)
@@ -128,7 +128,7 @@ def test_form4_and_form2_are_recognised_and_read_generically() -> None:
     assert ("Ⅳ その他のリスク対策", "3 その他のリスク対策") in stars  # 「IV その他のリスク対策 ※」
     assert not any(path[0].startswith("Ⅴ") for path in stars)
     basic = read_document(FORMS / "form2_new.txt")
-    assert basic.meta["様式"] == "様式2" and star_paths(basic) == frozenset()
+    assert basic.meta.to_json()["様式"] == "様式2" and star_paths(basic) == frozenset()
     people = ("Ⅱ しきい値判断項目", "1 対象人数", "評価対象の事務の対象人数は何人か")
     assert basic.fields[people].value == "10万人以上30万人未満"
 
@@ -188,11 +188,12 @@ def test_a_generic_document_round_trips_through_its_workbook(tmp_path: Path) -> 
 
 def test_a_value_read_as_a_heading_in_one_version_is_compared_as_one_item() -> None:
     from pia_diff.compare.docform import reconcile
+    from pia_diff.model import DocumentMeta, GenericReading
     from pia_diff.snapshot import Field, Snapshot
     from pia_diff.values import Certainty
 
     head = ("Ⅰ 基本情報", "3 特定個人情報ファイル名")
-    meta = {"読み取り方": "generic"}
+    meta = DocumentMeta(generic=GenericReading())
     one = Snapshot(meta, {head: Field(head, "住民基本台帳ファイル", 1, Certainty.OK)})
     other = Snapshot(
         meta, {(*head, "住民基本台帳ファイル"): Field((*head, "住民基本台帳ファイル"), "", 1, Certainty.OK)}
@@ -255,7 +256,7 @@ def test_a_form3_text_the_catalogue_does_not_fit_falls_back_to_its_own_structure
     for n in range(1, 5):
         lines += [f"{n}. 区分{n}", f"①項目{n}の一 ※\t値{n}a", f"②項目{n}の二\t値{n}b", f"③項目{n}の三\t値{n}c"]
     snapshot = parse_bytes("\n".join(lines).encode("utf-8"), "other.txt")
-    assert snapshot.meta["読み取り方"] == "generic" and snapshot.meta["様式"] == "様式3"
+    assert snapshot.meta.to_json()["読み取り方"] == "generic" and snapshot.meta.to_json()["様式"] == "様式3"
     assert snapshot.fields[("Ⅰ 概要", "2 区分2", "②項目2の二")].value == "値2b"
     assert star_paths(snapshot) == {("Ⅰ 概要", f"{n} 区分{n}", f"①項目{n}の一") for n in range(1, 5)}
 
@@ -266,7 +267,7 @@ def test_parts_that_repeat_per_file_get_file_keys_like_the_catalogue() -> None:
     second = text[start:end].replace("国民年金情報ファイル", "国民年金資格ファイル")
     two = (text[:end] + second + text[end:]).encode("utf-8")
     generic = parse_bytes(two, "two.txt", form="generic")
-    assert generic.meta["files"] == {"(1)": "国民年金情報ファイル", "(2)": "国民年金資格ファイル"}
+    assert generic.meta.to_json()["files"] == {"(1)": "国民年金情報ファイル", "(2)": "国民年金資格ファイル"}
     annex = [path for path in generic.fields if path[0] == "(別添1) 特定個人情報ファイル記録項目"]
     assert annex == [("(別添1) 特定個人情報ファイル記録項目", "(1)"), ("(別添1) 特定個人情報ファイル記録項目", "(2)")]
     assert str(generic.fields[annex[1]].value).startswith("○宛名情報")  # the annex is one text, per file

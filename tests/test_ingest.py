@@ -11,6 +11,7 @@ import pytest
 
 from pia_diff.catalogue import load_catalogue
 from pia_diff.ingest import parse_bytes, read_document
+from pia_diff.model import CheckboxSet
 from pia_diff.report.listing import field_rows
 from pia_diff.values import Certainty
 
@@ -58,7 +59,7 @@ def test_001_values_typed_from_the_source() -> None:
         assert fields[label].value == value, label
         assert fields[label].certainty is Certainty.OK
     audit = fields["Ⅲ リスク対策 8 監査 実施の有無"].value  # l.296: [○] 自己点検 [] 内部監査 [] 外部監査
-    assert audit == {"自己点検": True, "内部監査": False, "外部監査": False}
+    assert audit == CheckboxSet.of({"自己点検": True, "内部監査": False, "外部監査": False})
     systems = {p.split(" ")[4] for p in fields if " システム" in p and p.startswith("Ⅰ")}
     assert systems == {f"システム{n}" for n in range(1, 8)}  # l.47-77
 
@@ -68,14 +69,14 @@ def test_lost_checkbox_states_are_uncertain_never_guessed() -> None:
     fields = {" ".join(p): f for p, f in read_document(seed("003")).fields.items()}
     source = fields["Ⅱ 特定個人情報ファイルの概要 3 特定個人情報の入手・使用 ①入手元"]
     assert source.certainty is Certainty.UNCERTAIN
-    assert isinstance(source.value, dict)
-    assert all(state is None for key, state in source.value.items() if key != "詳細")
+    assert isinstance(source.value, CheckboxSet)
+    assert all(state is None for state in source.value.marks)
     # 003 l.94: one <input checked=""/> among bare ones: the bare ones are known unticked
     moved = fields["Ⅱ 特定個人情報ファイルの概要 5 特定個人情報の提供・移転(委託に伴うものを除く。) 移転先1 ⑥移転方法"]
     assert moved.certainty is Certainty.OK
-    assert isinstance(moved.value, dict)
-    assert moved.value["その他"] is True and moved.value["紙"] is False
-    assert moved.value["詳細"] == {"その他": "既存住民基本台帳システム"}
+    assert isinstance(moved.value, CheckboxSet)
+    assert moved.value.state("その他") is True and moved.value.state("紙") is False
+    assert moved.value.detail == {"その他": "既存住民基本台帳システム"}
 
 
 @pytest.mark.parametrize(("prefix", "rows"), [("001", 61), ("003", 18)])
@@ -125,13 +126,13 @@ def test_003_history_first_and_last_rows() -> None:
 def test_cover_fields(prefix: str, meta: dict[str, str]) -> None:
     snapshot = read_document(seed(prefix))
     for key, value in meta.items():
-        assert snapshot.meta[key] == value, key
+        assert snapshot.meta.to_json()[key] == value, key
 
 
 @pytest.mark.parametrize("prefix", ["000", "002"])
 def test_pdf_dumps_same_line_values_are_right_the_rest_flagged(prefix: str) -> None:
     snapshot = read_document(seed(prefix))
-    assert snapshot.meta["style"] == "pdf"
+    assert snapshot.meta.to_json()["style"] == "pdf"
     assert list(snapshot.files) == ["(1)", "(2)"]
     fields = {" ".join(p): f for p, f in snapshot.fields.items()}
     ok = {k: f.value for k, f in fields.items() if f.certainty is Certainty.OK}
@@ -173,17 +174,17 @@ def test_encodings_are_detected_by_content(encoding: str) -> None:
     # 003 has characters outside CP932? keep only what the codec can hold
     data = text.encode(encoding, errors="replace")
     snapshot = parse_bytes(data, f"003.{encoding}.txt")
-    assert snapshot.meta["評価実施機関名"] == "旭川市長"
+    assert snapshot.meta.to_json()["評価実施機関名"] == "旭川市長"
     assert len(snapshot.history) == 18
 
 
 def test_unplaced_text_and_unseen_headings_are_reported() -> None:
     """meta 読み取れない箇所 / 見つからない見出し, checked against the source lines (issue 9)."""
-    cell = read_document(seed("001")).meta
+    cell = read_document(seed("001")).meta.to_json()
     assert cell["読み取れない箇所"] == [] and cell["見つからない見出し"] == []
     # 003's extract starts at I-3 and has neither II-5's heading (l.88 移転先1 follows II-4
     # directly) nor III-6 and III-7
-    lost = read_document(seed("003")).meta
+    lost = read_document(seed("003")).meta.to_json()
     assert lost["見つからない見出し"] == [
         "Ⅰ 基本情報",
         "Ⅰ 基本情報 1 特定個人情報ファイルを取り扱う事務",
@@ -192,7 +193,7 @@ def test_unplaced_text_and_unseen_headings_are_reported() -> None:
         "Ⅲ リスク対策 6 情報提供ネットワークシステムとの接続",
         "Ⅲ リスク対策 7 特定個人情報の保管・消去",
     ]
-    pdf = read_document(seed("000")).meta["読み取れない箇所"]
+    pdf = read_document(seed("000")).meta.to_json()["読み取れない箇所"]
     # l.186: a system's name the PDF dump put out of reach of its システム heading; l.623: a label
     # whose value the dump separated from it
     shown = [{"行": entry["行"], "内容": entry["内容"]} for entry in pdf]
@@ -209,12 +210,12 @@ def test_unplaced_blocks_are_reported_once_with_their_first_line() -> None:
     # a block of two stray lines after the 監査 item (l.296) and a lost section heading
     edited = [*text[:297], "どこにも属さない文章の一行目", "二行目", *text[297:]]
     edited = [ln for ln in edited if not ln.startswith("8. 監査")]
-    meta = parse_bytes("\n".join(edited).encode("utf-8"), "x.txt").meta
+    meta = parse_bytes("\n".join(edited).encode("utf-8"), "x.txt").meta.to_json()
     ((block),) = meta["読み取れない箇所"]
     assert (block["行"], block["内容"]) == (297, "どこにも属さない文章の一行目")
     # the fingerprint covers the whole block, its second line included
     other = [*text[:297], "どこにも属さない文章の一行目", "二行目を書き換え", *text[297:]]
-    changed = parse_bytes("\n".join(other).encode("utf-8"), "y.txt").meta["読み取れない箇所"]
+    changed = parse_bytes("\n".join(other).encode("utf-8"), "y.txt").meta.to_json()["読み取れない箇所"]
     assert changed[0]["内容"] == block["内容"] and changed[0]["指紋"] != block["指紋"]
     assert meta["見つからない見出し"] == ["Ⅲ リスク対策 8 監査"]
 
@@ -232,7 +233,7 @@ def test_an_item_whose_heading_was_lost_is_placed_by_its_unique_label_and_uncert
     # the items after it are then found within the part, as with any lost section heading
     contact = snapshot.fields[(part, "2 特定個人情報ファイルの取扱いに関する問合せ", "②対応方法")]
     assert contact.line == 324 - 3 and str(contact.value).startswith("・苦情受付時に苦情処理受付票を起票し")
-    assert snapshot.meta["見つからない見出し"] == [part]
+    assert snapshot.meta.to_json()["見つからない見出し"] == [part]
 
 
 def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
@@ -252,7 +253,7 @@ def test_unplaced_text_in_a_workbook_names_its_sheet_and_row() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     read = parse_bytes(buffer.getvalue(), "x.xlsx")
-    assert [{"行": b["行"], "内容": b["内容"]} for b in read.meta["読み取れない箇所"]] == [
+    assert [{"行": b["行"], "内容": b["内容"]} for b in read.meta.to_json()["読み取れない箇所"]] == [
         {"行": "評価書!298", "内容": "どこにも属さない文章"},
     ]
     # rows 84-86 continue 法令上の根拠 in the second column, the first left empty: read as its value,
@@ -316,8 +317,8 @@ def test_a_pdf_dump_finds_the_bare_title_too() -> None:
     original = parse_bytes("\n".join(lines).encode("utf-8"), "002.txt")
     lines[2268] = "別添２　変更箇所"
     edited = parse_bytes("\n".join(lines).encode("utf-8"), "002.txt")
-    assert edited.meta["別添2の確度"] == original.meta["別添2の確度"] == "uncertain"
-    assert edited.meta["読み取れない箇所"] == original.meta["読み取れない箇所"]
+    assert edited.meta.to_json()["別添2の確度"] == original.meta.to_json()["別添2の確度"] == "uncertain"
+    assert edited.meta.to_json()["読み取れない箇所"] == original.meta.to_json()["読み取れない箇所"]
     assert {p: f.value for p, f in edited.fields.items()} == {p: f.value for p, f in original.fields.items()}
 
 
@@ -357,9 +358,9 @@ def test_a_checkbox_set_wrapped_onto_the_next_row_keeps_its_states(kind: str) ->
     before, after = version(" "), version("○")
     path = ("Ⅲ リスク対策", "8 監査", "実施の有無")
     wrapped = before.fields[path].value
-    assert isinstance(wrapped, dict)
-    assert (wrapped["自己点検"], wrapped["内部監査"], wrapped["外部監査"]) == (True, True, False)
+    assert isinstance(wrapped, CheckboxSet)
+    assert wrapped.marks == (True, True, False)
     ticked = after.fields[path].value
-    assert isinstance(ticked, dict) and ticked["外部監査"] is True
+    assert isinstance(ticked, CheckboxSet) and ticked.state("外部監査") is True
     rows = compare(before, after, dt.date(2026, 4, 1)).rows
     assert [(r.item_path, str(r.提出時期), r.根拠) for r in rows] == [(path, "事前", "STAR")]

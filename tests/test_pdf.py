@@ -18,6 +18,7 @@ import pytest
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
 from pia_diff.ingest.pdf import UNMAPPED, _cell_text, _dedupe, is_pdf, mark_unmapped, normalise_char, pdf_text
+from pia_diff.model import DocumentMeta
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.text import compare_key
 from pia_diff.values import Certainty
@@ -59,8 +60,8 @@ def test_pdf_reads_as_its_text_extract(pdf: str, text: str, read: Any) -> None:
             # the same value, line breaks included (printed line ends were told from paragraph ends)
             assert got.value == want.value, path
     assert both_ok > 80
-    assert from_pdf.meta["評価実施機関名"] == from_text.meta["評価実施機関名"]
-    assert from_pdf.meta["公表日"] == from_text.meta["公表日"]
+    assert from_pdf.meta.to_json()["評価実施機関名"] == from_text.meta.to_json()["評価実施機関名"]
+    assert from_pdf.meta.to_json()["公表日"] == from_text.meta.to_json()["公表日"]
     # the 別添2 rows come from the PDF's own table, rows broken over a page joined
     assert [tuple(_marks(c) for c in r.cells) for r in from_pdf.history] == [
         tuple(_marks(c) for c in r.cells) for r in from_text.history
@@ -75,8 +76,8 @@ def test_pdf_values_in_detail(read: Any) -> None:
     assert fields["①部署"].line == "1ページ"
     kawaguchi = read(PDF / "001_kawaguchi.pdf")
     system1 = next(f for p, f in kawaguchi.fields.items() if "システム1" in p and p[-1] == "③他のシステムとの接続")
-    assert system1.value["庁内連携システム"] is True  # printed 「[ ○ ]」
-    assert system1.value["情報提供ネットワークシステム"] is False  # printed 「[ ]」
+    assert system1.value.state("庁内連携システム") is True  # printed 「[ ○ ]」
+    assert system1.value.state("情報提供ネットワークシステム") is False  # printed 「[ ]」
 
 
 def test_long_cell_broken_over_a_page_is_joined(read: Any) -> None:
@@ -169,7 +170,7 @@ def test_unmapped_glyph_makes_the_item_uncertain() -> None:
     path = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "①部署")
     good = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")
     snap = Snapshot(
-        meta={},
+        meta=DocumentMeta(),
         fields={
             path: Field(path, f"市民生活部市{UNMAPPED}課", "1ページ", Certainty.OK),
             good: Field(good, "市民課長", "1ページ", Certainty.OK),
@@ -346,7 +347,7 @@ def test_every_command_refuses_a_scanned_pdf(command: str, tmp_path: Path) -> No
 def test_pdf_recognised_by_content_not_extension(tmp_path: Path) -> None:
     copy = tmp_path / "評価書.txt"
     copy.write_bytes((PDF / "003_asahikawa.pdf").read_bytes())
-    assert read_document(copy).meta["評価実施機関名"] == "旭川市長"
+    assert read_document(copy).meta.to_json()["評価実施機関名"] == "旭川市長"
 
 
 def test_pdf_magic() -> None:

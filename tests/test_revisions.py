@@ -16,6 +16,7 @@ from pia_diff.compare.diff import diff, differences
 from pia_diff.compare.gaps import gaps
 from pia_diff.compare.rules import Timing, load_rules
 from pia_diff.ingest import parse_bytes, parse_text, read_document
+from pia_diff.model import CheckboxSet, UnplacedBlock
 from pia_diff.pipeline import compare_files
 from pia_diff.report.export import export_bytes
 from pia_diff.snapshot import Snapshot
@@ -75,8 +76,10 @@ def test_an_untouched_export_diffs_to_nothing(prefix: str) -> None:
     book = parse_bytes(export_bytes(document, CAT), "作業用.xlsx")
     assert diff(document, book, CAT) == []
     # a checkbox state the extract lost stays unknown ([?]) in the workbook: never made up
-    lost = {p for p, f in document.fields.items() if isinstance(f.value, dict) and None in f.value.values()}
-    assert all(isinstance(book.fields[p].value, dict) and book.fields[p].certainty is Certainty.UNCERTAIN for p in lost)
+    lost = {p for p, f in document.fields.items() if isinstance(f.value, CheckboxSet) and not f.value.certain}
+    assert all(
+        isinstance(book.fields[p].value, CheckboxSet) and book.fields[p].certainty is Certainty.UNCERTAIN for p in lost
+    )
     assert all(book.fields[p].value == document.fields[p].value for p in lost)
 
 
@@ -97,7 +100,7 @@ def _files_swapped(snapshot: Snapshot) -> Snapshot:
             item = dataclasses.replace(item, path=path)
         fields[path] = item
     files = {swap[k]: v for k, v in snapshot.files.items()}
-    return Snapshot(meta={**snapshot.meta, "files": files}, fields=fields, history=list(snapshot.history))
+    return Snapshot(meta=dataclasses.replace(snapshot.meta, files=files), fields=fields, history=list(snapshot.history))
 
 
 def test_files_of_a_multi_file_document_are_paired_by_name() -> None:
@@ -148,13 +151,15 @@ def test_a_part_lost_from_the_new_version_is_a_gap_and_stops_check(tmp_path: FsP
 
 def test_text_the_parser_could_not_place_is_a_gap() -> None:
     document = read_document(NEW)
-    blocks = [{"行": 40 + n, "内容": f"ブロック{n}", "指紋": f"{n:012x}"} for n in range(7)]
-    unplaced = Snapshot({**document.meta, "読み取れない箇所": blocks}, dict(document.fields), list(document.history))
+    blocks = tuple(UnplacedBlock(40 + n, f"ブロック{n}", f"{n:012x}") for n in range(7))
+    unplaced = Snapshot(
+        dataclasses.replace(document.meta, unplaced=blocks), dict(document.fields), list(document.history)
+    )
     found = gaps(document, unplaced, CAT)
     assert [g.where for g in found] == ["40 行目", "41 行目", "42 行目", "43 行目", "44 行目", "ほか"]
     assert "ブロック0" in found[0].message and "2 箇所" in found[-1].message
     # the same unplaced blocks in both versions hide no change: only the one the old version lacks counts
-    earlier = Snapshot({**document.meta, "読み取れない箇所": blocks[1:]}, dict(document.fields), [])
+    earlier = Snapshot(dataclasses.replace(document.meta, unplaced=blocks[1:]), dict(document.fields), [])
     assert [g.where for g in gaps(earlier, unplaced, CAT)] == ["40 行目"]
 
 
@@ -210,7 +215,7 @@ def test_a_snapshot_keeps_its_gap_lists_and_rejects_a_wrong_shape() -> None:
 
     document = read_document(seed("000"))  # a PDF dump: unplaced blocks
     again = from_json(document.to_json())
-    assert again.meta["読み取れない箇所"] == document.meta["読み取れない箇所"] != []
+    assert again.meta.to_json()["読み取れない箇所"] == document.meta.to_json()["読み取れない箇所"] != []
     bad = document.to_json().replace('"読み取れない箇所": [', '"読み取れない箇所": [3, ', 1)
     with pytest.raises(ValueError, match="読み取れない箇所/0"):
         from_json(bad)
@@ -240,7 +245,9 @@ def test_items_under_a_lost_section_heading_are_still_placed_and_compared() -> N
     assert new.fields[path].value == old.fields[path].value == "委託する (1) 件"
     # still read inside Ⅱ, where 委託の有無 names one item: placed as surely as before
     assert new.fields[path].certainty is Certainty.OK
-    assert "Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託" in new.meta["見つからない見出し"]
+    assert (
+        "Ⅱ 特定個人情報ファイルの概要 4 特定個人情報ファイルの取扱いの委託" in new.meta.to_json()["見つからない見出し"]
+    )
 
 
 def test_an_unedited_export_passes_check(tmp_path: FsPath) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pia_diff.model import CheckboxSet
 from pia_diff.values import Certainty, read_checkbox, read_choice
 
 BOXES = ("紙", "電子メール", "その他")
@@ -40,13 +41,15 @@ BOXES = ("紙", "電子メール", "その他")
 )
 def test_checkbox_spellings(raw: str, states: tuple, certainty: Certainty) -> None:
     reading = read_checkbox(BOXES, raw)
-    assert tuple(reading.value[o] for o in BOXES) == states  # type: ignore[index]
+    assert isinstance(reading.value, CheckboxSet)
+    assert tuple(reading.value.state(o) for o in BOXES) == states
     assert reading.certainty is certainty
 
 
 def test_checkbox_details_in_parentheses() -> None:
     reading = read_checkbox(BOXES, "[○] 紙 [ ] 電子メール [○] その他 （既存住民基本台帳システム）")
-    assert reading.value["詳細"] == {"その他": "既存住民基本台帳システム"}  # type: ignore[index]
+    assert isinstance(reading.value, CheckboxSet)
+    assert reading.value.detail == {"その他": "既存住民基本台帳システム"}
 
 
 def test_a_checkbox_item_with_no_box_is_missing() -> None:

@@ -35,7 +35,7 @@ def test_round_trip_keeps_every_ok_value(prefix: str) -> None:
     assert expected  # something to compare
     assert {p: again.fields[p].value for p in expected} == expected
     assert [h.cells for h in again.history] == [h.cells for h in original.history]
-    assert again.meta["評価書番号"] == original.meta["評価書番号"]
+    assert again.meta.to_json()["評価書番号"] == original.meta.to_json()["評価書番号"]
 
 
 def _find_row(sheet, label: str, start: int = 1) -> int:
@@ -144,7 +144,7 @@ def test_a_value_typed_on_into_the_next_row_is_read_as_one_value() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     again = parse_bytes(buffer.getvalue(), "typed_on.xlsx")
-    assert again.meta.get("読み取れない箇所", []) == []
+    assert again.meta.to_json().get("読み取れない箇所", []) == []
     path = ("Ⅱ 特定個人情報ファイルの概要", "2 基本情報", "その必要性")
     assert again.fields[path].value == value[:20] + "\n" + value[20:]
     assert _ok_values(again) == {**_ok_values(parse_bytes(data, "plain.xlsx")), path: again.fields[path].value}
@@ -162,7 +162,7 @@ def test_a_stray_row_below_a_heading_continues_nothing_above_it() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     again = parse_bytes(buffer.getvalue(), "stray.xlsx")
-    assert [b["内容"] for b in again.meta["読み取れない箇所"]] == ["見出しの下に書いたメモ"]
+    assert [b["内容"] for b in again.meta.to_json()["読み取れない箇所"]] == ["見出しの下に書いたメモ"]
     assert _ok_values(again) == _ok_values(parse_bytes(data, "plain.xlsx"))
 
 
@@ -325,7 +325,7 @@ def _read(book):
 
 
 def _unplaced(snapshot) -> list[str]:
-    return [b["内容"] for b in snapshot.meta.get("読み取れない箇所", [])]
+    return [b["内容"] for b in snapshot.meta.to_json().get("読み取れない箇所", [])]
 
 
 def test_a_note_under_a_part_heading_continues_nothing_above_it() -> None:
@@ -575,5 +575,5 @@ def test_a_table_run_on_to_a_second_sheet_keeps_its_rows() -> None:
     read = _read(book)
     assert [h.cells for h in read.history] == original
     assert _unplaced(read) == ["Ⅲ リスク対策"]
-    assert read.meta["files"] == plain.meta["files"] == {}
+    assert read.meta.to_json()["files"] == plain.meta.to_json()["files"] == {}
     assert _ok_values(read) == _ok_values(plain)

@@ -198,9 +198,9 @@ def _after_matches(published: str, snapshot: Snapshot, path: Path) -> bool | Non
 
 
 def audit(doc: Snapshot, catalogue: Catalogue, table: RuleTable, against: Snapshot | None = None) -> Audit:
-    result = Audit(source=str(doc.meta.get("source", "")))
-    published_day = dt.date.fromisoformat(doc.meta["公表日"]) if doc.meta.get("公表日") else None
-    if doc.meta.get("別添2の確度") != "ok":
+    result = Audit(source=doc.source)
+    published_day = doc.meta.published
+    if doc.meta.history_certainty is not Certainty.OK:
         result.findings.append(
             Finding(
                 Severity.WARNING, "history-unreadable", "この文書からは別添2 変更箇所の表を読み取れませんでした。", None
@@ -260,7 +260,7 @@ def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[Au
     without a date shares the one above it (a date cell merged down); a row whose date cannot be
     read could be of any revision, so it is counted with this one (its change is not reported
     missing; audit warns about the date)."""
-    since = dt.date.fromisoformat(old.meta["公表日"]) if old.meta.get("公表日") else None
+    since = old.meta.published
     unknown = dt.date.max  # a date that cannot be read
     dated: list[tuple[dt.date | None, AuditRow]] = []
     for row in rows:

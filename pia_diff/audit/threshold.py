@@ -87,7 +87,7 @@ def inputs(snapshot: Snapshot) -> tuple[bool | None, bool | None]:
 
 
 def _form_level(snapshot: Snapshot) -> Level:
-    return FORM_LEVEL.get(str(snapshot.meta.get("様式")), Level.FOCUSED)
+    return FORM_LEVEL.get(str(snapshot.meta.form), Level.FOCUSED)
 
 
 def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
@@ -222,11 +222,10 @@ def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
 def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     """規則第15条 (effort duty): re-do the whole assessment within 5 years of V-1-① 実施日."""
     done_text = _value(snapshot, DONE)
-    published = snapshot.meta.get("公表日")
+    published_day = snapshot.meta.published
     done = parse_date(done_text) if done_text else None
-    if done is None or not published:
+    if done is None or published_day is None:
         return None
-    published_day = dt.date.fromisoformat(str(published))
     if done.year + REASSESS_YEARS > dt.MAXYEAR:
         return None  # a deadline past year 9999 (a mistyped 実施日) cannot be due yet
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue
+from pia_diff.model import Certainty, CheckboxSet
 from pia_diff.snapshot import Path, item_label
-from pia_diff.values import Certainty
 from pia_diff.wareki import to_wareki
 
 from .decisions import NONE, UNPINNED_NOTE, Decision, Decisions, fingerprint, what_changed
@@ -37,7 +38,7 @@ class Options:
 
     revision_date: dt.date
     decisions: Decisions = NONE
-    files: dict[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
     # 変更前/変更後の記載 of a longer value show only what changed; None keeps whole cells (--full-text).
     cell_limit: int | None = LONG_CELL
     # ※ items as the documents mark them (generic reading); None: the catalogue's ※
@@ -149,7 +150,11 @@ def cells(change: Change, limit: int | None = LONG_CELL) -> tuple[str, str]:
         return EMPTY, f"{ADDED_MARK} {after}".strip()
     if change.kind is ChangeKind.REMOVED:
         return before or EMPTY, REMOVED_MARK
-    if limit is not None and isinstance(change.before_value, dict) and isinstance(change.after_value, dict):
+    if (
+        limit is not None
+        and isinstance(change.before_value, CheckboxSet)
+        and isinstance(change.after_value, CheckboxSet)
+    ):
         shown = checkbox_cells(change.before_value, change.after_value)
         before, after = shown if shown else (UNKNOWN_OPTIONS, UNKNOWN_OPTIONS)
     elif limit is not None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue, Kind
+from pia_diff.model import DETAILS_KEY, Certainty, CheckboxSet, Value, render
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.text import compare_key
-from pia_diff.values import Certainty, Value, render
 
-from .gaps import UNPLACED
 from .pairing import Renumbering, align
 
 # Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
@@ -49,13 +48,10 @@ def comparable(item: Field) -> Any:
         return ""  # not found reads like blank: an empty cell in an edited workbook is no change
     if isinstance(value, str):
         return compare_key(value)
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, state in value.items():
-            if key == "詳細" and isinstance(state, dict):
-                out[key] = {k: compare_key(str(v)) for k, v in state.items()}
-            else:
-                out[key] = state
+    if isinstance(value, CheckboxSet):
+        out: dict[str, Any] = dict(value.states)
+        if value.details:
+            out[DETAILS_KEY] = {k: compare_key(v) for k, v in value.details}
         return out
     return value
 
@@ -87,19 +83,17 @@ def _unit(path: Path, other: set[Path]) -> Path:
 
 
 def _checkbox_detail(before: Value, after: Value) -> str:
-    if not isinstance(before, dict) or not isinstance(after, dict):
+    if not isinstance(before, CheckboxSet) or not isinstance(after, CheckboxSet):
         return ""
     words = []
-    for option, state in after.items():
-        if option == "詳細":
-            continue
-        old = before.get(option)
+    for option, state in after.states.items():
+        old = before.state(option)
         if old is None or state is None:
             continue  # a state the extract lost is never shown as a change
         if old is not state:
-            mark = {True: "[○]", False: "[ ]", None: "[?]"}
-            words.append(f"{option}: {mark[old]}→{mark[state]}")  # type: ignore[index]
-    if before.get("詳細") != after.get("詳細"):
+            mark = {True: "[○]", False: "[ ]"}
+            words.append(f"{option}: {mark[old]}→{mark[state]}")
+    if before.details != after.details:
         words.append("その他の記載の変更")
     return "、".join(words)
 
@@ -113,7 +107,7 @@ def _entity_text(fields: dict[Path, Field], prefix: Path) -> str:
     return "\n".join(lines)
 
 
-def _entity_name(fields: dict[Path, Field], prefix: Path, files: dict[str, str]) -> str:
+def _entity_name(fields: dict[Path, Field], prefix: Path, files: Mapping[str, str]) -> str:
     """What names an entity in a 別添2 row: its first item's value, or the file's name."""
     if len(prefix) == 2 and prefix[1] in files:
         return files[prefix[1]]
@@ -128,10 +122,10 @@ PLACED_PREFIX = 16
 def _unplaced_there(fields: dict[Path, Field], entity: Path, other: Snapshot) -> bool:
     """Whether the other version shows this entity's items as text it could not place (the
     reading lost the entity's header line): then the entity was not added or removed."""
-    blocks = [b for b in other.meta.get(UNPLACED) or [] if isinstance(b, dict)]
+    blocks = other.meta.unplaced
     if not blocks:
         return False
-    starts = {compare_key(str(b.get("内容", "")))[:PLACED_PREFIX] for b in blocks}
+    starts = {compare_key(b.text)[:PLACED_PREFIX] for b in blocks}
     for path, item in fields.items():
         if path[: len(entity)] == entity and len(path) > len(entity) and item.value not in (None, ""):
             key = compare_key(path[-1] + render(item.value))[:PLACED_PREFIX]

@@ -65,7 +65,7 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
     stems: set[str] = {n.label for n in form3.nodes() if n.kind is Kind.ENTITY}
     stars: set[Path] = set()
     for snapshot in snapshots:
-        stems.update(snapshot.meta.get("繰り返し") or ())
+        stems.update(snapshot.meta.generic.repeating if snapshot.meta.generic else ())
         stars |= snapshot_stars(snapshot, form3)
     entity = re.compile(r"^(" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + r")\d+$")
     parts: list[Node] = []
@@ -89,11 +89,11 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
                 siblings, owner = node.children, node
     if not parts or parts[0].label != COVER:
         parts.insert(0, Node(label=COVER, kind=Kind.GROUP, star=False))
-    heading = next((s.meta.get("変更箇所の表") for s in snapshots if s.meta.get("変更箇所の表")), None)
-    form = next((s.meta.get("様式") for s in snapshots if s.meta.get("様式")), None) or "様式不明"
+    heading = next((s.meta.generic.history_heading for s in snapshots if s.meta.generic), None)
+    form = next((s.meta.form for s in snapshots if s.meta.form), None) or "様式不明"
     return DocumentCatalogue(
         form=str(form),
-        edition=str(next((s.meta.get("版") for s in snapshots if s.meta.get("版")), None) or ""),
+        edition=str(next((s.meta.edition for s in snapshots if s.meta.edition), None) or ""),
         name=FORM_NAMES.get(str(form), "文書の構造から読み取った様式"),
         ignore=frozenset(),
         parts=parts,
@@ -135,7 +135,7 @@ def form_context(*snapshots: Snapshot) -> tuple[Catalogue, RuleTable, frozenset[
     stars: set[Path] = set()
     for snapshot in snapshots:
         stars |= snapshot_stars(snapshot)
-    form = next((s.meta.get("様式") for s in reversed(snapshots) if s.meta.get("様式")), None)
+    form = next((s.meta.form for s in reversed(snapshots) if s.meta.form), None)
     return catalogue, load_rules_for(form), frozenset(stars)
 
 
@@ -143,9 +143,9 @@ def generic_note(snapshot: Snapshot) -> str | None:
     """The stderr note every command prints for a generically read document."""
     if not is_generic(snapshot):
         return None
-    form = snapshot.meta.get("様式") or "様式不明"
+    form = snapshot.meta.form or "様式不明"
     return (
-        f"{snapshot.meta.get('source', '文書')} は {form} の様式の定義 (カタログ) によらず、文書自身の見出し・番号・"
+        f"{snapshot.source or '文書'} は {form} の様式の定義 (カタログ) によらず、文書自身の見出し・番号・"
         "繰り返しの構造から読み取りました (読み取り方: generic)。※ (重要な変更の対象) は文書に印刷された ※ によります。"
     )
 

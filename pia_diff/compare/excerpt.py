@@ -6,6 +6,8 @@ import re
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
+from pia_diff.model import CheckboxSet
+
 # A value longer than this (characters, either side) is shown as its changed sentences with 「（略）」.
 LONG_CELL = 200
 # Characters of unchanged text kept on each side of a change when a text has no sentence breaks.
@@ -128,36 +130,43 @@ def redline(before: str, after: str) -> list[Piece]:
     return pieces
 
 
-_MARK = {True: "[○]", False: "[ ]"}
+_MARK = {True: "[○]", False: "[ ]", None: "[?]"}
 
 
-def _option_text(option: str, state: object, details: dict[str, object]) -> str:
-    mark = _MARK.get(state) if isinstance(state, bool) else None
+def _option_text(option: str, state: bool | None, details: dict[str, str]) -> str:
     extra = f" ({details[option]})" if option in details else ""
-    return f"{mark or ''}{option}{extra}"
+    return f"{_MARK[state]}{option}{extra}"
 
 
-def checkbox_cells(before: dict[str, object], after: dict[str, object]) -> tuple[str, str] | None:
-    """Only the options whose state certainly changed (and その他 details that changed), one per line.
+def checkbox_cells(before: CheckboxSet, after: CheckboxSet) -> tuple[str, str] | None:
+    """The options whose state or その他 text certainly changed, one per line. Where nothing changed
+    for certain (states read on one side and lost on the other), the row still needs its 別添2 line,
+    so its cells show what can be shown: the readable side's states, and in the other cell, words
+    saying its states could not be read ([?] marks a lost state when both sides are read in part).
 
     Lines keep the same order in both cells, so in a printed table each option's old and new
     state sit side by side; 「、」 would wrap at arbitrary places and lose that alignment.
-    An option unknown (None) on either side is never shown as a change. None when nothing
-    certain changed although the values differ: the caller says so in words.
+    None when no option differs although the values do (only states unknown on both sides).
     """
-    old_details = before.get("詳細", {})
-    new_details = after.get("詳細", {})
-    assert isinstance(old_details, dict) and isinstance(new_details, dict)
-    a: list[str] = []
-    b: list[str] = []
-    for option in [o for o in after if o != "詳細"] + [o for o in before if o != "詳細" and o not in after]:
-        old, new = before.get(option), after.get(option)
-        known = isinstance(old, bool) and isinstance(new, bool)
-        state_changed = known and old is not new
-        detail_changed = old_details.get(option) != new_details.get(option)
-        if state_changed or detail_changed:
-            a.append(_option_text(option, old, old_details))
-            b.append(_option_text(option, new, new_details))
-    if not a:
+    old_details, new_details = before.detail, after.detail
+    old_states, new_states = before.states, after.states
+    certain: list[tuple[str, bool | None, bool | None]] = []
+    unsure: list[tuple[str, bool | None, bool | None]] = []
+    for option in [*new_states, *(o for o in old_states if o not in new_states)]:
+        old, new = old_states.get(option), new_states.get(option)
+        if (old is not None and new is not None and old is not new) or (
+            old_details.get(option) != new_details.get(option)
+        ):
+            certain.append((option, old, new))
+        elif old is not new:
+            unsure.append((option, old, new))
+    changed = certain or unsure
+    if not changed:
         return None
-    return "\n".join(a), "\n".join(b)
+    a = "\n".join(_option_text(option, old, old_details) for option, old, _ in changed)
+    b = "\n".join(_option_text(option, new, new_details) for option, _, new in changed)
+    if not certain and all(new is None for _, _, new in unsure):
+        b = UNKNOWN_OPTIONS
+    elif not certain and all(old is None for _, old, _ in unsure):
+        a = UNKNOWN_OPTIONS
+    return a, b

@@ -13,8 +13,6 @@ from pia_diff.catalogue import Catalogue, Kind, Node
 from pia_diff.snapshot import Path, Snapshot, item_label
 from pia_diff.values import Certainty
 
-# Snapshot meta key the parser fills (see ingest): text it could not place.
-UNPLACED = "読み取れない箇所"
 # At most this many unplaced blocks are named one by one; the rest are counted.
 SHOWN = 5
 
@@ -59,26 +57,22 @@ def _shown(snapshot: Snapshot, section: Path, filled: bool) -> bool:
     return False
 
 
-def _blocks(snapshot: Snapshot) -> list[dict[str, object]]:
-    return [b for b in snapshot.meta.get(UNPLACED) or [] if isinstance(b, dict)]
-
-
 def _unplaced(snapshot: Snapshot, other: Snapshot, version: str) -> list[Gap]:
     """Blocks this version could not place that the other version does not have word for word
     (the same unplaced block in both hides no change)."""
-    source = str(snapshot.meta.get("source") or version)
-    theirs = Counter(str(b.get("指紋") or "") for b in _blocks(other))
+    source = snapshot.source or version
+    theirs = Counter(b.digest for b in other.meta.unplaced)
     blocks = []
-    for block in _blocks(snapshot):
-        digest = str(block.get("指紋") or "")
+    for block in snapshot.meta.unplaced:
+        digest = block.digest
         if digest and theirs[digest] > 0:
             theirs[digest] -= 1
             continue
         blocks.append(block)
     gaps: list[Gap] = []
     for block in blocks[:SHOWN]:
-        line = block.get("行")
-        text = str(block.get("内容", ""))
+        line = block.line
+        text = block.text
         gaps.append(
             Gap(version, source, f"{line} 行目" if line else "位置不明", f"様式の項目に当てはめられない記載「{text}」")
         )
@@ -106,7 +100,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
         found.append(
             Gap(
                 version,
-                str(snapshot.meta.get("source") or version),
+                (snapshot.source or version),
                 item_label(section),
                 f"もう一方の版にある「{node.label}」が見つかりません (読み取れなかったのか、削除されたのかを原本で確認してください)",
             )
@@ -118,7 +112,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
         found.append(
             Gap(
                 version,
-                str(snapshot.meta.get("source") or version),
+                (snapshot.source or version),
                 item_label(path, new.files or old.files),
                 "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
             )

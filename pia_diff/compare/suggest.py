@@ -6,6 +6,7 @@ import difflib
 import re
 
 from pia_diff.catalogue import Node
+from pia_diff.model import CheckboxSet
 from pia_diff.text import compare_key, fold, html_to_text
 from pia_diff.values import choice_option
 
@@ -140,9 +141,9 @@ def suggestions(change: Change, node: Node | None, table: RuleTable) -> list[str
         for key in ("typo", "citation", "organisation"):
             if found.get(key):
                 out.append(f"{names[key]}: {found[key]}")
-    if risk and isinstance(before, dict) and isinstance(after, dict) and label in table.safer_when_added:
-        added = [o for o, s in after.items() if s is True and before.get(o) is False]
-        removed = [o for o, s in after.items() if s is False and before.get(o) is True]
+    if risk and isinstance(before, CheckboxSet) and isinstance(after, CheckboxSet) and label in table.safer_when_added:
+        added = [o for o, s in after.states.items() if s is True and before.state(o) is False]
+        removed = [o for o, s in after.states.items() if s is False and before.state(o) is True]
         if added and not removed:
             out.append(f"{risk}: {'・'.join(added)}の追加")
     return out

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from pia_diff.catalogue import TITLE
 from pia_diff.errors import InputError
+from pia_diff.model import DocumentMeta, GenericReading
 from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source
 from pia_diff.text import compare_key as _compare_key
 from pia_diff.text import fold, html_to_text
@@ -24,9 +25,6 @@ from .lines import FORM_VERSION_PATTERN
 from .printed import read_item
 
 GENERIC = "generic"
-READ_BY = "読み取り方"
-STAR_SOURCE = "※の出典"
-STAR_PATHS = "※項目"
 COVER = "表紙"
 # The cover's labels are the same on every form (RULES.md §2 表紙); nothing else is assumed.
 COVER_LABELS = (
@@ -586,7 +584,7 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
             first = next((ln for ln in html_to_text("\n".join(item.raw)).splitlines() if ln.strip()), "")
             files.setdefault(item.path[1], _FILE_KEY_PREFIX.sub("", first).strip())
     fields: dict[Path, Field] = {}
-    stars: list[list[str]] = []
+    stars: list[Path] = []
     for item in reader.items:
         raw = "\n".join(item.raw)
         reading = read_item(item.path[-1], raw)
@@ -595,7 +593,7 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
             certainty = Certainty.UNCERTAIN  # a PDF dump: a value over several lines may be mixed up
         fields[item.path] = Field(item.path, reading.value, source(item.line), certainty)
         if item.star:
-            stars.append(list(item.path))
+            stars.append(item.path)
     if reader.form_version:
         path = (COVER, "様式版")
         fields[path] = Field(path, reader.form_version, None, Certainty.OK)
@@ -606,27 +604,25 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
     if reader.form_version:
         match = FORM_VERSION_PATTERN.search(reader.form_version)
         edition = match.group(1).replace(" ", "") if match else None
-    meta = {
-        "評価書番号": _text(cover.get("評価書番号")),
-        "評価書名": _text(cover.get("評価書名")),
-        "評価実施機関名": _text(cover.get("評価実施機関名")),
-        "公表日": published_date.isoformat() if published_date else None,
-        "様式": form,
-        "版": edition,
-        "様式版": reader.form_version,
-        "source": name,
-        "sha256": sha256,
-        "style": "cell" if reader.cell_style else "pdf",
-        "files": {f"({n})": files.get(f"({n})", "") for n in range(1, max(reader.part_seen.values()) + 1)}
+    meta = DocumentMeta(
+        number=_text(cover.get("評価書番号")),
+        title=_text(cover.get("評価書名")),
+        body=_text(cover.get("評価実施機関名")),
+        published=published_date,
+        form=form,
+        edition=edition,
+        form_version=reader.form_version,
+        source=name,
+        sha256=sha256,
+        style="cell" if reader.cell_style else "pdf",
+        files={f"({n})": files.get(f"({n})", "") for n in range(1, max(reader.part_seen.values()) + 1)}
         if multi
         else {},
-        "別添2の確度": "ok" if reader.history else ("uncertain" if reader.history_found else "missing"),
-        READ_BY: GENERIC,
-        STAR_SOURCE: "文書",
-        STAR_PATHS: stars,
-        "繰り返し": sorted(reader.entity_stems),
-        "変更箇所の表": reader.history_heading or None,
-    }
+        history_certainty=Certainty.OK
+        if reader.history
+        else (Certainty.UNCERTAIN if reader.history_found else Certainty.MISSING),
+        generic=GenericReading(tuple(stars), tuple(sorted(reader.entity_stems)), reader.history_heading or None),
+    )
     return Snapshot(meta=meta, fields=fields, history=reader.history)
 
 
@@ -637,9 +633,9 @@ def _text(item: Field | None) -> str | None:
 
 
 def is_generic(snapshot: Snapshot) -> bool:
-    return snapshot.meta.get(READ_BY) == GENERIC
+    return snapshot.meta.generic is not None
 
 
 def star_paths(snapshot: Snapshot) -> frozenset[Path]:
     """The items the document itself marks ※ (generic reading only)."""
-    return frozenset(tuple(p) for p in snapshot.meta.get(STAR_PATHS) or ())
+    return snapshot.meta.star_paths

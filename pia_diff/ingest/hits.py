@@ -106,14 +106,8 @@ def _cached_reading(raw: str, node: Node) -> Reading:
 
 
 def _read_value(node: Node, raw: str) -> Reading:
-    """read_value, cached (a document repeats whole blocks); a checkbox set is copied out so that
-    no two fields share one dict."""
-    reading = _cached_reading(raw, node)
-    value = reading.value
-    if isinstance(value, dict):
-        value = {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}
-        return Reading(value, reading.certainty)
-    return reading
+    """read_value, cached (a document repeats whole blocks; values are immutable, so shared)."""
+    return _cached_reading(raw, node)
 
 
 def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:

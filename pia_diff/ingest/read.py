@@ -12,9 +12,10 @@ from pathlib import Path as FsPath
 
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
 from pia_diff.errors import InputError
+from pia_diff.model import CheckboxSet, Choice, DocumentMeta, UnplacedBlock
 from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
 from pia_diff.text import fold
-from pia_diff.values import Certainty
+from pia_diff.values import Certainty, choice_option
 from pia_diff.wareki import parse_date
 
 from .generic import GENERIC, read_generic
@@ -182,13 +183,20 @@ def _unique_keys(catalogue: Catalogue) -> dict[int, set[str]]:
 
 
 def _in_form_order(snapshot: Snapshot, catalogue: Catalogue) -> Snapshot:
-    """JSON keeps keys sorted; put checkbox options back in the order the form prints them."""
+    """JSON keeps keys sorted and has no kinds: put checkbox options back in the order the form prints
+    them, and type a choice's text as the Choice it is."""
     for path, item in snapshot.fields.items():
         node = catalogue.node_at(path)
-        if isinstance(item.value, dict) and node is not None:
-            order = [*node.options, "詳細"]
-            value = {k: item.value[k] for k in sorted(item.value, key=lambda k: order.index(k) if k in order else 99)}
-            snapshot.fields[path] = Field(path, value, item.line, item.certainty)
+        if node is None:
+            continue
+        value = item.value
+        if isinstance(value, CheckboxSet):
+            value = CheckboxSet.from_json(value.to_json(), node.options)
+        elif isinstance(value, str) and node.kind is Kind.CHOICE:
+            value = Choice(value, choice_option(value, node.options))
+        else:
+            continue
+        snapshot.fields[path] = Field(path, value, item.line, item.certainty)
     return snapshot
 
 
@@ -265,23 +273,25 @@ def parse_text(
     if form_version:
         path = (cat.parts[0].segment, "様式版")
         fields[path] = Field(path, form_version, None, Certainty.OK)
-    meta = {
-        "評価書番号": _plain(cover.get("評価書番号")),
-        "評価書名": _plain(cover.get("評価書名")),
-        "評価実施機関名": _plain(cover.get("評価実施機関名")),
-        "公表日": published_date.isoformat() if published_date else None,
-        "様式": cat.form,
-        "版": cat.edition,
-        "様式版": form_version,
-        "source": name,
-        "sha256": sha256,
-        "style": "cell" if result.cell_style else "pdf",
-        "files": {file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
-        "別添2の確度": "ok" if result.history else ("uncertain" if result.history_found else "missing"),
+    meta = DocumentMeta(
+        number=_plain(cover.get("評価書番号")),
+        title=_plain(cover.get("評価書名")),
+        body=_plain(cover.get("評価実施機関名")),
+        published=published_date,
+        form=cat.form,
+        edition=cat.edition,
+        form_version=form_version,
+        source=name,
+        sha256=sha256,
+        style="cell" if result.cell_style else "pdf",
+        files={file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
+        history_certainty=Certainty.OK
+        if result.history
+        else (Certainty.UNCERTAIN if result.history_found else Certainty.MISSING),
         # text the parser could not place, and headings of the form it never saw (issue 9)
-        "読み取れない箇所": [{"行": source(gap.line), "内容": gap.text, "指紋": gap.digest} for gap in result.unplaced],
-        "見つからない見出し": [" ".join(path) for path in result.unseen],
-    }
+        unplaced=tuple(UnplacedBlock(source(gap.line), gap.text, gap.digest) for gap in result.unplaced),
+        unseen=tuple(" ".join(path) for path in result.unseen),
+    )
     order = _order_keys(cat)
     ordered = sorted(fields.items(), key=lambda item: order(item[0]))
     history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]

@@ -87,7 +87,7 @@ def sheets(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Lin
         else:
             lines = _part_lines(part, (part.segment,), snapshot)
             if part is catalogue.parts[0]:
-                version = snapshot.meta.get("様式版") or ""
+                version = snapshot.meta.form_version or ""
                 lines = [Line(0, f"特定個人情報保護評価書({catalogue.name})", None, heading=True), *lines[1:]]
                 lines = [line for line in lines if line.label != "様式版"]
                 if version:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from pia_diff.audit.findings import Severity
 from pia_diff.audit.published import Audit
 from pia_diff.catalogue import Catalogue
+from pia_diff.model import Certainty, CheckboxSet, render
 from pia_diff.snapshot import Snapshot, item_label
-from pia_diff.values import Certainty, render
 
 from .cells import shorten
 
@@ -23,8 +23,8 @@ def field_rows(snapshot: Snapshot, catalogue: Catalogue) -> list[dict[str, Any]]
     for path, item in snapshot.fields.items():
         node = catalogue.node_at(path)
         value: Any = item.value
-        if isinstance(value, dict):
-            value = [option for option, state in value.items() if state is True]
+        if isinstance(value, CheckboxSet):
+            value = list(value.checked())
         rows.append(
             {
                 "項目": item_label(path, snapshot.files),

@@ -1,0 +1,305 @@
+"""The typed model every stage shares: a document's items (text, choice, checkbox set), its meta, its
+own 別添2 rows, and what the reading could not place. JSON is written and read in `snapshot`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Path = tuple[str, ...]
+# Where a value came from: a line number of a text, or 'sheet!row' of a workbook, or a page.
+Source = int | str | None
+HISTORY_COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+# The key under which a checkbox set's JSON keeps the text written beside its options.
+DETAILS_KEY = "詳細"
+
+
+class Certainty(StrEnum):
+    """How sure a reading is; the JSON value, and the Japanese word people read (`word`)."""
+
+    OK = "ok"
+    UNCERTAIN = "uncertain"
+    MISSING = "missing"
+
+    @property
+    def word(self) -> str:
+        return _CERTAINTY_WORDS[self]
+
+
+_CERTAINTY_WORDS = {Certainty.OK: "確か", Certainty.UNCERTAIN: "不確か (原本で確認)", Certainty.MISSING: "見つからない"}
+
+
+class Choice(str):
+    """A choice item's value: the text as printed after the reader ('委託する (4) 件'), which is what
+    is compared and written, with the option it names (None when it names none of the form's)."""
+
+    __slots__ = ("option",)
+    option: str | None
+
+    def __new__(cls, text: str, option: str | None = None) -> Choice:
+        made = super().__new__(cls, text)
+        made.option = option
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled across the folder audit's worker processes
+        return (Choice, (str(self), self.option))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckboxSet:
+    """A checkbox item: each option checked (True), unchecked (False) or unknown (None, a state the
+    extract lost), in the form's order, and the text written beside some options (その他 (…))."""
+
+    options: tuple[str, ...]
+    marks: tuple[bool | None, ...]
+    details: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.options) != len(self.marks):
+            raise ValueError("a checkbox set needs one mark per option")
+
+    @classmethod
+    def of(cls, states: Mapping[str, bool | None], details: Mapping[str, str] | None = None) -> CheckboxSet:
+        return cls(tuple(states), tuple(states.values()), tuple((details or {}).items()))
+
+    @property
+    def states(self) -> dict[str, bool | None]:
+        return dict(zip(self.options, self.marks, strict=True))
+
+    @property
+    def detail(self) -> dict[str, str]:
+        return dict(self.details)
+
+    def state(self, option: str) -> bool | None:
+        return self.states.get(option)
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(o for o, m in zip(self.options, self.marks, strict=True) if m is True)
+
+    @property
+    def certain(self) -> bool:
+        return None not in self.marks
+
+    def with_state(self, option: str, state: bool | None) -> CheckboxSet:
+        states = self.states
+        states[option] = state
+        return CheckboxSet.of(states, self.detail)
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = dict(self.states)
+        if self.details:
+            out[DETAILS_KEY] = self.detail
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], order: Iterable[str] = ()) -> CheckboxSet:
+        """From the JSON form (options → true/false/null, 詳細 → {option: text}); options listed in
+        `order` first, in that order (JSON keeps keys sorted; the form has its own order)."""
+        rank = {option: i for i, option in enumerate(order)}
+        keys = sorted((k for k in data if k != DETAILS_KEY), key=lambda k: (rank.get(k, len(rank)), k in rank))
+        details = data.get(DETAILS_KEY) or {}
+        if not isinstance(details, Mapping):
+            raise ValueError("詳細 must be a mapping")
+        return cls(
+            tuple(keys),
+            tuple(data[k] for k in keys),  # type: ignore[misc]  # checked by the snapshot reader
+            tuple((str(k), str(v)) for k, v in details.items()),
+        )
+
+
+# An item's value: text (or a Choice, which is text too), a checkbox set, or None (nothing read).
+Value = str | CheckboxSet | None
+
+
+def render(value: Value) -> str:
+    """A value as people read it in the form: '[○] 紙 [ ] 電子メール', text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return str(value)
+    details = value.detail
+    parts = []
+    for option, state in value.states.items():
+        mark = {True: "[○]", False: "[ ]", None: "[?]"}[state]
+        extra = f" ({details[option]})" if option in details else ""
+        parts.append(f"{mark} {option}{extra}")
+    return " ".join(parts)
+
+
+def value_json(value: Value) -> object:
+    """The value as snapshot JSON holds it."""
+    if isinstance(value, CheckboxSet):
+        return value.to_json()
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One item's value as read, with where it came from and how sure we are."""
+
+    path: Path
+    value: Value
+    line: Source
+    certainty: Certainty
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of a document's own 別添2 変更箇所 table, the six cells as printed."""
+
+    cells: tuple[str, str, str, str, str, str]
+    line: Source = None
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(zip(HISTORY_COLUMNS, self.cells, strict=True))
+
+
+@dataclass(frozen=True)
+class UnplacedBlock:
+    """A block of text the reading could not place in the form: where it starts, how it starts
+    (40 characters), and a digest of the whole block (the same block in two versions hides no change)."""
+
+    line: Source
+    text: str
+    digest: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"行": self.line, "内容": self.text, "指紋": self.digest}
+
+
+class ReadBy(StrEnum):
+    """How a document was read: along a form catalogue, or by its own structure (generic)."""
+
+    CATALOGUE = "catalogue"
+    GENERIC = "generic"
+
+
+@dataclass(frozen=True)
+class GenericReading:
+    """What the generic reader adds: the items the document itself marks ※, its repeating blocks'
+    stems (システム, 委託事項, …) and the heading of its change table ((別添2) / (別添3) 変更箇所)."""
+
+    stars: tuple[Path, ...] = ()
+    repeating: tuple[str, ...] = ()
+    history_heading: str | None = None
+
+
+# The JSON key of each DocumentMeta attribute (snapshot JSON keeps the keys it has always had).
+META_KEYS = {
+    "number": "評価書番号",
+    "title": "評価書名",
+    "body": "評価実施機関名",
+    "published": "公表日",
+    "form": "様式",
+    "edition": "版",
+    "form_version": "様式版",
+    "source": "source",
+    "sha256": "sha256",
+    "style": "style",
+    "files": "files",
+    "history_certainty": "別添2の確度",
+    "unplaced": "読み取れない箇所",
+    "unseen": "見つからない見出し",
+}
+# The generic reading's keys (present only in a generically read snapshot).
+GENERIC_KEYS = {"read_by": "読み取り方", "star_source": "※の出典", "stars": "※項目", "repeating": "繰り返し"}
+HISTORY_HEADING_KEY = "変更箇所の表"
+STAR_SOURCE_DOCUMENT = "文書"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """A document's cover facts and how it was read (snapshot JSON `meta`)."""
+
+    number: str | None = None  # 評価書番号
+    title: str | None = None  # 評価書名
+    body: str | None = None  # 評価実施機関名
+    published: dt.date | None = None  # 公表日
+    form: str | None = None  # 様式 (様式2 / 様式3 / 様式4)
+    edition: str | None = None  # 版 (令和6年10月)
+    form_version: str | None = None  # 様式版 as printed ([令和6年10月 様式3])
+    source: str = ""  # the file name it was read from
+    sha256: str = ""
+    style: str = "cell"  # cell: table cells survive (TAB text, workbook, PDF); pdf: a PDF text dump
+    files: Mapping[str, str] = field(default_factory=dict)  # file key (1) → file name, multi-file documents
+    history_certainty: Certainty = Certainty.MISSING  # 別添2の確度: its own 別添2 table read?
+    unplaced: tuple[UnplacedBlock, ...] = ()  # 読み取れない箇所
+    unseen: tuple[str, ...] = ()  # 見つからない見出し: headings of the form never seen
+    generic: GenericReading | None = None  # set when read by the document's own structure
+    extra: Mapping[str, Any] = field(default_factory=dict)  # keys of another version of the tool, kept
+
+    @property
+    def read_by(self) -> ReadBy:
+        return ReadBy.CATALOGUE if self.generic is None else ReadBy.GENERIC
+
+    @property
+    def star_paths(self) -> frozenset[Path]:
+        """The items the document itself marks ※ (generic reading only)."""
+        return frozenset(self.generic.stars) if self.generic is not None else frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.extra)
+        for name, key in META_KEYS.items():
+            value = getattr(self, name)
+            if name == "published":
+                value = value.isoformat() if value else None
+            elif name == "files":
+                value = dict(value)
+            elif name == "history_certainty":
+                value = str(value)
+            elif name == "unplaced":
+                value = [block.to_json() for block in value]
+            elif name == "unseen":
+                value = list(value)
+            out[key] = value
+        if self.generic is not None:
+            out[GENERIC_KEYS["read_by"]] = str(ReadBy.GENERIC)
+            out[GENERIC_KEYS["star_source"]] = STAR_SOURCE_DOCUMENT
+            out[GENERIC_KEYS["stars"]] = [list(p) for p in self.generic.stars]
+            out[GENERIC_KEYS["repeating"]] = list(self.generic.repeating)
+            out[HISTORY_HEADING_KEY] = self.generic.history_heading
+        return out
+
+
+@dataclass
+class Snapshot:
+    """One document as read: meta, every item along the form, and its own 別添2 rows."""
+
+    meta: DocumentMeta
+    fields: dict[Path, Field] = field(default_factory=dict)
+    history: list[HistoryRow] = field(default_factory=list)
+
+    @property
+    def files(self) -> Mapping[str, str]:
+        """File key → file name, for documents that hold several 特定個人情報ファイル."""
+        return self.meta.files
+
+    @property
+    def source(self) -> str:
+        return self.meta.source
+
+    def items(self) -> Iterator[tuple[Path, Field]]:
+        return iter(self.fields.items())
+
+    def tree(self) -> dict[str, Any]:
+        """Item values nested along the form: {part: {section: {item: leaf}}}."""
+        root: dict[str, Any] = {}
+        for path, item in sorted(self.fields.items()):
+            node = root
+            for segment in path[:-1]:
+                node = node.setdefault(segment, {})
+            node[path[-1]] = {"value": value_json(item.value), "line": item.line, "certainty": str(item.certainty)}
+        return root
+
+    def to_json(self) -> str:
+        from .output import json_text
+
+        data = {
+            "meta": self.meta.to_json(),
+            "items": self.tree(),
+            "history": [{**row.as_dict(), "line": row.line} for row in self.history],
+        }
+        return json_text(data, sort_keys=True)
