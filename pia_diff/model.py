@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .forms import vocabulary
+
 Path = tuple[str, ...]
 # Where a value came from: a line number of a text, or 'sheet!row' of a workbook, or a page.
 Source = int | str | None
-HISTORY_COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+# The 変更箇所 table's six columns (the form registry's; Row and HistoryRow name their cells by them).
+HISTORY_COLUMNS: tuple[str, str, str, str, str, str] = vocabulary().history_columns  # type: ignore[assignment]
 # The key under which a checkbox set's JSON keeps the text written beside its options.
 DETAILS_KEY = "詳細"
 

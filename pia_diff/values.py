@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .catalogue import Kind, Node
+from .forms import vocabulary
 from .model import Certainty, CheckboxSet, Choice, Value, render
 from .text import compare_key, fold, html_to_text
 
@@ -18,26 +19,31 @@ class Reading:
     certainty: Certainty
 
 
+_WORDS = vocabulary()
+_LIST = re.escape(_WORDS.option_list)  # 選択肢: a choice's printed option list begins <選択肢>
+_COUNT_WORD = re.escape(_WORDS.count_word)  # 件: 「委託する (4) 件」
 # Marker sentinels, after the many checkbox spellings are unified.
 CHECKED, BARE, UNCHECKED = "\x01", "\x02", "\x03"
 _MARKERS = (
     # A tag ends at the next "<" as well as ">": an unclosed "<input" then scans no further (linear).
     (re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I), CHECKED),
     (re.compile(r"<input\b[^<>]*>", re.I), BARE),
-    (re.compile(r"\[\s*[○〇◯✓✔●■]\s*\]"), CHECKED),
+    (re.compile(r"\[\s*[" + re.escape(_WORDS.checked_marks) + r"]\s*\]"), CHECKED),
     (re.compile(r"\[\s*\]"), UNCHECKED),
     # what render() writes for a state the reader could not see: stays unknown when read back
     (re.compile(r"\[\s*[?？]\s*\]"), BARE),
     # PDF dumps break "[ ○ ]" around the mark; a lone "[ ○" still says checked.
-    (re.compile(r"\[\s*[○〇◯]"), CHECKED),
+    (re.compile(r"\[\s*[" + re.escape(_WORDS.checked_marks[:3]) + "]"), CHECKED),
 )
 _STRAY_BRACKET = re.compile(r"\[\s*([\x01\x02\x03])\s*\]?|([\x01\x02\x03])\s*\]")
 # The marker sentinels and the 「<選択肢>」 heading, shared with the generic reader (ingest/printed.py, ingest/generic.py)
 MARK = _MARK = re.compile(r"[\x01\x02\x03]")
 _CHECKED_ATTR = re.compile(r"<input\b[^<>]*\bchecked\b", re.I)
-CHOICE_LIST = _CHOICE_LIST = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
+CHOICE_LIST = _CHOICE_LIST = re.compile(r"[<＜]\s*" + _LIST + r"\s*[>＞]")
 _BRACKET = re.compile(r"\[([^\[\]]*)(?:\]|$)")
 _DETAIL = re.compile(r"^\s*[(（]([^()（）]*)[)）]")
+# "[] <選択肢> 1) …" or "[]": the form shows no option chosen
+_NONE_CHOSEN = re.compile(r"^\s*\[\s*\]\s*(?:[<＜]\s*" + _LIST + r"\s*[>＞]\s*(?:1\)|$)|$)")
 
 
 def unify_markers(raw: str) -> str:
@@ -73,7 +79,7 @@ def _match_option(options: tuple[str, ...], text: str) -> str | None:
 
 
 # The count the form prints after some choices: 「委託する (4) 件」, 「() 件」 when none.
-_COUNT = re.compile(r"[(（]\s*+([0-9０-９]++)\s*+[)）]\s*+件")
+_COUNT = re.compile(r"[(（]\s*+([0-9０-９]++)\s*+[)）]\s*+" + _COUNT_WORD)
 
 
 def read_choice(options: tuple[str, ...], raw: str) -> Reading:
@@ -90,19 +96,19 @@ def read_choice(options: tuple[str, ...], raw: str) -> Reading:
         extras.append(beside)
     count = _COUNT.search(fold(html_to_text(raw)))
     if count:
-        extras.append(f"({count.group(1)}) 件")
+        extras.append(f"({count.group(1)}) {_COUNT_WORD}")
     return Reading(Choice(" ".join([reading.value, *extras]), reading.value), reading.certainty)
 
 
 def _beside(raw: str, options: tuple[str, ...]) -> str:
     """Text outside the choice's bracket, its printed option list and count aside."""
-    text = html_to_text(_MARK.sub(" ", unify_markers(raw)).replace("<選択肢>", "＜選択肢＞"))
+    text = html_to_text(_MARK.sub(" ", unify_markers(raw)).replace(f"<{_LIST}>", f"＜{_LIST}＞"))
     head = _CHOICE_LIST.split(text, maxsplit=1)[0]
     if not _BRACKET.search(head) or not _BRACKET.search(head).group(1).strip():  # type: ignore[union-attr]
         return ""  # no filled bracket: what stands there is the value itself, read by _read_option
     outside = _BRACKET.sub(" ", head)
     outside = _COUNT.sub(" ", fold(outside))
-    outside = re.sub(r"[(（]\s*[)）]\s*件|\b\d{1,2}\)|[\[\]]", " ", outside)
+    outside = re.sub(r"[(（]\s*[)）]\s*" + _COUNT_WORD + r"|\b\d{1,2}\)|[\[\]]", " ", outside)
     for option in sorted(options, key=len, reverse=True):
         outside = outside.replace(fold(option), " ")
     return " ".join(outside.split())
@@ -119,10 +125,10 @@ def choice_option(value: object, options: tuple[str, ...]) -> str | None:
 
 def _read_option(options: tuple[str, ...], raw: str) -> Reading:
     """'[実施しない] <選択肢> 1) …' → 実施しない. The bracket holds the choice; never guess beyond it."""
-    if re.match(r"^\s*\[\s*\]\s*(?:[<＜]\s*選択肢\s*[>＞]\s*(?:1\)|$)|$)", html_to_text(raw)):
+    if _NONE_CHOSEN.match(html_to_text(raw)):
         return Reading("", Certainty.OK)  # "[] <選択肢> …": the form shows no option chosen
     text = _MARK.sub(" ", unify_markers(raw))
-    head = _CHOICE_LIST.split(html_to_text(text.replace("<選択肢>", "＜選択肢＞")), maxsplit=1)
+    head = _CHOICE_LIST.split(html_to_text(text.replace(f"<{_LIST}>", f"＜{_LIST}＞")), maxsplit=1)
     before_list = head[0]
     for match in _BRACKET.finditer(before_list):
         inner = match.group(1).strip()

@@ -184,7 +184,8 @@ def test_batch_audit_of_a_folder_with_a_corrupt_file(tmp_path: Path) -> None:
     assert audits[-1].result is None and "バイナリ" in (audits[-1].error or "")
     counts = {Path(a.file).name[:3]: a.counts for a in audits}
     assert counts["001"] == {"行": 61, "不整合": 12, "特定不能": 1, "要対応": 5, "警告": 7}
-    assert counts["003"] == {"行": 18, "不整合": 0, "特定不能": 0, "要対応": 0, "警告": 0}
+    # 003 lacks Ⅰ-1: its 本人の数 (10万人以上100万人未満) puts 対象人数 at 10万 or more (issue 17 §5)
+    assert counts["003"] == {"行": 18, "不整合": 0, "特定不能": 0, "要対応": 0, "警告": 1}
     assert counts["000"]["行"] == 0 and counts["000"]["警告"] >= 1  # its 別添2 body is missing
     result = CliRunner().invoke(app, ["audit", str(tmp_path), "--workers", "1"])
     assert result.exit_code == 1  # 001 has errors and one document is unreadable

@@ -10,6 +10,7 @@ from typing import Any
 from pia_diff.catalogue import TITLE, Catalogue, Kind
 from pia_diff.compare.diff import Change, diff
 from pia_diff.compare.rules import RuleTable, Timing
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow, Path, Snapshot, Source, item_label
 from pia_diff.text import compare_key
 from pia_diff.values import Certainty, render
@@ -24,8 +25,9 @@ STAR_AFTER_UNNAMED = Verdict.STAR_AFTER_UNNAMED
 PLAIN_BEFORE = Verdict.PLAIN_BEFORE
 UNRESOLVED = Verdict.UNRESOLVED
 NO_TIMING = Verdict.NO_TIMING
+_WORDS = vocabulary()
 # Markers of shortened or added text in practice ('(略)', '(追加)'); not compared.
-_ELIDED = ("略", "追加", "削除", "記入", "—", "-")
+_ELIDED = (*_WORDS.history_elisions, *_WORDS.empty_values)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def facts_for(path: Path, catalogue: Catalogue) -> dict[str, Any]:
 
 def _whole_entity_added_or_removed(cells: dict[str, str]) -> bool:
     before, after = cells["変更前の記載"].strip(), cells["変更後の記載"].strip()
-    return before in ("", "—", "-", "―", "－") or any(m in after for m in ("(追加)", "(削除)", "削除")) or not after
+    marks = (_WORDS.marks.added, _WORDS.marks.removed, _WORDS.marks.removed.strip("()（）"))
+    return _WORDS.is_empty(before) or any(m in after for m in marks) or _WORDS.is_empty(after)
 
 
 def _judged_paths(paths: tuple[Path, ...], cells: dict[str, str], catalogue: Catalogue) -> tuple[Path, ...]:

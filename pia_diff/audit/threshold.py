@@ -1,42 +1,38 @@
-"""しきい値判断 (RULES.md §6) and the time rules (§7): which assessment level a document needs."""
+"""しきい値判断 (RULES.md §6) and the time rules (§7): which assessment level a document needs, from
+every count its form records (the form registry says where: `Form.threshold_items`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import IntEnum
 
-from pia_diff.compare.rules import load_rules
-from pia_diff.snapshot import Snapshot
+from pia_diff.forms import Form, Level, path_matches, registry
+from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.wareki import parse_date, to_wareki
 
 from .findings import Finding, Severity
 
+__all__ = [
+    "BANDS",
+    "LEVEL_NAMES",
+    "Finding",
+    "Level",
+    "band_move",
+    "band_of",
+    "inputs",
+    "reassessment_warning",
+    "required_level",
+    "threshold_move",
+    "threshold_warnings",
+]
 
-class Level(IntEnum):
-    NONE = 0
-    BASIC = 1  # 基礎項目評価
-    FOCUSED = 2  # 基礎項目評価 + 重点項目評価
-    FULL = 3  # 基礎項目評価 + 全項目評価
-
-
-LEVEL_NAMES = {
-    Level.NONE: "評価の実施は義務付けられない",
-    Level.BASIC: "基礎項目評価",
-    Level.FOCUSED: "基礎項目評価及び重点項目評価",
-    Level.FULL: "基礎項目評価及び全項目評価",
-}
-# The level each form stands for.
-FORM_LEVEL = {"様式2": Level.BASIC, "様式3": Level.FOCUSED, "様式4": Level.FULL}
-_DATA = load_rules().thresholds  # rules_form3.yaml `thresholds:` (issue 11: bands are data)
-_LEVELS = {"none": Level.NONE, "basic": Level.BASIC, "focused": Level.FOCUSED, "full": Level.FULL}
-# 対象人数 bands as I-1-③ prints them, smallest first, with the level each requires.
-BANDS: tuple[str, ...] = tuple(str(b["band"]) for b in _DATA["bands"])
-_BAND_LEVELS = {str(b["band"]): (_LEVELS[b["light"]], _LEVELS[b["heavy"]]) for b in _DATA["bands"]}
-PEOPLE: tuple[str, ...] = tuple(_DATA["people"])
-INCIDENT: tuple[str, ...] = tuple(_DATA["incident"])
-DONE: tuple[str, ...] = tuple(_DATA["done"])
-REASSESS_YEARS = int(_DATA["reassess_years"])
+LEVEL_NAMES = registry().levels
+# 対象人数 bands as forms print them, smallest first (RULES.md §6).
+BANDS: tuple[str, ...] = registry().bands.names
+_BAND_LEVELS = registry().bands.levels
+# 本人の数 (様式3 Ⅱ-2 ②): the 対象人数 band each answer's lower bound falls in (1万人以上… → 1万 and up).
+_SUBJECT_FLOOR = {"1万人未満": 0, "1万人以上10万人未満": 2, "10万人以上100万人未満": 3}
+_SUBJECT_FLOOR_HIGH = 4  # 100万人以上…, 1,000万人以上: 対象人数 30万人以上
 
 
 @dataclass(frozen=True)
@@ -46,100 +42,187 @@ class Requirement:
     lowest: Level
     highest: Level
     reason: str
+    unknown: tuple[str, ...] = ()  # the inputs that leave a range: named, once
 
 
 def required_level(band: str, handlers_500_or_more: bool | None, incident_within_1_year: bool | None) -> Requirement:
     """RULES.md §6 table. None for an input means 'not known': the answer is then a range."""
     if band not in BANDS:
         raise ValueError(f"unknown band {band!r}")
-    light, heavy = _BAND_LEVELS[band]
-    if light == heavy:
-        return Requirement(light, light, f"対象人数{band}")
-    triggers = (handlers_500_or_more, incident_within_1_year)
-    if True in triggers:
-        return Requirement(heavy, heavy, f"対象人数「{band}」で、取扱者数500人以上または1年以内の重大事故あり")
-    if all(t is False for t in triggers):
-        return Requirement(light, light, f"対象人数「{band}」で、取扱者数500人未満かつ1年以内の重大事故なし")
-    return Requirement(
-        light, heavy, f"対象人数「{band}」: 取扱者数と1年以内の重大事故の有無が分からないため幅があります"
-    )
+    return _requirement((BANDS.index(band), BANDS.index(band)), handlers_500_or_more, incident_within_1_year, "")
 
 
-def _value(snapshot: Snapshot, path: tuple[str, ...]) -> str | None:
-    item = snapshot.fields.get(path)
-    return item.value if item is not None and isinstance(item.value, str) and item.value else None
+def _requirement(bands: tuple[int, int], handlers: bool | None, incident: bool | None, said: str) -> Requirement:
+    levels: set[Level] = set()
+    for index in range(bands[0], bands[1] + 1):
+        light, heavy = _BAND_LEVELS[BANDS[index]]
+        if handlers is True or incident is True:
+            levels.add(heavy)
+        elif handlers is False and incident is False:
+            levels.add(light)
+        else:
+            levels |= {light, heavy}
+    unknown: list[str] = []
+    if bands[0] != bands[1]:
+        unknown.append("対象人数")
+    if handlers is None and incident is not True and len(levels) > 1:
+        unknown.append("取扱者数 (500人以上か)")
+    if incident is None and handlers is not True and len(levels) > 1:
+        unknown.append("1年以内の特定個人情報の重大事故の有無")
+    band = BANDS[bands[0]] if bands[0] == bands[1] else None
+    reason = said or (f"対象人数「{band}」" if band else "対象人数")
+    if min(levels) == max(levels):
+        if handlers is True or incident is True:
+            reason += "で、取扱者数500人以上または1年以内の重大事故あり"
+        elif handlers is False and incident is False and band and _BAND_LEVELS[band][0] != _BAND_LEVELS[band][1]:
+            reason += "で、取扱者数500人未満かつ1年以内の重大事故なし"
+    else:
+        reason += f": {'・'.join(unknown)}が分からないため幅があります"
+    return Requirement(min(levels), max(levels), reason, tuple(unknown))
+
+
+def _form(snapshot: Snapshot) -> Form:
+    return registry().form(snapshot.meta.form) or registry().default
+
+
+def _items(snapshot: Snapshot, words: tuple[str, ...]) -> list[tuple[Path, Field]]:
+    """The snapshot's items a threshold item names (file keys of a multi-file document skipped)."""
+    out = []
+    for path, item in snapshot.fields.items():
+        bare = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
+        if path_matches(bare, words) or path_matches(path, words):
+            out.append((path, item))
+    return out
+
+
+def _text(snapshot: Snapshot, words: tuple[str, ...]) -> str | None:
+    """The first value read for a threshold item (None when not read)."""
+    for _, item in _items(snapshot, words):
+        if isinstance(item.value, str) and item.value:
+            return str(item.value)
+    return None
 
 
 def band_of(snapshot: Snapshot) -> str | None:
-    """I-1-③ 対象人数 as read (None when not read)."""
-    return _value(snapshot, PEOPLE)
+    """対象人数 as read (None when not read)."""
+    return _text(snapshot, _form(snapshot).threshold_items.people)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a document tells of the しきい値判断 inputs, and in which of its own words."""
+
+    bands: tuple[int, int]  # the 対象人数 band (or range of bands) as indices of BANDS
+    people: str  # how the band is known: 対象人数「…」, or 本人の数「…」 when ③ could not be read
+    handlers: bool | None  # 取扱者数 ≥ 500
+    incident: bool | None  # a 特定個人情報 重大事故 within 1 year
+    why: tuple[str, ...] = ()  # the values that prove handlers / incident
+
+    @property
+    def known(self) -> bool:
+        return self.bands != (0, len(BANDS) - 1)
+
+
+def evidence(snapshot: Snapshot) -> Evidence:
+    """The しきい値 inputs as far as the document tells; nothing is inferred beyond its own answers.
+
+    対象人数 from its item; where that cannot be read, 本人の数 (per file) gives a floor: a file holds
+    no more people than the 事務 has. 取扱者数 ≥ 500 is proved by a count of staff (様式2's own item,
+    or 様式3's 使用者数) or of any 委託先 at 500 or more; nothing proves it below 500 on 様式3. The
+    1-year 特定個人情報 重大事故 is 様式2's own item; on 様式3 the 3-year 個人情報 item 「発生なし」 rules
+    it out (1 year ⊂ 3 years, 特定個人情報 ⊂ 個人情報) and 「発生あり」 leaves it unknown."""
+    items = _form(snapshot).threshold_items
+    why: list[str] = []
+    band = _text(snapshot, items.people)
+    if band in BANDS:
+        bands = (BANDS.index(band), BANDS.index(band))
+        people = f"対象人数「{band}」"
+    else:
+        floors = [
+            (_SUBJECT_FLOOR.get(str(item.value), _SUBJECT_FLOOR_HIGH), str(item.value), path)
+            for path, item in _items(snapshot, items.subjects)
+            if isinstance(item.value, str) and item.value
+        ]
+        if floors:
+            floor, said, _ = max(floors)
+            bands, people = (floor, len(BANDS) - 1), f"本人の数「{said}」(対象人数を読み取れないため)"
+        else:
+            bands, people = (0, len(BANDS) - 1), "対象人数"
+    handlers: bool | None = None
+    for words, name in (
+        (items.handlers, "取扱者数"),
+        (items.staff, "使用者数"),
+        (items.contractors, "委託先の取扱者数"),
+    ):
+        for path, item in _items(snapshot, words):
+            if isinstance(item.value, str) and item.value in items.handlers_500:
+                handlers = True
+                where = next((seg for seg in path if seg.rstrip("0123456789") != seg), "")
+                why.append(f"{name}「{item.value}」" + (f" ({where})" if where else ""))
+            elif words == items.handlers and isinstance(item.value, str) and item.value in items.handlers_below_500:
+                handlers = False if handlers is None else handlers  # the form's own 取扱者数 item says so
+    incident: bool | None = None
+    one_year = _text(snapshot, items.incident_1_year)
+    three_years = _text(snapshot, items.incident_3_years)
+    if one_year == items.incident_yes:
+        incident = True
+        why.append(f"1年以内の重大事故「{one_year}」")
+    elif one_year == items.incident_none or three_years == items.incident_none:
+        incident = False
+    return Evidence(bands, people, handlers, incident, tuple(why))
 
 
 def inputs(snapshot: Snapshot) -> tuple[bool | None, bool | None]:
-    """(取扱者数 ≥ 500, a 特定個人情報 重大事故 within 1 year) as far as the document tells; None = unknown.
-
-    様式3 records neither (RULES.md §6). A 委託先 with 500 or more handlers proves the first; III-7-②
-    「発生なし」 (no 個人情報 incident in 3 years) rules out the second. Nothing else is inferred."""
-    big = set(_DATA["handlers_500_or_more"])
-    handlers = any(path[-1] == _DATA["handlers_item"] and item.value in big for path, item in snapshot.fields.items())
-    incident = _value(snapshot, INCIDENT)
-    return (True if handlers else None), (False if incident == _DATA["incident_none"] else None)
+    """(取扱者数 ≥ 500, a 特定個人情報 重大事故 within 1 year) as far as the document tells; None = unknown."""
+    found = evidence(snapshot)
+    return found.handlers, found.incident
 
 
-def _form_level(snapshot: Snapshot) -> Level:
-    return FORM_LEVEL.get(str(snapshot.meta.form), Level.FOCUSED)
+def requirement_of(snapshot: Snapshot) -> Requirement:
+    found = evidence(snapshot)
+    said = found.people + (f"、{'・'.join(found.why)}" if found.why else "")
+    return _requirement(found.bands, found.handlers, found.incident, said)
 
 
 def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
-    """Level required by the document's own answers, against the form it is written on."""
-    band = _value(snapshot, PEOPLE)
-    label = " ".join(PEOPLE)
-    if band is None:
-        return [
-            Finding(
-                Severity.INFO, "threshold-unknown", "対象人数が読み取れないため、しきい値判断を確認できません。", label
-            )
-        ]
-    incident3 = _value(snapshot, INCIDENT)
-    if band not in BANDS:
-        return [
-            Finding(
-                Severity.INFO,
-                "threshold-unknown",
-                f"対象人数「{band}」は様式の区分にないため、しきい値判断を確認できません。",
-                label,
-            )
-        ]
-    requirement = required_level(band, *inputs(snapshot))
-    form = _form_level(snapshot)
+    """Level required by the document's own answers, against the form it is written on (RULES.md §6)."""
+    form = _form(snapshot)
+    label = " ".join(form.threshold_items.people)
+    found = evidence(snapshot)
+    band = _text(snapshot, form.threshold_items.people)
     out: list[Finding] = []
-    if requirement.lowest > form:
+    if not found.known:
+        reason = f"対象人数「{band}」は様式の区分にないため" if band else "対象人数が読み取れないため"
+        return [Finding(Severity.INFO, "threshold-unknown", f"{reason}、しきい値判断を確認できません。", label)]
+    requirement = requirement_of(snapshot)
+    if requirement.lowest > form.level:
         out.append(
             Finding(
                 Severity.ERROR,
                 "threshold-heavier",
-                f"{requirement.reason}: 必要な評価は「{LEVEL_NAMES[requirement.lowest]}」で、この評価書の様式より重いです。",
+                f"{requirement.reason}: 必要な評価は「{LEVEL_NAMES[requirement.lowest]}」で、この評価書の様式より重いです"
+                " (RULES.md §6)。",
                 label,
             )
         )
-    elif requirement.highest > form:
+    elif requirement.highest > form.level:
         out.append(
             Finding(
                 Severity.WARNING,
                 "threshold-may-be-heavier",
-                f"{requirement.reason}。取扱者数が500人以上、または1年以内に特定個人情報の重大事故があれば、"
-                f"「{LEVEL_NAMES[requirement.highest]}」が必要です。",
+                f"{requirement.reason}。「{LEVEL_NAMES[requirement.highest]}」が必要な場合があります (RULES.md §6)。",
                 label,
             )
         )
-    if incident3 == "発生あり":
+    incident3 = _text(snapshot, form.threshold_items.incident_3_years)
+    if incident3 and incident3 == form.threshold_items.incident_yes:
         out.append(
             Finding(
                 Severity.WARNING,
                 "incident-recorded",
                 "Ⅲ7.②で過去3年以内の重大事故が「発生あり」です。1年以内の特定個人情報の重大事故であれば、"
                 "しきい値判断が変わることがあります。",
-                " ".join(INCIDENT),
+                " ".join(form.threshold_items.incident_3_years),
             )
         )
     return out
@@ -166,6 +249,7 @@ def band_move(
     handlers_500_or_more: bool | None = None,
     incident_within_1_year: bool | None = None,
     form: Level = Level.FOCUSED,
+    label: str | None = None,
 ) -> Finding | None:
     """A revision that moves 対象人数 across a band can change the level required (RULES.md §6).
     An error (要対応) when the new band may need an assessment heavier than the form's."""
@@ -188,63 +272,60 @@ def band_move(
         f"対象人数が「{before}」から「{after}」に{direction}。"
         + (heavier or "")
         + f"しきい値判断をやり直してください (必要な評価: {_need(new)})。",
-        " ".join(PEOPLE),
+        label or " ".join(registry().default.threshold_items.people),
     )
 
 
 def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
     """What the revision OLD → NEW does to the しきい値判断: a band move, or (same band) a change of
-    the inputs the document shows (a 委託先 reaching 500 handlers, III-7-② becoming 「発生あり」)."""
+    the inputs the document shows (a count reaching 500 handlers, III-7-② becoming 「発生あり」)."""
     before, after = band_of(old), band_of(new)
-    form = _form_level(new)
-    if before != after:
-        return band_move(before, after, *inputs(new), form=form)
-    if after not in BANDS or inputs(old) == inputs(new):
-        return None
-    was, now = required_level(after, *inputs(old)), required_level(after, *inputs(new))
+    form = _form(new)
+    if before != after and before in BANDS and after in BANDS:
+        people = next((" ".join(p) for p, _ in _items(new, form.threshold_items.people)), None)
+        return band_move(before, after, *inputs(new), form=form.level, label=people)
+    was, now = requirement_of(old), requirement_of(new)
     if (was.lowest, was.highest) == (now.lowest, now.highest):
         return None
-    heavier = _heavier(now, form)
-    changed = [
-        text
-        for i, text in enumerate(("委託先の取扱者数の区分が変わりました", "Ⅲ7.②の重大事故の回答が変わりました"))
-        if inputs(old)[i] != inputs(new)[i]
-    ]
-    why = "。".join(changed)
+    heavier = _heavier(now, form.level)
     return Finding(
         Severity.ERROR if heavier else Severity.INFO,
         "threshold-inputs-changed",
-        f"{why}。" + (heavier or "") + f"しきい値判断をやり直してください (必要な評価: {_need(now)})。",
-        " ".join(PEOPLE),
+        f"しきい値判断の入力が変わりました ({now.reason})。"
+        + (heavier or "")
+        + f"しきい値判断をやり直してください (必要な評価: {_need(now)})。",
+        " ".join(form.threshold_items.people),
     )
 
 
 def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     """規則第15条 (effort duty): re-do the whole assessment within 5 years of V-1-① 実施日."""
-    done_text = _value(snapshot, DONE)
+    words = _form(snapshot).threshold_items.done
+    done_text = _text(snapshot, words)
     published_day = snapshot.meta.published
     done = parse_date(done_text) if done_text else None
     if done is None or published_day is None:
         return None
-    if done.year + REASSESS_YEARS > dt.MAXYEAR:
+    years = registry().bands.reassess_years
+    if done.year + years > dt.MAXYEAR:
         return None  # a deadline past year 9999 (a mistyped 実施日) cannot be due yet
     try:
-        due = done.replace(year=done.year + REASSESS_YEARS)
+        due = done.replace(year=done.year + years)
     except ValueError:  # 29 February
-        due = done.replace(year=done.year + REASSESS_YEARS, day=28)
-    label = " ".join(DONE)
+        due = done.replace(year=done.year + years, day=28)
+    label = " ".join(words)
     if due <= published_day:
         return Finding(
             Severity.WARNING,
             "reassessment-overdue",
-            f"前回の評価の実施日 ({done_text}) から5年を過ぎています (期限 {to_wareki(due)})。再評価が必要です。",
+            f"前回の評価の実施日 ({done_text}) から{years}年を過ぎています (期限 {to_wareki(due)})。再評価が必要です。",
             label,
         )
     if (due - published_day).days <= 365:
         return Finding(
             Severity.INFO,
             "reassessment-due",
-            f"前回の評価の実施日 ({done_text}) から5年の期限 {to_wareki(due)} が公表日から1年以内です。",
+            f"前回の評価の実施日 ({done_text}) から{years}年の期限 {to_wareki(due)} が公表日から1年以内です。",
             label,
         )
     return None

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue
+from pia_diff.forms import vocabulary
 from pia_diff.model import Certainty, CheckboxSet
 from pia_diff.snapshot import Path, item_label
 from pia_diff.wareki import to_wareki
@@ -19,8 +20,8 @@ from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, Piece, checkbox_cells, e
 from .rules import RuleTable, Timing
 from .suggest import suggestions
 
-ADDED_MARK = "(追加)"
-REMOVED_MARK = "(削除)"
+ADDED_MARK = vocabulary().marks.added
+REMOVED_MARK = vocabulary().marks.removed
 
 
 class DecisionStatus(StrEnum):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue, Kind
+from pia_diff.forms import vocabulary
 from pia_diff.model import DETAILS_KEY, Certainty, CheckboxSet, Value, render
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.text import compare_key
@@ -15,7 +16,7 @@ from pia_diff.text import compare_key
 from .pairing import Renumbering, align
 
 # Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
-NOT_CHANGES = frozenset({"公表日", "様式版"})
+NOT_CHANGES = vocabulary().not_changes
 
 
 class ChangeKind(StrEnum):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node, load_catalogue
+from pia_diff.forms import registry, vocabulary
 from pia_diff.ingest.generic import COVER, is_generic, star_paths
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.values import Certainty, render
@@ -15,8 +16,6 @@ from .rules import RuleTable, load_rules_for
 
 _FILE_KEY = re.compile(r"^\(\d+\)$")
 _SECTION = re.compile(r"^(\d{1,2}) ")
-# The form's name as its title prints it (an exported workbook is recognised by it when read back).
-FORM_NAMES = {"様式2": "基礎項目評価書", "様式3": "重点項目評価書", "様式4": "全項目評価書"}
 
 
 @dataclass
@@ -39,7 +38,7 @@ def for_audit(catalogue: Catalogue) -> Catalogue:
     if not isinstance(catalogue, DocumentCatalogue):
         return catalogue
     parts = list(catalogue.parts)
-    for numeral in "ⅠⅡⅢⅣⅤ":
+    for numeral in vocabulary().part_numerals[:5]:  # Ⅰ…Ⅴ: the parts a 別添2 row names
         if not any(part.label.startswith(numeral) for part in parts):
             parts.append(Node(label=numeral, kind=Kind.GROUP, star=False))
     return DocumentCatalogue(
@@ -91,13 +90,14 @@ def document_catalogue(*snapshots: Snapshot) -> Catalogue:
         parts.insert(0, Node(label=COVER, kind=Kind.GROUP, star=False))
     heading = next((s.meta.generic.history_heading for s in snapshots if s.meta.generic), None)
     form = next((s.meta.form for s in snapshots if s.meta.form), None) or "様式不明"
+    known = registry().form(form)
     return DocumentCatalogue(
         form=str(form),
         edition=str(next((s.meta.edition for s in snapshots if s.meta.edition), None) or ""),
-        name=FORM_NAMES.get(str(form), "文書の構造から読み取った様式"),
+        name=known.name if known else "文書の構造から読み取った様式",
         ignore=frozenset(),
         parts=parts,
-        history_table=str(heading or form3.history_table),
+        history_table=str(heading or (known or registry().default).history_table),
     )
 
 

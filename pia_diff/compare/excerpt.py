@@ -6,14 +6,15 @@ import re
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
+from pia_diff.forms import vocabulary
 from pia_diff.model import CheckboxSet
 
 # A value longer than this (characters, either side) is shown as its changed sentences with 「（略）」.
 LONG_CELL = 200
 # Characters of unchanged text kept on each side of a change when a text has no sentence breaks.
 WINDOW = 20
-OMITTED = "（略）"
-EMPTY = "—"
+OMITTED = vocabulary().marks.omitted
+EMPTY = vocabulary().marks.empty
 # A checkbox item whose only differences are states the extractor could not read.
 UNKNOWN_OPTIONS = "（選択肢の状態を読み取れません。原本で確認してください）"
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from pia_diff.forms import load_data, registry
 
 FACTS = frozenset({"important", "exempted", "effective_later", "star", "part", "threshold"})
-# The rule table of each form (様式4 has ※ like 様式3 and the same rule, RULES.md §3).
-RULE_FILES = {"様式2": "rules_form2.yaml", "様式3": "rules_form3.yaml", "様式4": "rules_form3.yaml"}
 
 
 class Timing(StrEnum):
@@ -41,12 +38,12 @@ class RuleTable:
     safer_when_added: tuple[str, ...]
     safer_when_removed: tuple[str, ...]
     exemption_words: dict[str, list[str]]
-    # しきい値判断 data (RULES.md §6): item roles and bands, read by audit/threshold.py
-    thresholds: dict[str, Any] = field(default_factory=dict)
     # compare/suggest.py check → the exemption category it evidences (each one of `exemptions`)
     suggestion_categories: dict[str, str] = field(default_factory=dict)
     # words naming a しきい値判断 input or result (RULES.md §6): the `threshold` fact
     threshold_words: tuple[str, ...] = ()
+    # option text → what a removal suggestion adds when the removed entity held it (（再委託を含む）)
+    removal_notes: dict[str, str] = field(default_factory=dict)
 
     def is_threshold(self, path: tuple[str, ...]) -> bool:
         return any(word in segment for segment in path for word in self.threshold_words)
@@ -60,7 +57,12 @@ class RuleError(ValueError):
 
 
 def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
-    data = yaml.safe_load(text)
+    import yaml
+
+    return rules_from(yaml.safe_load(text), source)
+
+
+def rules_from(data: Any, source: str) -> RuleTable:
     rules = []
     for i, raw in enumerate(data.get("rules", []), start=1):
         where = f"{source}: rule {i}"
@@ -91,17 +93,20 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleTable:
         safer_when_removed=tuple(data.get("safer_when_removed", [])),
         exemption_words=dict(data.get("exemption_words", {})),
         threshold_words=tuple(data.get("threshold_words", [])),
-        thresholds=dict(data.get("thresholds", {})),
+        removal_notes={str(k): str(v) for k, v in (data.get("removal_notes") or {}).items()},
         suggestion_categories=categories,
     )
 
 
 @cache
-def load_rules(name: str = "rules_form3.yaml") -> RuleTable:
-    text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
-    return parse_rules(text, name)
+def load_rules(name: str | None = None) -> RuleTable:
+    """A packaged rule table by file name; the default form's when none is named."""
+    name = name or registry().default.rules_file
+    return rules_from(load_data(name), name)
 
 
 def load_rules_for(form: str | None) -> RuleTable:
-    """The rule table of a form (様式2, 様式3, 様式4); 様式3's when the form is not known."""
-    return load_rules(RULE_FILES.get(form or "", "rules_form3.yaml"))
+    """The rule table of a form (様式2, 様式3, 様式4, from the registry); the default form's when the
+    form is not known."""
+    known = registry().form(form)
+    return load_rules((known or registry().default).rules_file)

@@ -119,7 +119,7 @@ def suggestions(change: Change, node: Node | None, table: RuleTable) -> list[str
     out: list[str] = []
     label = node.label
     if risk and change.kind is ChangeKind.REMOVED and change.entity and label in table.safer_when_removed:
-        also = "（再委託を含む）" if "再委託する" in change.before else ""
+        also = "".join(f"（{note}）" for option, note in table.removal_notes.items() if option in change.before)
         out.append(f"{risk}: {label}の削除{also}")
     if change.kind is not ChangeKind.MODIFIED:
         return out

@@ -7,6 +7,7 @@ import hashlib
 import re
 
 from pia_diff.catalogue import Node
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import Path
 from pia_diff.text import html_to_text, label_key
 
@@ -14,7 +15,13 @@ from .hits import Gap
 from .labels import LabelIndex
 from .lines import Line
 
-_DEBRIS = re.compile(r"<選択肢>|選択肢|\d+\)|[\[\]()○〇<>件\d,.\-—―]")
+_WORDS = vocabulary()
+_DEBRIS = re.compile(
+    f"<{re.escape(_WORDS.option_list)}>|{re.escape(_WORDS.option_list)}|"
+    + r"\d+\)|[\[\]()<>\d,.\-—―"
+    + re.escape(_WORDS.checked_marks[:2] + _WORDS.count_word)
+    + "]"
+)
 
 
 class GapLog:

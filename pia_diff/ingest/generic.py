@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from pia_diff.catalogue import TITLE
 from pia_diff.errors import InputError
+from pia_diff.forms import registry, vocabulary
 from pia_diff.model import DocumentMeta, GenericReading
 from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source
 from pia_diff.text import compare_key as _compare_key
@@ -25,30 +26,23 @@ from .lines import FORM_VERSION_PATTERN
 from .printed import read_item
 
 GENERIC = "generic"
-COVER = "表紙"
+_WORDS = vocabulary()
+COVER = _WORDS.cover
 # The cover's labels are the same on every form (RULES.md §2 表紙); nothing else is assumed.
-COVER_LABELS = (
-    "評価書番号",
-    "評価書名",
-    "個人のプライバシー等の権利利益の保護の宣言",
-    "特記事項",
-    "評価実施機関名",
-    "公表日",
-)
+COVER_LABELS = _WORDS.cover_labels
 # Fewer labelled items than this outside the cover: not a 評価書 (or not one this reader can follow).
 MIN_ITEMS = 10
-FORMS = (("基礎項目評価書", "様式2"), ("重点項目評価書", "様式3"), ("全項目評価書", "様式4"))
-
-_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ", "VII": "Ⅶ", "VIII": "Ⅷ"}
-_PART = re.compile(r"^(VIII|VII|VI|IV|V|III|II|I)\s+(\S.*)$")
-_ANNEX = re.compile(r"^\(別添\s*(\d+)\)\s*(\S.*)$")
+_ROMAN = _WORDS.numerals
+_PART = re.compile("^(" + "|".join(sorted(map(re.escape, _ROMAN), key=len, reverse=True)) + r")\s+(\S.*)$")
+_ANNEX = re.compile(r"^\(" + _WORDS.annex + r"\s*(\d+)\)\s*(\S.*)$")
 _SECTION = re.compile(r"^(\d{1,2})\.\s*(\D.*)$")
 _CIRCLED = re.compile(r"^[①-⑳]")
 _ENTITY = re.compile(r"^([^\d\s:()①-⑳・、。]{2,8}?)(\d{1,3})$")
 _ENTITY_RANGE = re.compile(r"^[^\d\s]{2,8}\d+[～~〜\-]\d+$")
 _HEADING_COLON = re.compile(r"^[^\s:]{1,8}\d*\s*:")
 # ※(7. ②を除く。): the document's own exception to a part-wide ※
-_STAR_EXCEPT = re.compile(r"※\s*\(\s*(\d+)\s*\.\s*([①-⑳])\s*を除く")
+_STAR_EXCEPT = _WORDS.star_exception
+_ANNEX_NUMBER = re.compile(r"^\(" + _WORDS.annex + r"\s*(\d+)\)\s*")
 _NOT_LABEL_START = tuple("[<＜・-—–―(（○〇●◯■□「【『〒*＊")
 _RULER = re.compile(r"[-—–―─‐]{2,}")
 _FILE_KEY = re.compile(r"^\(\d+\)$")
@@ -63,7 +57,7 @@ def segment(raw: str) -> str:
     if part:
         text = f"{_ROMAN[part.group(1)]} {part.group(2)}"
     text = re.sub(r"^(\d{1,2})\.\s*", r"\1 ", text)
-    text = re.sub(r"^\(別添\s*(\d+)\)\s*", r"(別添\1) ", text)
+    text = _ANNEX_NUMBER.sub(rf"({_WORDS.annex}\1) ", text)
     text = re.sub(r"^([^\s:]{1,8}\d*)\s*:\s*", r"\1: ", text)  # 'リスク：目的外…' → 'リスク: 目的外…'
     return text.rstrip(":").strip()
 
@@ -166,7 +160,7 @@ class GenericReader:
                 self._history_line(cells, number)
                 continue
             plain = _plain(line)
-            if not self.title and "特定個人情報保護評価書" in plain:
+            if not self.title and _WORDS.title in plain:
                 self.title = plain
                 continue
             version = FORM_VERSION_PATTERN.search(fold(line))
@@ -175,7 +169,7 @@ class GenericReader:
                     self.form_version = f"[{version.group(1)} {version.group(2)}]"
                 self._close()
                 continue
-            if compare_key(line) == "項目一覧":
+            if compare_key(line) == _WORDS.toc:
                 self._close()
                 in_toc = True
                 continue
@@ -546,9 +540,9 @@ class GenericReader:
 
 
 def form_of(title: str, version: str | None) -> str | None:
-    for word, form in FORMS:
-        if word in title:
-            return form
+    named = registry().named_in(title)
+    if named is not None:
+        return named.id
     if version:
         match = re.search(r"様式\s*([0-9])", version)
         if match:
@@ -567,7 +561,7 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
     form = form_of(reader.title, reader.form_version)
     labelled = [item for item in reader.items if item.path[0] != COVER]
     if len(labelled) < MIN_ITEMS:
-        what = f"{form} の評価書" if form else "特定個人情報保護評価書"
+        what = f"{form} の評価書" if form else _WORDS.title
         title = f" ({reader.title})" if reader.title else ""
         raise InputError(
             name,

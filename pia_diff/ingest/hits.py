@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pia_diff.catalogue import Kind, Node
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import HistoryRow, Path
 from pia_diff.text import cached_when_short, html_to_text
 from pia_diff.values import Certainty, Reading, read_value
@@ -42,17 +43,18 @@ class Gap:
     digest: str = ""
 
 
+_WORDS = vocabulary()
 # A table's closing mark below its last row: no row, and nothing to report.
-_CLOSING = {"以上"}
+_CLOSING = _WORDS.history_closing
 # The first column of a 変更箇所 table's header row, as tables write it.
-HISTORY_DATE_WORDS = ("変更日", "変更年月日")
+HISTORY_DATE_WORDS = _WORDS.history_date_words
 
 
 def history_header(cells: Sequence[str]) -> int | None:
     """The column of 変更日 when cells are the header row of a 変更箇所 table (変更日 … 提出時期)."""
     keys = [cell_key(html_to_text(c)) for c in cells]
     column = next((keys.index(w) for w in HISTORY_DATE_WORDS if w in keys), None)
-    return column if column is not None and any("提出時期" in k for k in keys) else None
+    return column if column is not None and any(_WORDS.history_timing_word in k for k in keys) else None
 
 
 def history_rows(lines: Sequence[str], start: int) -> tuple[list[HistoryRow], list[tuple[int, str]]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pia_diff.catalogue import Catalogue, Kind, Node
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import Path
 from pia_diff.text import cached_when_short, compare_key, fold
 
@@ -56,6 +57,8 @@ class LabelIndex:
                 if node.kind is Kind.CHECKBOX and node.options and node.label in node.options[0]:
                     self.marker_items.append(node)
         self.ignore = catalogue.ignore
+        # a part heading's own ※ exception after its name ('(7.②を除く。)', forms.yaml)
+        self.star_exception = vocabulary().star_exception_key
         # form facts of the catalogue the classifier asks for on every line
         self.history_key = catalogue.history_key
         # the 別添2 title without its brackets ('別添2変更箇所'), and its end that every form of it has
@@ -83,7 +86,7 @@ class LabelIndex:
     def part_header(self, key: str) -> Node | None:
         """The part a line heads ('Ⅲ リスク対策 ※(7. ②を除く。)' → Ⅲ), or None."""
         for pkey, part in self.part_keys.get(key[:1], ()):
-            if key == pkey or (key.startswith(pkey) and key[len(pkey) :].startswith("(7.")):
+            if key == pkey or (key.startswith(pkey) and self.star_exception.match(key[len(pkey) :])):
                 return part
         return None
 

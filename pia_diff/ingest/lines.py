@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from pia_diff.catalogue import Node
+from pia_diff.forms import vocabulary
 from pia_diff.text import cached_when_short, fold, html_to_text
 from pia_diff.wareki import parse_date
 
@@ -19,8 +20,8 @@ from .labels import LabelIndex, cell_key
 FORM_VERSION_PATTERN = re.compile(
     r"\[\s*((?:令和|平成)\s*[^\s\[\]年月]{1,4}年\s*[^\s\[\]年月]{1,3}月)\s*(様式\s*[0-9０-９])\s*\]"
 )
-TOC = "項目一覧"
-TITLE = "特定個人情報保護評価書"
+TOC = vocabulary().toc
+TITLE = vocabulary().title
 
 
 class LineKind(StrEnum):
@@ -116,7 +117,7 @@ def _history_table_starts(cells: tuple[str, ...], key: str, index: LabelIndex) -
             return True
         if index.is_bare_history_title(head) and len(filled) > 1 and all(parse_date(c) for c in filled[1:]):
             return True  # '別添2 変更箇所 ⇥ 令和5年11月6日': the title, its date beside it
-    return "提出時期" in key and history_header(cells) is not None
+    return vocabulary().history_timing_word in key and history_header(cells) is not None
 
 
 def _may_hold_label(cells: tuple[str, ...], line_key: str, index: LabelIndex) -> bool:

@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 
 from pia_diff.catalogue import Kind, Node
+from pia_diff.forms import vocabulary
 from pia_diff.text import compare_key, fold, html_to_text
 from pia_diff.values import CHOICE_LIST as _CHOICE_LIST
 from pia_diff.values import MARK as _MARK
 from pia_diff.values import Certainty, Reading, has_marker, read_value, unify_markers
 
 _DETAIL = re.compile(r"\s+[(（][^()（）]*[)）]\s*$")
-_COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*件\s*$")
+_COUNT_WORD = re.escape(vocabulary().count_word)  # 件
+_COUNT = re.compile(r"\s*[(（]\s*[0-9０-９]*\s*[)）]\s*" + _COUNT_WORD + r"\s*$")
 # An option runs to the next 「n)」: a tempered run, linear in the listing (no lazy run to a lookahead).
 _OPTION = re.compile(r"(?:^|\s)(\d{1,2})\)\s*((?:(?!\s+\d{1,2}\)).)+)")
-_EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）](?!\s*件)")
+_EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）](?!\s*" + _COUNT_WORD + ")")
 
 
 def infer_node(label: str, raw: str) -> Node:

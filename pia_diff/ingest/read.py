@@ -12,9 +12,9 @@ from pathlib import Path as FsPath
 
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
 from pia_diff.errors import InputError
+from pia_diff.forms import registry
 from pia_diff.model import CheckboxSet, Choice, DocumentMeta, UnplacedBlock
 from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
-from pia_diff.text import fold
 from pia_diff.values import Certainty, choice_option
 from pia_diff.wareki import parse_date
 
@@ -22,8 +22,8 @@ from .generic import GENERIC, read_generic
 from .hits import file_names, read_hit
 from .textform import parse
 
-# Packaged catalogues, by the name --form takes.
-CATALOGUES = ("form3_r6_10",)
+# Packaged catalogues, by the name --form takes (the form registry lists them).
+CATALOGUES = registry().catalogues
 MAX_BYTES = 20 * 1024 * 1024
 # A text that names fewer of the form's labels than this is not a 評価書.
 MIN_LABELS = 15
@@ -201,9 +201,9 @@ def _in_form_order(snapshot: Snapshot, catalogue: Catalogue) -> Snapshot:
 
 
 def _without_catalogue(title: str) -> bool:
-    """様式2 and 様式4 have no catalogue: they are read by their own structure."""
-    folded = fold(title)
-    return "基礎項目評価書" in folded or "全項目評価書" in folded
+    """A form the registry knows without a catalogue (様式2, 様式4): read by its own structure."""
+    named = registry().named_in(title)
+    return named is not None and named.catalogue_name is None
 
 
 def _check_form(title: str, labels_found: int, name: str) -> None:
