@@ -318,7 +318,7 @@ def check(
     form: FormOpt = None,
 ) -> None:
     """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
-    from .pipeline import compare_files, release_blockers
+    from .pipeline import compare_files, release
     from .report.gate import release_text
     from .wareki import revision_date
 
@@ -329,10 +329,9 @@ def check(
     note_generic(result.old, result.new)
     for warning in result.warnings:
         typer.echo(f"注意: {warning}", err=True)
-    unacknowledged, audit_errors = release_blockers(result)
-    may_file, message = release_text(len(result.rows), unacknowledged, result.gaps, audit_errors)
-    typer.echo(message)
-    if not may_file:
+    decided = release(result)
+    typer.echo(release_text(decided))
+    if not decided.may_file:
         raise typer.Exit(1)
 
 

@@ -1,19 +1,24 @@
-"""The main job as one library call: two documents in, classified 別添2 rows out."""
+"""The main job as one library call: two documents in, classified 別添2 rows out; and the release
+gate's decision, made here once (`release`) for `check`, the page and the library."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .audit.findings import Finding
-from .audit.threshold import band_move, band_of, threshold_warnings
-from .compare.classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
-from .compare.decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
+from .audit.gate import Release
+from .audit.threshold import threshold_move
+from .compare.change import Change
+from .compare.classify import Options, Row, classify, unknown_decisions
+from .compare.decisions import NONE, OVERRIDE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
 from .compare.diff import differences
 from .compare.docform import for_audit, form_context, reconcile
 from .compare.excerpt import LONG_CELL
+from .compare.facts import DecisionStatus
 from .compare.gaps import Gap, gaps
 from .compare.pairing import Renumbering
 from .errors import InputError
@@ -23,16 +28,48 @@ from .snapshot import Snapshot, item_label
 from .text import compare_key
 
 
+class NoticeKind(StrEnum):
+    """What a notice is about (the 判定根拠 sheet lists them by kind below its table)."""
+
+    GAP = "確認できない部分"
+    RENUMBERING = "番号の振り直し"
+    DECISION = "判断ファイル"
+    HISTORY = "前の版の別添2"
+    THRESHOLD = "しきい値判断"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing the user must know about a comparison that is no row of the table."""
+
+    kind: NoticeKind
+    text: str
+
+
 @dataclass(frozen=True)
 class Comparison:
     old: Snapshot
     new: Snapshot
     rows: list[Row]
-    warnings: list[str]
-    # entities that only changed their number: no 別添2 row, said in the 判定根拠 sheet
-    notes: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     # what could not be compared: `check` does not pass while there is any
     gaps: list[Gap] = field(default_factory=list)
+    # the changes the rows were made from (the audit of the new version checks its table against them)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every notice but renumberings, as the sentence printed after 「注意: 」."""
+        return [_said(n) for n in self.notices if n.kind is not NoticeKind.RENUMBERING]
+
+    @property
+    def notes(self) -> list[str]:
+        """Entities that only changed their number: no row, said after 「参考: 」."""
+        return [n.text for n in self.notices if n.kind is NoticeKind.RENUMBERING]
+
+
+def _said(notice: Notice) -> str:
+    return f"確認できない部分があります: {notice.text}" if notice.kind is NoticeKind.GAP else notice.text
 
 
 def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
@@ -49,14 +86,13 @@ def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
 
 
 def decision_warnings(decisions: Decisions, rows: list[Row]) -> list[str]:
-    """Stale, unpinned and unused decisions, each with its item: never ignored silently."""
+    """Stale, unpinned, unsupported and unused decisions, each with its item: never ignored silently."""
     warnings = []
     for row in rows:
         d = row.decision
         if d is None:
             continue
-        if row.判断の状態 is DecisionStatus.STALE:
-            assert d.fingerprint is not None
+        if row.判断の状態 is DecisionStatus.STALE and d.fingerprint is not None:
             warnings.append(
                 f"判断ファイル {d.where()}「{d.item}」は適用しませんでした: {what_changed(d.fingerprint, row.変更の指紋)}"
                 f" (判断の指紋 {d.fingerprint}、今の変更 {row.変更の指紋})。今の変更を確かめて判断し直してください。"
@@ -65,6 +101,12 @@ def decision_warnings(decisions: Decisions, rows: list[Row]) -> list[str]:
             warnings.append(
                 f"判断ファイル {d.where()}「{d.item}」: {UNPINNED_NOTE}。今の変更への判断であることを確かめたら"
                 f"「変更の指紋: {row.変更の指紋}」を書き足してください (それまで check はこの判断を使いません)。"
+            )
+        elif row.unsupported_exemption:
+            warnings.append(
+                f"判断ファイル {d.where()}「{d.item}」の例外「{d.exemption}」は適用しませんでした: 分析では、この変更は"
+                f"この区分に当たりません (ツールの提案: {'、'.join(row.提案) or 'なし'})。変更の全文を確かめ、それでも"
+                f"例外に当たるなら、その理由を「{OVERRIDE}」に一文で書いてください (それまでこの変更は事前です)。"
             )
     chosen = {compare_key(r.decision.item) for r in rows if r.decision is not None}
     for d in unknown_decisions(decisions, rows):
@@ -83,10 +125,13 @@ def compare(
     revision_date: dt.date,
     decisions_path: Path | None = None,
     full_text: bool = False,
+    decisions: Decisions | None = None,
 ) -> Comparison:
+    """Compare two read versions. Decisions come from a file (`decisions_path`) or already read."""
     old, new = reconcile(old, new)
     catalogue, table, stars = form_context(old, new)
-    decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
+    if decisions is None:
+        decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
     found = differences(old, new, catalogue)
     rows = classify(
@@ -95,28 +140,29 @@ def compare(
         table,
         Options(revision_date, decisions, files, cell_limit=None if full_text else LONG_CELL, star_paths=stars),
     )
-    warnings = decision_warnings(decisions, rows)
+    notices = [Notice(NoticeKind.DECISION, text) for text in decision_warnings(decisions, rows)]
     if old.meta.history_certainty is not Certainty.OK:
-        warnings.append(
-            f"{old.source or '前の版'} からは公表済みの別添2 を読み取れませんでした。"
-            "Excel に書き出す表には、前の版の行が入りません。"
+        notices.append(
+            Notice(
+                NoticeKind.HISTORY,
+                f"{old.source or '前の版'} からは公表済みの別添2 を読み取れませんでした。"
+                "Excel に書き出す表には、前の版の行が入りません。",
+            )
         )
-    moved = band_move(band_of(old), band_of(new))
+    moved = threshold_move(old, new)
     if moved is not None:
-        warnings.append(moved.message)
-    notes = [renumbering_note(r, old.files, new.files) for r in found.renumbered]
+        notices.append(Notice(NoticeKind.THRESHOLD, moved.message))
+    notices += [Notice(NoticeKind.RENUMBERING, renumbering_note(r, old.files, new.files)) for r in found.renumbered]
     unread = gaps(old, new, catalogue, found.not_found)
-    warnings += [f"確認できない部分があります: {gap.message}" for gap in unread]
-    return Comparison(old, new, rows, warnings, notes, unread)
+    notices += [Notice(NoticeKind.GAP, gap.message) for gap in unread]
+    return Comparison(old, new, rows, notices, unread, found.changes)
 
 
 def remarks(result: Comparison) -> list[tuple[str, str]]:
     """What the 判定根拠 sheet lists below its table: gaps first, then renumberings, then the rest."""
-    gap_texts = {f"確認できない部分があります: {gap.message}" for gap in result.gaps}
-    out = [("確認できない部分", gap.message) for gap in result.gaps]
-    out += [("番号の振り直し", note) for note in result.notes]
-    out += [("注意", warning) for warning in result.warnings if warning not in gap_texts]
-    return out
+    order = [NoticeKind.GAP, NoticeKind.RENUMBERING]
+    ranked = sorted(result.notices, key=lambda n: order.index(n.kind) if n.kind in order else len(order))
+    return [(str(n.kind) if n.kind in order else "注意", n.text) for n in ranked]
 
 
 def renumbering_note(moved: Renumbering, old_files: Mapping[str, str], new_files: Mapping[str, str]) -> str:
@@ -142,16 +188,18 @@ def compare_files(
     return compare(old, new, revision_date, decisions_path, full_text)
 
 
-def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
-    """What stops a revision going out: 事前 changes not acknowledged, and audit errors on the
-    new revision (a ※ row of it filed 事後 without an exemption, a real change with no row)."""
-    from .audit.published import audit, revision_rows
+def release(result: Comparison) -> Release:
+    """The release gate's decision on a comparison (audit.gate.decide, with the new version audited
+    against the old one over the very changes the rows were made from)."""
+    from .audit.gate import decide
+    from .audit.published import audit
 
     catalogue, table, _ = form_context(result.old, result.new)
-    report = audit(result.new, for_audit(catalogue), table, result.old)
-    lines = {r.line for r in revision_rows(result.new, report.rows, result.old)}
-    errors = [f for f in report.errors if f.line is None or f.line in lines]
-    # a しきい値 error the old version already had is not this revision's doing; one it brings (a band
-    # move that may need a heavier assessment, RULES.md §6) blocks
-    standing = {(f.code, f.message) for f in threshold_warnings(result.old)}
-    return blocking(result.rows), [f for f in errors if (f.code, f.message) not in standing]
+    report = audit(result.new, for_audit(catalogue), table, result.old, result.changes)
+    return decide(result.rows, result.gaps, report, result.old, result.new)
+
+
+def release_blockers(result: Comparison) -> tuple[list[Row], list[Finding]]:
+    """(rows that stop the revision, audit errors that stop it): `release` in its older shape."""
+    decided = release(result)
+    return decided.blocking_rows, decided.audit_errors

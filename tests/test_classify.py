@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 import pytest
 
 from pia_diff.compare.classify import Options, classify
 from pia_diff.compare.decisions import fingerprint, parse_decisions
 from pia_diff.compare.diff import diff
-from pia_diff.compare.rules import RuleError, Timing, load_rules, parse_rules
+from pia_diff.compare.rules import Facts, RuleError, Timing, load_rules, parse_rules
 from pia_diff.model import CheckboxSet
 from pia_diff.snapshot import Snapshot, item_label
 from pia_diff.values import Certainty
@@ -281,19 +282,10 @@ def test_rule_table_is_sound() -> None:
     assert TABLE.rules[-1].when == {}  # catch-all last
     # no rule is shadowed: each one decides for some combination of facts
     reachable = set()
-    for important in (True, False):
-        for exempted in (True, False):
-            for later in (True, False):
-                for star in (True, False):
-                    for part in ("Ⅲ リスク対策", "Ⅰ 基本情報"):
-                        facts = {
-                            "important": important,
-                            "exempted": exempted,
-                            "effective_later": later,
-                            "star": star,
-                            "part": part,
-                        }
-                        reachable.add(TABLE.decide(facts).id)
+    for exempted, later, star, threshold in itertools.product((True, False), repeat=4):
+        for part in ("Ⅲ リスク対策", "Ⅰ 基本情報"):
+            facts = Facts(star=star, part=part, threshold=threshold, exempted=exempted, effective_later=later)
+            reachable.add(TABLE.decide(facts).id)
     assert reachable == set(ids)
     with pytest.raises(RuleError, match="catch-all"):
         parse_rules("form: x\nrules:\n  - {id: A, when: {star: true}, timing: 事前, explanation: e}\n")

@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pia_diff.cli import app
-from pia_diff.compare.classify import DecisionStatus, Options, blocking, classify
+from pia_diff.compare.classify import Options, blocking, classify
 from pia_diff.compare.decisions import fingerprint, parse_decisions, read_decisions
 from pia_diff.compare.diff import diff
+from pia_diff.compare.facts import DecisionStatus
 from pia_diff.compare.rules import Timing, load_rules
 from pia_diff.errors import InputError
 from pia_diff.pipeline import compare

@@ -149,14 +149,15 @@ def test_an_older_edition_matches_the_current_one_by_the_catalogue_aliases() -> 
 
 
 def test_form2_rules_take_effective_dates_and_flag_the_threshold() -> None:
-    from pia_diff.compare.rules import load_rules_for
+    from pia_diff.compare.rules import Facts, load_rules_for
 
     table = load_rules_for("様式2")
     assert table.form == "様式2" and load_rules_for("様式4").form == "様式3"
-    assert table.decide({"threshold": False, "effective_later": True}).id == "EFFECTIVE-LATER"
-    assert table.decide({"threshold": True, "important": True}).id == "THRESHOLD"
+    part = "Ⅱ しきい値判断項目"
+    assert table.decide(Facts(star=False, part=part, threshold=False, effective_later=True)).id == "EFFECTIVE-LATER"
+    assert table.decide(Facts(star=True, part=part, threshold=True)).id == "THRESHOLD"
     # no ※ in 様式2: even a change the document would mark is a 修正
-    assert table.decide({"important": True, "star": True, "threshold": False}).timing == "事後"
+    assert table.decide(Facts(star=True, part=part, threshold=False)).timing == "事後"
     assert table.is_threshold(("Ⅱ しきい値判断項目", "2 取扱者数", "特定個人情報ファイル取扱者数は500人以上か"))
     assert not table.is_threshold(("Ⅰ 関連情報", "5 評価実施機関における担当部署", "①部署"))
 

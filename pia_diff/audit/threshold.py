@@ -10,7 +10,7 @@ from pia_diff.forms import Form, Level, path_matches, registry
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.wareki import parse_date, to_wareki
 
-from .findings import Finding, Severity
+from .findings import Finding, FindingCode, Severity
 
 __all__ = [
     "BANDS",
@@ -193,38 +193,18 @@ def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     out: list[Finding] = []
     if not found.known:
         reason = f"対象人数「{band}」は様式の区分にないため" if band else "対象人数が読み取れないため"
-        return [Finding(Severity.INFO, "threshold-unknown", f"{reason}、しきい値判断を確認できません。", label)]
+        return [Finding(FindingCode.THRESHOLD_UNKNOWN, {"reason": reason}, label)]
     requirement = requirement_of(snapshot)
     if requirement.lowest > form.level:
-        out.append(
-            Finding(
-                Severity.ERROR,
-                "threshold-heavier",
-                f"{requirement.reason}: 必要な評価は「{LEVEL_NAMES[requirement.lowest]}」で、この評価書の様式より重いです"
-                " (RULES.md §6)。",
-                label,
-            )
-        )
+        need = LEVEL_NAMES[requirement.lowest]
+        out.append(Finding(FindingCode.THRESHOLD_HEAVIER, {"reason": requirement.reason, "need": need}, label))
     elif requirement.highest > form.level:
-        out.append(
-            Finding(
-                Severity.WARNING,
-                "threshold-may-be-heavier",
-                f"{requirement.reason}。「{LEVEL_NAMES[requirement.highest]}」が必要な場合があります (RULES.md §6)。",
-                label,
-            )
-        )
+        need = LEVEL_NAMES[requirement.highest]
+        out.append(Finding(FindingCode.THRESHOLD_MAY_BE_HEAVIER, {"reason": requirement.reason, "need": need}, label))
     incident3 = _text(snapshot, form.threshold_items.incident_3_years)
     if incident3 and incident3 == form.threshold_items.incident_yes:
-        out.append(
-            Finding(
-                Severity.WARNING,
-                "incident-recorded",
-                "Ⅲ7.②で過去3年以内の重大事故が「発生あり」です。1年以内の特定個人情報の重大事故であれば、"
-                "しきい値判断が変わることがあります。",
-                " ".join(form.threshold_items.incident_3_years),
-            )
-        )
+        where = " ".join(form.threshold_items.incident_3_years)
+        out.append(Finding(FindingCode.INCIDENT_RECORDED, {"answer": incident3}, where))
     return out
 
 
@@ -267,12 +247,10 @@ def band_move(
         else Severity.INFO
     )
     return Finding(
-        level,
-        "band-moved",
-        f"対象人数が「{before}」から「{after}」に{direction}。"
-        + (heavier or "")
-        + f"しきい値判断をやり直してください (必要な評価: {_need(new)})。",
+        FindingCode.BAND_MOVED,
+        {"before": before, "after": after, "direction": direction, "heavier": heavier or "", "need": _need(new)},
         label or " ".join(registry().default.threshold_items.people),
+        severity=level,
     )
 
 
@@ -289,12 +267,10 @@ def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
         return None
     heavier = _heavier(now, form.level)
     return Finding(
-        Severity.ERROR if heavier else Severity.INFO,
-        "threshold-inputs-changed",
-        f"しきい値判断の入力が変わりました ({now.reason})。"
-        + (heavier or "")
-        + f"しきい値判断をやり直してください (必要な評価: {_need(now)})。",
+        FindingCode.THRESHOLD_INPUTS_CHANGED,
+        {"reason": now.reason, "heavier": heavier or "", "need": _need(now)},
         " ".join(form.threshold_items.people),
+        severity=Severity.ERROR if heavier else Severity.INFO,
     )
 
 
@@ -314,18 +290,9 @@ def reassessment_warning(snapshot: Snapshot) -> Finding | None:
     except ValueError:  # 29 February
         due = done.replace(year=done.year + years, day=28)
     label = " ".join(words)
+    params = {"done": done_text, "years": years, "due": to_wareki(due)}
     if due <= published_day:
-        return Finding(
-            Severity.WARNING,
-            "reassessment-overdue",
-            f"前回の評価の実施日 ({done_text}) から{years}年を過ぎています (期限 {to_wareki(due)})。再評価が必要です。",
-            label,
-        )
+        return Finding(FindingCode.REASSESSMENT_OVERDUE, params, label)
     if (due - published_day).days <= 365:
-        return Finding(
-            Severity.INFO,
-            "reassessment-due",
-            f"前回の評価の実施日 ({done_text}) から{years}年の期限 {to_wareki(due)} が公表日から1年以内です。",
-            label,
-        )
+        return Finding(FindingCode.REASSESSMENT_DUE, params, label)
     return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue
@@ -14,23 +13,15 @@ from pia_diff.model import Certainty, CheckboxSet
 from pia_diff.snapshot import Path, item_label
 from pia_diff.wareki import to_wareki
 
-from .decisions import NONE, UNPINNED_NOTE, Decision, Decisions, fingerprint, what_changed
-from .diff import Change, ChangeKind
+from .change import Change, ChangeKind, fingerprint, what_changed
+from .decisions import NONE, OVERRIDE, UNPINNED_NOTE, Decision, Decisions
 from .excerpt import EMPTY, LONG_CELL, UNKNOWN_OPTIONS, Piece, checkbox_cells, excerpt, redline
+from .facts import DecisionStatus, decision_status, facts_for
 from .rules import RuleTable, Timing
 from .suggest import suggestions
 
 ADDED_MARK = vocabulary().marks.added
 REMOVED_MARK = vocabulary().marks.removed
-
-
-class DecisionStatus(StrEnum):
-    """How a row's decision was used: applied to this very change, stale (written for another
-    version of the change, not applied), or unpinned (no fingerprint: applied, but unverified)."""
-
-    APPLIED = "applied"
-    STALE = "stale"
-    UNPINNED = "unpinned"
 
 
 @dataclass(frozen=True)
@@ -71,6 +62,9 @@ class Row:
     decision: Decision | None = None
     判断の状態: DecisionStatus | None = None
     根拠の名前: str = ""  # the rule's name in the rule table ('重要な変更の対象項目（※）')
+    exempted: bool = False  # a ※ change filed 事後 by a confirmed exemption
+    # a confirmed exemption the analysis does not support, not applied (no 分析と異なる理由)
+    unsupported_exemption: bool = False
 
     @property
     def acknowledged(self) -> bool:
@@ -101,40 +95,20 @@ class Row:
         }
 
 
-def _is_star(change: Change, catalogue: Catalogue) -> bool:
-    node = catalogue.node_at(change.path)
-    if node is None:
-        return False
-    if change.entity:
-        return node.star or any(leaf.star for leaf in node.leaves())
-    return node.star
-
-
-def _status(decision: Decision | None, current: str) -> DecisionStatus | None:
-    if decision is None:
-        return None
-    if decision.fingerprint is None:
-        return DecisionStatus.UNPINNED
-    return DecisionStatus.APPLIED if decision.fingerprint == current else DecisionStatus.STALE
-
-
-def _marked(change: Change, stars: frozenset[Path]) -> bool:
-    """※ from the document: the item, or (an added/removed entity) any item inside it."""
-    cut = len(change.path)
-    return change.path in stars or any(path[:cut] == change.path for path in stars)
-
-
-def _used(decision: Decision | None, status: DecisionStatus | None, current: str) -> str:
+def _used(decision: Decision | None, status: DecisionStatus | None, current: str, unsupported: bool) -> str:
     if decision is None:
         return ""
     parts = [f"判断ファイル {decision.number}件目"]
-    if status is DecisionStatus.STALE:
-        assert decision.fingerprint is not None
+    if status is DecisionStatus.STALE and decision.fingerprint is not None:
         parts.append(f"古い判断のため適用せず ({what_changed(decision.fingerprint, current)})")
     elif status is DecisionStatus.UNPINNED:
         parts.append(f"注意: {UNPINNED_NOTE}" + ("。例外は適用していません" if decision.exemption else ""))
     if decision.exemption:
         parts.append(f"例外: {decision.exemption}")
+        if unsupported and decision.override:
+            parts.append(f"分析では裏付けられない例外を「{OVERRIDE}」により適用: {decision.override}")
+        elif unsupported:
+            parts.append(f"{UNSUPPORTED_NOTE}。例外は適用していません")
     if decision.effective:
         parts.append(f"施行日: {to_wareki(decision.effective)}")
     if decision.acknowledged:
@@ -172,35 +146,48 @@ def _redline(change: Change) -> tuple[Piece, ...]:
     return tuple(redline(change.before, change.after))
 
 
+# An exemption the analysis gives no evidence for (issue 17 §6): named where the decision is shown.
+UNSUPPORTED_NOTE = "分析では、この変更はこの例外の区分に当たりません"
+
+
+def _explanation(template: str, decision: Decision | None, exempted: bool) -> str:
+    """The rule's sentence with the decision's words filled in, without doubled punctuation
+    (a 理由 ending in 「。」 inside 「（…）。」)."""
+    reason = (decision.reason or "").strip().rstrip("。．.") if decision else ""
+    if exempted and decision is not None and decision.override:
+        reason += f"。{OVERRIDE}: {decision.override.strip().rstrip('。．.')}"
+    return template.format(
+        category=decision.exemption if decision else "",
+        reason=reason,
+        effective=to_wareki(decision.effective) if decision and decision.effective else "",
+    )
+
+
 def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, options: Options) -> list[Row]:
     rows = []
     for change in changes:
         label = item_label(change.path, options.files)
         current = fingerprint(change)
         found = options.decisions.for_item(label, change.path, current)
-        status = _status(found, current)
+        status = decision_status(found, current)
         decision = None if status is DecisionStatus.STALE else found  # a stale decision is never applied
-        star = _is_star(change, catalogue) if options.star_paths is None else _marked(change, options.star_paths)
-        # An exemption turns a ※ change 事後 only when it is pinned to this very change (RULES.md §4:
-        # never silently; an unpinned one could have been confirmed for an earlier edit of the item).
-        exempted = bool(star and decision and decision.exemption and status is DecisionStatus.APPLIED)
-        effective_later = bool(decision and decision.effective and decision.effective > options.revision_date)
-        facts = {
-            "important": star and not exempted,
-            "exempted": exempted,
-            "effective_later": effective_later,
-            "star": star,
-            "part": change.path[0],
-            "threshold": table.is_threshold(change.path),
-        }
-        rule = table.decide(facts)
-        explanation = rule.explanation.format(
-            category=decision.exemption if decision else "",
-            reason=decision.reason if decision else "",
-            effective=to_wareki(decision.effective) if decision and decision.effective else "",
+        offered = tuple(suggestions(change, catalogue.node_at(change.path), table, options.star_paths))
+        categories = {s.split(":", 1)[0] for s in offered}
+        supported = bool(decision and decision.exemption in categories)
+        facts = facts_for(
+            change.path,
+            catalogue,
+            table,
+            options.star_paths,
+            whole=change.entity,
+            decision=decision,
+            status=status,
+            supported=supported,
+            revision_date=options.revision_date,
         )
-        offered = tuple(s for s in suggestions(change, catalogue.node_at(change.path), table) if not exempted)
+        rule = table.decide(facts)
         before, after = cells(change, options.cell_limit)
+        unsupported = bool(decision and decision.exemption and facts.star and not supported)
         rows.append(
             Row(
                 変更日=to_wareki(options.revision_date),
@@ -208,14 +195,14 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 変更前の記載=before,
                 変更後の記載=after,
                 提出時期=rule.timing,
-                提出時期に係る説明=explanation,
+                提出時期に係る説明=_explanation(rule.explanation, decision, facts.exempted),
                 item_path=change.path,
-                重要=star and not exempted,
+                重要=facts.important,
                 根拠=rule.id,
                 根拠の名前=rule.name,
-                提案=offered,
+                提案=() if facts.exempted else offered,
                 確度=change.certainty,
-                判断=_used(found, status, current),
+                判断=_used(found, status, current, unsupported),
                 詳細=change.detail,
                 変更の指紋=current,
                 decision=found,
@@ -223,6 +210,8 @@ def classify(changes: list[Change], catalogue: Catalogue, table: RuleTable, opti
                 変更前の全文=change.before,
                 変更後の全文=change.after,
                 赤字=_redline(change),
+                exempted=facts.exempted,
+                unsupported_exemption=unsupported and not facts.exempted,
             )
         )
     return rows

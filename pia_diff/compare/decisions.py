@@ -4,24 +4,25 @@ each pinned to the change it judged by a fingerprint of that change's before and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-import yaml
-
 from pia_diff.errors import InputError
-from pia_diff.snapshot import Field, Path
+from pia_diff.snapshot import Path
 from pia_diff.text import compare_key, fold
-from pia_diff.values import Certainty, Value
 from pia_diff.wareki import parse_date
 
-from .diff import Change, comparable
+from .change import fingerprint, what_changed
+from .safeyaml import load_yaml
 
-KEYS = {"項目", "item_path", "例外", "理由", "施行日", "確認済み", "メモ", "変更の指紋"}
+__all__ = ["NONE", "Decision", "Decisions", "fingerprint", "parse_decisions", "read_decisions", "what_changed"]
+
+# 分析と異なる理由: why an exemption applies although the analysis does not support its category
+# (issue 17 §6: without it, such an exemption is not applied).
+OVERRIDE = "分析と異なる理由"
+KEYS = {"項目", "item_path", "例外", "理由", "施行日", "確認済み", "メモ", "変更の指紋", OVERRIDE}
 MAX_BYTES = 1_000_000  # a decisions file is a few dozen entries; anything this big is a mistake
 FINGERPRINT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{8}")
 # The whole value must be one date: 令和8年4月1日 or 2026-04-01 (also / and .), nothing else.
@@ -30,34 +31,6 @@ _DATE_ONLY = re.compile(
 )
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 UNPINNED_NOTE = "指紋がないため、どの変更への判断か確かめられません"
-
-
-def _side(value: Value, text: str) -> str:
-    """One side of a change as the diff compares it (width, spaces and wrapping do not count)."""
-    if value is None:
-        value = text  # added/removed entities carry text only
-    normal = comparable(Field(path=(), value=value, line=None, certainty=Certainty.OK))
-    return json.dumps(normal if normal is not None else "", ensure_ascii=False, sort_keys=True)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-
-
-def fingerprint(change: Change) -> str:
-    """`before-after`: the first 8 hex digits of sha256 over each normalised side. The one definition
-    of "the same change"; two halves so that a stale decision can say which side moved."""
-    return f"{_digest(_side(change.before_value, change.before))}-{_digest(_side(change.after_value, change.after))}"
-
-
-def what_changed(pinned: str, current: str) -> str:
-    """Which side of the change moved since the decision was written (both fingerprints are well formed)."""
-    before, after = pinned.split("-")[0] != current.split("-")[0], pinned.split("-")[1] != current.split("-")[1]
-    if before and after:
-        return "変更前と変更後の記載が、判断したときから変わっています"
-    if before:
-        return "変更前の記載が、判断したときから変わっています"
-    return "変更後の記載が、判断したときから変わっています"
 
 
 @dataclass(frozen=True)
@@ -70,6 +43,7 @@ class Decision:
     number: int = 0
     fingerprint: str | None = None
     line: int | None = None
+    override: str | None = None  # 分析と異なる理由
 
     def where(self) -> str:
         return f"{self.number}件目" + (f" ({self.line}行目)" if self.line else "")
@@ -93,84 +67,6 @@ class Decisions:
 
 
 NONE = Decisions(source="")
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without aliases (an alias bomb fails on its first `*`) and without implicit
-    timestamps (dates stay text and are read by one strict rule below)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a decisions file", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        # Last-wins duplicates would let `確認済み: false` be overridden two lines below unseen.
-        seen: set[str] = set()
-        for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key.value!r}", key.start_mark)
-                seen.add(key.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _hint(problem: str) -> str:
-    if "another document" in problem:
-        return "「---」で区切らず、1つの一覧にまとめてください。"
-    if "duplicate key" in problem:
-        return "同じキーが1つの判断に2度書かれています。1つにしてください。"
-    if "alias" in problem:
-        return "エイリアス (*名前) やアンカー (&名前) は使えません。各判断をそのまま書いてください。"
-    if "tab" in problem or "'\\t'" in problem:
-        return "字下げにはタブではなく空白を使ってください。"
-    return (
-        "字下げ、「:」の後の空白、引用符の対応を確かめてください。"
-        '値に「: 」や「 #」が入るときは値を引用符 ("…") で囲みます。'
-    )
-
-
-def _parse(text: str) -> tuple[Any, list[int]]:
-    """The YAML data, and the line (1-based) of each top-level list entry."""
-    loader = _Loader(text)  # the reader already refuses control characters here
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, []
-        body = node
-        if isinstance(node, yaml.MappingNode):  # {判断: [...]} form
-            body = next((v for k, v in node.value if getattr(k, "value", None) in ("判断", "decisions")), node)
-        lines = [n.start_mark.line + 1 for n in body.value] if isinstance(body, yaml.SequenceNode) else []
-        return loader.construct_document(node), lines
-    finally:
-        loader.dispose()
-
-
-def _load(text: str, source: str) -> tuple[Any, list[int]]:
-    try:
-        return _parse(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at = f"{mark.line + 1}行目 {mark.column + 1}文字目: " if mark else ""
-        raise InputError(
-            source, f"YAML として読めません ({at}{exc.problem or exc.context})。{_hint(str(exc))}"
-        ) from exc
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise InputError(
-            source, f"YAML として読めません ({line}行目に使えない文字 U+{exc.character:04X} があります)。"
-        ) from exc
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise InputError(source, f"YAML として読めません ({exc.__class__.__name__})。{_hint(str(exc))}") from exc
 
 
 def _text(raw: dict[str, Any], key: str, where: str, source: str) -> str | None:
@@ -238,7 +134,7 @@ def _fingerprint(raw: dict[str, Any], where: str, source: str) -> str | None:
 def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Decisions:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise InputError(source, f"判断ファイルが大きすぎます ({MAX_BYTES:,} バイトまで)。")
-    data, lines = _load(text, source)
+    data, lines = load_yaml(text, source)
     data = data or []
     if isinstance(data, dict) and ({"判断", "decisions"} & set(data)):
         data = data.get("判断") or data.get("decisions") or []
@@ -267,6 +163,9 @@ def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Deci
         _text(raw, "メモ", where, source)
         if exemption is not None and not (reason or "").strip():
             raise InputError(source, f"{where}: 例外には「理由」(一文) が必要です。")
+        override = _text(raw, OVERRIDE, where, source)
+        if override is not None and (exemption is None or not override.strip()):
+            raise InputError(source, f"{where}: 「{OVERRIDE}」は「例外」と一緒に、一文で書いてください。")
         entries.append(
             Decision(
                 item=item,
@@ -277,6 +176,7 @@ def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Deci
                 number=number,
                 fingerprint=_fingerprint(raw, where, source),
                 line=line,
+                override=override,
             )
         )
     return Decisions(source=source, entries=tuple(entries))

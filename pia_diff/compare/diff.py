@@ -4,57 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from pia_diff.catalogue import Catalogue, Kind
 from pia_diff.forms import vocabulary
-from pia_diff.model import DETAILS_KEY, Certainty, CheckboxSet, Value, render
+from pia_diff.model import Certainty, CheckboxSet, Value, render
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.text import compare_key
 
+from .change import Change, ChangeKind, comparable
 from .pairing import Renumbering, align
+
+__all__ = ["Change", "ChangeKind", "Differences", "comparable", "diff", "differences"]
 
 # Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
 NOT_CHANGES = vocabulary().not_changes
-
-
-class ChangeKind(StrEnum):
-    ADDED = "added"
-    REMOVED = "removed"
-    MODIFIED = "modified"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One changed item (or one added/removed entity such as システム3)."""
-
-    path: Path
-    kind: ChangeKind
-    before: str
-    after: str
-    certainty: Certainty
-    entity: bool = False
-    detail: str = ""
-    before_value: Value = None
-    after_value: Value = None
-    # An added or removed entity's name (its first item: 名称, ①システムの名称), or a file's name
-    name: str = ""
-
-
-def comparable(item: Field) -> Any:
-    """What two versions of an item are compared by: width, spaces and wrapping do not count."""
-    value = item.value
-    if item.certainty is Certainty.MISSING:
-        return ""  # not found reads like blank: an empty cell in an edited workbook is no change
-    if isinstance(value, str):
-        return compare_key(value)
-    if isinstance(value, CheckboxSet):
-        out: dict[str, Any] = dict(value.states)
-        if value.details:
-            out[DETAILS_KEY] = {k: compare_key(v) for k, v in value.details}
-        return out
-    return value
 
 
 def _texts(keys: dict[Path, Any]) -> dict[Path, str]:

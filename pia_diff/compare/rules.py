@@ -9,7 +9,25 @@ from typing import Any
 
 from pia_diff.forms import load_data, registry
 
-FACTS = frozenset({"important", "exempted", "effective_later", "star", "part", "threshold"})
+
+@dataclass(frozen=True)
+class Facts:
+    """What `RuleTable.decide` tests (the names a rule's `when` may use, rules_form*.yaml)."""
+
+    star: bool  # a ※ item, or an entity or heading taken whole with a ※ item inside
+    part: str  # the item's part (Ⅲ リスク対策)
+    threshold: bool  # the item names a しきい値判断 input or result
+    exempted: bool = False  # a confirmed exemption applies (see exemption_applies)
+    effective_later: bool = False  # the decisions file's 施行日 is after the revision date
+
+    @property
+    def important(self) -> bool:
+        """A 重要な変更 (RULES.md §3): ※, and no confirmed exemption."""
+        return self.star and not self.exempted
+
+
+# The names a rule's `when` may test: the fields of Facts and its properties.
+FACTS = frozenset({*Facts.__dataclass_fields__, "important"})
 
 
 class Timing(StrEnum):
@@ -25,8 +43,8 @@ class Rule:
     timing: Timing
     explanation: str
 
-    def holds(self, facts: dict[str, Any]) -> bool:
-        return all(facts.get(key) == value for key, value in self.when.items())
+    def holds(self, facts: Facts) -> bool:
+        return all(getattr(facts, key) == value for key, value in self.when.items())
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,7 @@ class RuleTable:
     def is_threshold(self, path: tuple[str, ...]) -> bool:
         return any(word in segment for segment in path for word in self.threshold_words)
 
-    def decide(self, facts: dict[str, Any]) -> Rule:
+    def decide(self, facts: Facts) -> Rule:
         return next(rule for rule in self.rules if rule.holds(facts))
 
 

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Set
 
 from pia_diff.catalogue import Node
-from pia_diff.model import CheckboxSet
+from pia_diff.model import CheckboxSet, Path
 from pia_diff.text import compare_key, fold, html_to_text
 from pia_diff.values import choice_option
 
-from .diff import Change, ChangeKind
+from .change import Change, ChangeKind
+from .facts import marked, node_star
 from .rules import RuleTable
 
 _CITATION_CHARS = re.compile(r"[0-9〇一二三四五六七八九十百第条項号別表の、・及び並に]")
 _TOKEN_SPLIT = re.compile(r"[\s、。・,，()（）「」『』\[\]]+")
-_ORG = re.compile(r".*(課|部|局|室|係|班|センター|支所|出張所|事務所|庁舎|丁目|番地|番|号|階|市|町|村|区)$")
+_ORG = re.compile(r".*(課|部|局|室|係|班|署|センター|支所|出張所|事務所|庁舎|丁目|番地|番|号|階|市|町|村|区)$")
 # A word that names an organisation or a place by its ending (保険年金課長, 市民部, 3丁目); words of
 # two characters are too common to trust (一部, 全部, 各課).
 _ORG_WORD = re.compile(
-    r".{2,}(課長|部長|局長|室長|係長|所長|館長|センター長|課|部|局|室|係|班|センター|支所|出張所|事務所|庁舎|丁目|番地|階)$"
+    r".{2,}(課長|部長|局長|室長|係長|所長|館長|署長|センター長|課|部|局|室|係|班|署|センター|支所|出張所|事務所|庁舎|丁目|番地|階)$"
 )
 _WORD_CHAR = re.compile(r"[0-9０-９\u3005\u30a0-\u30ff\u4e00-\u9fff]")
 
@@ -105,13 +107,13 @@ def _organisation(before: str, after: str) -> str | None:
     return None
 
 
-def suggestions(change: Change, node: Node | None, table: RuleTable) -> list[str]:
+def suggestions(change: Change, node: Node | None, table: RuleTable, stars: Set[Path] | None = None) -> list[str]:
     """'category: evidence' strings for a change to a ※ item; empty when none fits.
     Category names come from the rules file (`RuleTable.suggestion_categories`)."""
     if node is None:
         return []
-    # an entity added or removed is ※ when an item in it is (classify judges it the same way)
-    star = node.star or (change.entity and any(leaf.star for leaf in node.leaves()))
+    # ※ as classify judges it (an entity added or removed: any item inside it)
+    star = marked(change.path, stars, change.entity) if stars is not None else node_star(node, change.entity)
     if not star:
         return []
     names = table.suggestion_categories

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from pia_diff.compare.classify import DecisionStatus, Row
+from pia_diff.compare.classify import Row
+from pia_diff.compare.facts import DecisionStatus
 from pia_diff.compare.rules import Timing
 from pia_diff.text import display_width
 
@@ -24,7 +25,7 @@ def _scalar(value: str) -> str:
 
 def wanted(row: Row) -> bool:
     """Rows a person must judge: ※ changes (STAR, or exempted by a decision) and every 事前 row."""
-    return row.重要 or row.提出時期 is Timing.BEFORE or row.根拠 == "EXEMPT"
+    return row.重要 or row.提出時期 is Timing.BEFORE or row.exempted
 
 
 def _entry(number: int, row: Row) -> list[str]:
