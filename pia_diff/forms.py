@@ -57,6 +57,7 @@ class Vocabulary:
     annex: str
     cover: str
     cover_labels: tuple[str, ...]
+    cover_meta: dict[str, str]
     not_changes: frozenset[str]
     history_columns: tuple[str, ...]
     history_date_words: tuple[str, ...]
@@ -213,6 +214,7 @@ def parse_registry(data: dict[str, Any]) -> Registry:
         annex=vocab["annex"],
         cover=vocab["cover"],
         cover_labels=_words(vocab["cover_labels"]),
+        cover_meta={str(k): str(v) for k, v in vocab["cover_meta"].items()},
         not_changes=frozenset(_words(vocab["not_changes"])),
         history_columns=_words(vocab["history_columns"]),
         history_date_words=_words(vocab["history_date_words"]),

@@ -267,6 +267,37 @@ class DocumentMeta:
         return out
 
 
+class LineRole(StrEnum):
+    """What a line of the document is to the reading (the release gate's safety net accounts for
+    every line that differs between two versions by it)."""
+
+    ITEM = "item"  # holds (part of) an item's label or value
+    HEADING = "heading"  # a part, section, group or entity heading (and whatever else its row holds)
+    COPY = "copy"  # a second copy of an item already read (an extract repeating a row)
+    UNPLACED = "unplaced"  # text no item took (reported as 読み取れない箇所)
+    LAYOUT = "layout"  # what the reading took for checkbox or choice debris, a ruler line
+    HISTORY = "history"  # the document's own 別添2 table (audited, not compared as items)
+    FURNITURE = "furniture"  # no content of the document's own: title, TOC, form version, cover header, blank
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who a line belongs to: a role, and the item or heading path for ITEM, HEADING and COPY."""
+
+    role: LineRole
+    path: Path = ()
+
+
+@dataclass
+class SourceText:
+    """The document's lines as the reader saw them (text, or the cell rows of a PDF or workbook),
+    and who owns each. Kept beside a snapshot read from a document; never written to JSON."""
+
+    lines: list[str]
+    owners: list[tuple[Owner, ...]]
+    kind: str = "text"  # text, pdf or workbook: two versions' lines compare line by line only in one kind
+
+
 @dataclass
 class Snapshot:
     """One document as read: meta, every item along the form, and its own 別添2 rows."""
@@ -274,6 +305,8 @@ class Snapshot:
     meta: DocumentMeta
     fields: dict[Path, Field] = field(default_factory=dict)
     history: list[HistoryRow] = field(default_factory=list)
+    # the lines it was read from, with their owners (None for a snapshot read from JSON)
+    text: SourceText | None = field(default=None, compare=False, repr=False)
 
     @property
     def files(self) -> Mapping[str, str]:

@@ -12,7 +12,7 @@ from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
 from pia_diff.ingest.generic import segment, star_paths
 
-from .conftest import CASES, seed
+from .conftest import CASES, ROOT, seed
 
 RISK7 = ("Ⅲ リスク対策", "7 特定個人情報の保管・消去", "リスク: 特定個人情報の漏えい・滅失・毀損リスク")
 
@@ -333,3 +333,21 @@ def test_mangled_documents_are_read_or_refused_never_crash(trial: int) -> None:
     except InputError:
         return
     compare(old, new, dt.date(2025, 1, 1))
+
+
+@pytest.mark.parametrize("form", [None, "generic"])
+def test_both_readers_keep_every_row_of_the_change_table(form: str | None) -> None:
+    """Issue 19: one assembler reads the 別添2 table for both readers. The 旭川 sample (18 rows) with
+    two rows added by hand after l.217 — one with no 変更日 (merged from above), one dated 「令和3年3月」
+    (no day: no date) — gives 20 rows whichever reader reads it, nothing dropped or reported."""
+    lines = (ROOT / "samples" / "asahikawa" / "new.txt").read_text(encoding="utf-8").split("\n")
+    explain = "その他の項目の変更であり、事前の提出・公表が義務付けられない。"
+    added = [
+        f"\tⅣ 開示請求、問合せ 1 特定個人情報の開示・訂正・利用停止請求 ②請求方法\t窓口\t窓口又は郵送\t事後\t{explain}",
+        f"令和3年3月\tⅠ 基本情報 6 評価実施機関における担当部署 ①部署\t市民課\t国民年金課\t事後\t{explain}",
+    ]
+    data = "\n".join([*lines[:217], *added, *lines[217:]]).encode("utf-8")
+    snapshot = parse_bytes(data, "new.txt", form=form)
+    assert len(snapshot.history) == 20
+    assert [row.cells[0] for row in snapshot.history[4:6]] == ["", "令和3年3月"]
+    assert snapshot.meta.unplaced == ()

@@ -131,13 +131,14 @@ def test_gap_log_reports_a_block_once_and_skips_debris() -> None:
     from pia_diff.ingest.gaplog import GapLog
 
     log = GapLog(INDEX)
+    said = []
     for number, raw in enumerate(["] 移転を行っている （ ） 件", "本文の一行目", "二行目"], start=1):
         log.next_line()
-        log.unplaced(classify(raw, number, INDEX, False))
+        said.append(log.unplaced(classify(raw, number, INDEX, False)))
+    assert said == [False, True, True]  # debris starts no block; the text after it does, and goes on
     log.next_line()  # a line some item took ends the block
     log.next_line()
-    log.unplaced(classify("別の本文", 5, INDEX, False))
-    assert [(g.line, g.text) for g in log.blocks] == [(2, "本文の一行目"), (5, "別の本文")]
+    assert log.unplaced(classify("] 紙 [ ] 電子メール", 5, INDEX, False)) is False
     assert log.debris(cell_key("4） 100人以上500人未満")) and log.debris(cell_key("＜選択肢＞"))
     assert not log.debris(cell_key("＜ガバメントクラウドにおける措置＞"))
 
@@ -155,3 +156,20 @@ def test_gap_log_unseen_headings() -> None:
     assert log.unseen() == [("Ⅲ リスク対策",)]  # its sections were read: only the part is missing
     log.seen -= set(PART_III.children)
     assert log.unseen() == [("Ⅲ リスク対策",)]  # nothing of it read: the sections are implied
+
+
+def test_the_assembler_reports_each_run_of_unplaced_lines_once() -> None:
+    """ingest/assemble.py: a block runs over unplaced lines and blank lines; any other line ends it."""
+    from pia_diff.ingest.assemble import _blocks
+    from pia_diff.model import LineRole, Owner
+
+    lines = ["本文の一行目", "", "二行目", "①部署\t市民課", "別の本文", "\f", "次のページの本文"]
+    roles = [LineRole.UNPLACED, LineRole.FURNITURE, LineRole.UNPLACED, LineRole.ITEM]
+    roles += [LineRole.UNPLACED, LineRole.FURNITURE, LineRole.UNPLACED]
+    owners = [(Owner(role),) for role in roles]
+    blocks = _blocks(lines, owners)
+    assert [(b.line, b.text, len(b.keys)) for b in blocks] == [
+        (1, "本文の一行目", 2),
+        (5, "別の本文", 1),
+        (7, "次のページの本文", 1),  # a page break ends a block
+    ]

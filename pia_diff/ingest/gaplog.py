@@ -3,15 +3,12 @@ and sections of the form whose heading never appeared (snapshot meta, issue 9)."
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from pia_diff.catalogue import Node
 from pia_diff.forms import vocabulary
 from pia_diff.snapshot import Path
-from pia_diff.text import html_to_text, label_key
 
-from .hits import Gap
 from .labels import LabelIndex
 from .lines import Line
 
@@ -25,15 +22,14 @@ _DEBRIS = re.compile(
 
 
 class GapLog:
-    """Unplaced blocks (one report per block, at its first line) and the headings that were read."""
+    """Whether an unplaced line starts or continues a block (the assembler reports the blocks), and
+    the headings that were read."""
 
     def __init__(self, index: LabelIndex) -> None:
         self.index = index
         self.seen: set[Node] = set()  # parts and sections whose heading was read
-        self.blocks: list[Gap] = []
         self._open = False  # the last non-blank line was unplaced: a block is running
         self._was_open = False
-        self._texts: list[list[str]] = []  # each block's line keys, for its digest
 
     def heading(self, node: Node) -> None:
         self.seen.add(node)
@@ -42,28 +38,15 @@ class GapLog:
         """A non-blank line begins: it ends the running block unless it is unplaced too."""
         self._was_open, self._open = self._open, False
 
-    def unplaced(self, line: Line) -> None:
+    def unplaced(self, line: Line) -> bool:
+        """Note a line no item took; False when it is checkbox or choice debris (no block)."""
         if self._was_open:
             self._open = True  # the block goes on
-            self._texts[-1].append(line.key)
-        elif not self.debris(line.key):  # debris neither starts nor ends a block
-            text = " ".join(html_to_text(line.raw).split())
-            self.blocks.append(Gap(line.number, text[:40]))
-            self._texts.append([line.key])
-            self._open = True
-
-    def table_lines(self, lines: list[tuple[int, str]]) -> None:
-        """Lines of the 別添2 table that are no row of it: each a block of its own."""
-        for number, text in lines:
-            self.blocks.append(Gap(number, " ".join(text.split())[:40]))
-            self._texts.append([label_key(text)])
-
-    def finished(self) -> list[Gap]:
-        """The blocks, each with the digest of its whole text (not only the 40 characters shown)."""
-        return [
-            Gap(gap.line, gap.text, hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:12])
-            for gap, keys in zip(self.blocks, self._texts, strict=True)
-        ]
+            return True
+        if self.debris(line.key):  # debris neither starts nor ends a block
+            return False
+        self._open = True
+        return True
 
     def debris(self, key: str) -> bool:
         """Layout left over from a checkbox or choice (「] 移転を行っている （ ） 件」, 「＜選択肢＞」,

@@ -14,14 +14,15 @@ from functools import lru_cache
 from pia_diff.catalogue import TITLE
 from pia_diff.errors import InputError
 from pia_diff.forms import registry, vocabulary
-from pia_diff.model import DocumentMeta, GenericReading
-from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source
+from pia_diff.model import GenericReading, LineRole, Owner
+from pia_diff.snapshot import Field, Path, Snapshot, Source
 from pia_diff.text import compare_key as _compare_key
 from pia_diff.text import fold, html_to_text
 from pia_diff.values import MARK as _MARK
 from pia_diff.values import Certainty, has_marker, unify_markers
-from pia_diff.wareki import parse_date
 
+from .assemble import Walked, assemble
+from .hits import history_header
 from .lines import FORM_VERSION_PATTERN
 from .printed import read_item
 
@@ -84,11 +85,6 @@ def _label_like(raw: str) -> bool:
     return "\n" not in html_to_text(raw)
 
 
-def _is_history_header(cells: list[str]) -> bool:
-    keys = [compare_key(c) for c in cells]
-    return "変更日" in keys and "項目" in keys and "提出時期" in keys
-
-
 @dataclass
 class _Item:
     path: Path
@@ -126,7 +122,6 @@ class GenericReader:
         self.last: _Item | None = None
         self.part_seen: dict[str, int] = {}
         self.part_occurrence = 0
-        self.history: list[HistoryRow] = []
         self.history_found = False
         self.history_heading = ""
         self.title = ""
@@ -140,7 +135,16 @@ class GenericReader:
         self._sublabels_follow = False
         self.headings: list[_Item] = []
         self.annex: _Item | None = None  # an annex's text, read up to the next heading
-        self.taken: set[Path] = set()  # paths of self.items
+        self.taken: dict[Path, _Item] = {}  # self.items by path
+        self.history_at: int | None = None  # the line the document's change table starts at
+        # per line: who it belongs to (an item, resolved to its final path after the walk, or a path)
+        self.owners: list[list[tuple[LineRole, _Item | Path]]] = [[] for _ in self.lines]
+        self._number = 0  # the line being read
+
+    def _own(self, role: LineRole, target: _Item | Path = (), number: int | None = None) -> None:
+        at = (number or self._number) - 1
+        if (role, target) not in self.owners[at]:
+            self.owners[at].append((role, target))
 
     # ---- the walk -------------------------------------------------------------------------
 
@@ -153,36 +157,43 @@ class GenericReader:
             if self.lines[index].strip():
                 upcoming = self.lines[index]
         for number, line in enumerate(self.lines, start=1):
+            self._number = number
             self._next_is_new = self._looks_new(following[number - 1])
             self._next_is_sublabel = self._looks_sublabel(following[number - 1])
             cells = line.split("\t") if self.cell_style else [line]
             if self.history_found:
-                self._history_line(cells, number)
+                self._own(LineRole.HISTORY)  # its rows are read by the assembler (ingest/assemble.py)
                 continue
             plain = _plain(line)
             if not self.title and _WORDS.title in plain:
                 self.title = plain
+                self._own(LineRole.FURNITURE)
                 continue
             version = FORM_VERSION_PATTERN.search(fold(line))
             if version:
                 if self.form_version is None:
                     self.form_version = f"[{version.group(1)} {version.group(2)}]"
                 self._close()
+                self._own(LineRole.FURNITURE)
                 continue
             if compare_key(line) == _WORDS.toc:
                 self._close()
                 in_toc = True
+                self._own(LineRole.FURNITURE)
                 continue
             if in_toc:
                 first = segment(next((c for c in cells if c.strip()), ""))
                 if not plain or _PART.match(plain) or _ANNEX.match(plain):
                     if first and first not in self.toc:
                         self.toc.append(first)
+                    self._own(LineRole.FURNITURE)
                     continue
                 in_toc = False
                 if self.scope.part == COVER and self.toc and not (_PART.match(plain) or _ANNEX.match(plain)):
                     self._enter_part(self.toc[0], line)  # the heading the extract lost: the TOC's first part
             self._line(cells, number)
+            if not self.owners[number - 1]:
+                self._own(LineRole.HEADING, self._base())  # a row of labels that set the scope
         self._close()
         # a heading with nothing under it ('7. 他の評価実施機関' left blank) is an empty item
         present = {item.path[:cut] for item in self.items for cut in range(1, len(item.path) + 1)}
@@ -197,11 +208,13 @@ class GenericReader:
         if not filled:
             if self.pending is not None:
                 self.pending.raw.append("")
+            self._own(LineRole.FURNITURE)
             return
         keys = [compare_key(c) for _, c in filled]
         if all(_RULER.fullmatch(k) for k in keys) and any(len(k) >= 4 for k in keys):
+            self._own(LineRole.LAYOUT)
             return  # a ruler line ('--------'): layout, not text
-        if _is_history_header([c for _, c in filled]):
+        if history_header(cells) is not None:
             self._start_history(self.history_heading)
             return
         first_index, first = filled[0]
@@ -209,10 +222,11 @@ class GenericReader:
         if len(filled) == 1 and (_PART.match(plain) or _ANNEX.match(plain)):
             self._close()
             annex = _ANNEX.match(plain)
-            if annex and "変更箇所" in plain:
+            if annex and _WORDS.history_title_tail in plain:
                 self._start_history(segment(first))
                 return
             self._enter_part(segment(first), first)
+            self._own(LineRole.HEADING, self._base())
             if annex:
                 # an annex is one text: everything up to the next heading
                 self.pending = self.annex = _Item(self._base(), number, star=self.scope.part_star)
@@ -220,6 +234,7 @@ class GenericReader:
             return
         if self.pending is not None and self.pending is self.annex:
             self.pending.raw.append("\t".join(cells))
+            self._own(LineRole.ITEM, self.pending)
             return
         if self.scope.part == COVER and self._cover(filled, number):
             return
@@ -227,6 +242,7 @@ class GenericReader:
         if _ENTITY_RANGE.match(key) and first_index == 0:
             self._close()
             self.scope.entity = None
+            self._own(LineRole.FURNITURE)
             return
         entity = _ENTITY.match(key)
         if entity and first_index == 0 and self.scope.section is not None and not _SECTION.match(plain):
@@ -235,6 +251,7 @@ class GenericReader:
             self.entity_stems.add(stem)
             self.scope.entity = key
             self.scope.group = None
+            self._own(LineRole.HEADING, self._base())
             rest = "\t".join(c for _, c in filled[1:])
             if compare_key(rest):
                 self._leaf(TITLE, number, rest, star=False)
@@ -374,12 +391,16 @@ class GenericReader:
 
     def _leaf_value(self, value: str) -> None:
         item = self.pending
-        assert item is not None
+        if item is None:
+            return
         item.raw.append(value)
         self.pending = None
         if item.path not in self.taken:
             self._add(item)
             self.last = item
+            self._own(LineRole.ITEM, item)
+        else:
+            self._own(LineRole.COPY, self.taken[item.path])
 
     def _option_label(self, cell: str) -> str:
         """'[] 委託しない' → 委託しない; '[○] 接続しない(入手) [○] 接続しない(提供)' → 接続しない."""
@@ -436,9 +457,11 @@ class GenericReader:
     def _leaf(self, label: str, number: int, value: str, star: bool) -> None:
         path = (*self._base(), label)
         if path in self.taken:
-            self.last = None  # a repeated row: the first reading stands
+            self.last = None  # a repeated row: the first reading stands (the safety net compares the copy)
+            self._own(LineRole.COPY, self.taken[path], number)
             return
         item = _Item(path, number, star=self._star(star, path))
+        self._own(LineRole.ITEM, item, number)
         if compare_key(value):
             item.raw.append(value)
             self._add(item)
@@ -450,7 +473,7 @@ class GenericReader:
 
     def _add(self, item: _Item) -> None:
         self.items.append(item)
-        self.taken.add(item.path)
+        self.taken[item.path] = item
 
     def _open(self, number: int, heading: bool, star: bool) -> None:
         """A heading with no value on its row: a leaf if text follows, a group if labels do."""
@@ -458,6 +481,7 @@ class GenericReader:
         self.pending = _Item(path, number, star=self._star(star, path))
         self.pending_heading = heading
         self.headings.append(self.pending)
+        self._own(LineRole.ITEM, self.pending, number)
 
     def _close(self) -> None:
         item = self.pending
@@ -475,8 +499,12 @@ class GenericReader:
         line = "\t".join(cells)
         if self.pending is not None:
             self.pending.raw.append(line)
+            self._own(LineRole.ITEM, self.pending)
         elif self.last is not None:
             self.last.raw.append(line)
+            self._own(LineRole.ITEM, self.last)
+        else:
+            self._own(LineRole.UNPLACED)  # nothing it could continue: reported, never dropped
 
     def _enter_part(self, label: str, raw: str) -> None:
         self._close()
@@ -496,13 +524,16 @@ class GenericReader:
         if len(keys) > 1 and all(k in COVER_LABELS for k in keys):
             self._close()
             self._cover_header = keys
+            self._own(LineRole.FURNITURE)
             return True
         if self._cover_header:
             values = [c for _, c in filled]
             if len(values) == 1 and len(self._cover_header) > 1:
                 values = values[0].strip().split(None, len(self._cover_header) - 1)
             for label, value in zip(self._cover_header, values, strict=False):
-                self._add(_Item((COVER, label), number, [value]))
+                item = _Item((COVER, label), number, [value])
+                self._add(item)
+                self._own(LineRole.ITEM, item)
             self._cover_header = []
             return True
         if keys[0] in COVER_LABELS:
@@ -510,30 +541,22 @@ class GenericReader:
             rest = "\t".join(c for _, c in filled[1:])
             self.pending = _Item((COVER, keys[0]), number, [rest] if compare_key(rest) else [])
             self.pending_heading = False
+            self._own(LineRole.ITEM, self.pending)
             return True
         if self.pending is not None:
             self.pending.raw.append("\t".join(c for _, c in filled))
+            self._own(LineRole.ITEM, self.pending)
             return True
-        return True  # cover text that belongs to no label is not an item
+        self._own(LineRole.UNPLACED)  # cover text that belongs to no label: reported
+        return True
 
     def _start_history(self, heading: str) -> None:
         self._close()
         self.history_found = True
+        self.history_at = self._number
+        self._own(LineRole.HISTORY)
         if heading:
             self.history_heading = heading
-
-    def _history_line(self, cells: list[str], number: int) -> None:
-        if not self.cell_style:
-            return
-        texts = [html_to_text(c).replace("\n", " ") for c in cells]
-        if not any(t.strip() for t in texts) or _is_history_header(texts):
-            return
-        if parse_date(texts[0]) is None:
-            return
-        padded = (texts + [""] * 6)[:6]
-        if len(texts) > 6:
-            padded[5] = " ".join(texts[5:]).strip()
-        self.history.append(HistoryRow(tuple(c.strip() for c in padded), number))  # type: ignore[arg-type]
 
 
 # ---- the snapshot ---------------------------------------------------------------------------
@@ -550,7 +573,9 @@ def form_of(title: str, version: str | None) -> str | None:
     return None
 
 
-def read_generic(text: str, name: str, sha256: str = "", places: list[str] | None = None) -> Snapshot:
+def read_generic(
+    text: str, name: str, sha256: str = "", places: list[str] | None = None, kind: str = "text"
+) -> Snapshot:
     """Parse a 評価書's text by its own structure (no catalogue)."""
 
     def source(line: int | None) -> Source:
@@ -568,13 +593,17 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
             f"{what}{title}として様式の構造を読み取れません (見出しのついた項目が {len(labelled)} 個しか見つかりません)。",
         )
     multi = {part for part, count in reader.part_seen.items() if count > 1}
+
+    def filed(path: Path) -> Path:
+        """A part that repeats per file: its first occurrence is file (1)."""
+        if path and path[0] in multi and not (len(path) > 1 and _FILE_KEY.match(path[1])):
+            return (path[0], "(1)", *path[1:])
+        return path
+
     files: dict[str, str] = {}
     for item in reader.items:
-        if item.path[0] not in multi:
-            continue
-        if not (len(item.path) > 1 and _FILE_KEY.match(item.path[1])):
-            item.path = (item.path[0], "(1)", *item.path[1:])  # a part that repeats per file: the first file
-        if item.path[-1].endswith("ファイル名") and item.raw:
+        item.path = filed(item.path)
+        if item.path[0] in multi and item.path[-1].endswith("ファイル名") and item.raw:
             first = next((ln for ln in html_to_text("\n".join(item.raw)).splitlines() if ln.strip()), "")
             files.setdefault(item.path[1], _FILE_KEY_PREFIX.sub("", first).strip())
     fields: dict[Path, Field] = {}
@@ -588,36 +617,29 @@ def read_generic(text: str, name: str, sha256: str = "", places: list[str] | Non
         fields[item.path] = Field(item.path, reading.value, source(item.line), certainty)
         if item.star:
             stars.append(item.path)
-    if reader.form_version:
-        path = (COVER, "様式版")
-        fields[path] = Field(path, reader.form_version, None, Certainty.OK)
-    cover = {p[-1]: f for p, f in fields.items() if p[0] == COVER}
-    published = cover.get("公表日")
-    published_date = parse_date(str(published.value)) if published and isinstance(published.value, str) else None
     edition = None
     if reader.form_version:
         match = FORM_VERSION_PATTERN.search(reader.form_version)
         edition = match.group(1).replace(" ", "") if match else None
-    meta = DocumentMeta(
-        number=_text(cover.get("評価書番号")),
-        title=_text(cover.get("評価書名")),
-        body=_text(cover.get("評価実施機関名")),
-        published=published_date,
+    owners = [
+        tuple(Owner(role, target.path if isinstance(target, _Item) else filed(target)) for role, target in claims)
+        for claims in reader.owners
+    ]
+    walked = Walked(
+        fields=fields,
+        lines=reader.lines,
+        owners=owners,
+        cell_style=reader.cell_style,
         form=form,
         edition=edition,
         form_version=reader.form_version,
-        source=name,
-        sha256=sha256,
-        style="cell" if reader.cell_style else "pdf",
         files={f"({n})": files.get(f"({n})", "") for n in range(1, max(reader.part_seen.values()) + 1)}
         if multi
         else {},
-        history_certainty=Certainty.OK
-        if reader.history
-        else (Certainty.UNCERTAIN if reader.history_found else Certainty.MISSING),
+        history_at=reader.history_at,
         generic=GenericReading(tuple(stars), tuple(sorted(reader.entity_stems)), reader.history_heading or None),
     )
-    return Snapshot(meta=meta, fields=fields, history=reader.history)
+    return assemble(walked, name, sha256, places, kind)
 
 
 def _text(item: Field | None) -> str | None:

@@ -13,11 +13,11 @@ from pathlib import Path as FsPath
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
 from pia_diff.errors import InputError
 from pia_diff.forms import registry
-from pia_diff.model import CheckboxSet, Choice, DocumentMeta, UnplacedBlock
-from pia_diff.snapshot import Field, HistoryRow, Path, Snapshot, Source, from_json
+from pia_diff.model import CheckboxSet, Choice, Owner
+from pia_diff.snapshot import Field, Path, Snapshot, Source, from_json
 from pia_diff.values import Certainty, choice_option
-from pia_diff.wareki import parse_date
 
+from .assemble import Walked, assemble
 from .generic import GENERIC, read_generic
 from .hits import file_names, read_hit
 from .textform import parse
@@ -151,10 +151,10 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
         refuse_ole2(data, name)
     if is_pdf(data):
         text, pages = pdf_text(data, name)
-        return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form))
+        return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form, "pdf"))
     if data.startswith(b"PK\x03\x04"):
         text, cells = workbook_text(data, name)
-        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form)
+        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form, "workbook")
     text = decode(data, name)
     if _JSON_START.match(text.lstrip("\ufeff")):
         try:
@@ -221,23 +221,25 @@ def parse_text(
     catalogue: Catalogue | None = None,
     places: list[str] | None = None,
     form: str | None = None,
+    kind: str = "text",
 ) -> Snapshot:
-    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook).
-    form "generic", or a 様式2/様式4 title when no form is given, reads it by its own structure."""
+    """Parse a 評価書's text. `places` names, per line, where it came from ('シート!行' of a workbook);
+    `kind` says what the text came from (text, pdf, workbook). form "generic", or a 様式2/様式4 title
+    when no form is given, reads it by its own structure."""
 
     def source(line: int | None) -> Source:
         return places[line - 1] if places and line else line
 
     if form == GENERIC:
-        return read_generic(text, name, sha256, places)
+        return read_generic(text, name, sha256, places, kind)
     cat = catalogue or load_catalogue()
     result = parse(cat, text)
     if form is None and catalogue is None and _without_catalogue(result.title):
-        return read_generic(text, name, sha256, places)
+        return read_generic(text, name, sha256, places, kind)
     if form is None and catalogue is None and result.labels_found < MIN_LABELS and result.title:
         # a 評価書 the catalogue does not fit (another edition's labels): its own structure, if it has one
         try:
-            return read_generic(text, name, sha256, places)
+            return read_generic(text, name, sha256, places, kind)
         except InputError:
             pass  # no structure either: refused below with the catalogue's reason
     _check_form(result.title, result.labels_found, name)
@@ -249,12 +251,13 @@ def parse_text(
     def file_key(number: int) -> str:
         return f"({number})"
 
+    def filed(path: Path, file: int) -> Path:
+        return (path[0], file_key(file), *path[1:]) if multi and file and path else path
+
     fields: dict[Path, Field] = {}
     for hit in result.hits:
         reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
-        path = hit.path
-        if multi and hit.file:
-            path = (path[0], file_key(hit.file), *path[1:])
+        path = filed(hit.path, hit.file)
         fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
 
     # Items of the form that the document does not show: listed as missing, never invented.
@@ -265,37 +268,21 @@ def parse_text(
             base: Path = (part.segment,) if file is None else (part.segment, file)
             for path in _expected_paths(part, base, entities):
                 fields.setdefault(path, Field(path, None, None, Certainty.MISSING))
-
-    cover = {p[-1]: f for p, f in fields.items() if p[0] == cat.parts[0].segment}
-    published = cover.get("公表日")
-    published_date = parse_date(str(published.value)) if published and published.value else None
-    form_version = result.form_version
-    if form_version:
-        path = (cat.parts[0].segment, "様式版")
-        fields[path] = Field(path, form_version, None, Certainty.OK)
-    meta = DocumentMeta(
-        number=_plain(cover.get("評価書番号")),
-        title=_plain(cover.get("評価書名")),
-        body=_plain(cover.get("評価実施機関名")),
-        published=published_date,
+    owners = [tuple(Owner(role, filed(path, file)) for role, path, file in claims) for claims in result.owners]
+    walked = Walked(
+        fields=fields,
+        lines=result.lines,
+        owners=owners,
+        cell_style=result.cell_style,
         form=cat.form,
         edition=cat.edition,
-        form_version=form_version,
-        source=name,
-        sha256=sha256,
-        style="cell" if result.cell_style else "pdf",
+        form_version=result.form_version,
         files={file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
-        history_certainty=Certainty.OK
-        if result.history
-        else (Certainty.UNCERTAIN if result.history_found else Certainty.MISSING),
-        # text the parser could not place, and headings of the form it never saw (issue 9)
-        unplaced=tuple(UnplacedBlock(source(gap.line), gap.text, gap.digest) for gap in result.unplaced),
+        history_at=result.history_at,
+        history_end=result.history_end,
         unseen=tuple(" ".join(path) for path in result.unseen),
     )
-    order = _order_keys(cat)
-    ordered = sorted(fields.items(), key=lambda item: order(item[0]))
-    history = [HistoryRow(row.cells, source(row.line)) for row in result.history]  # type: ignore[arg-type]
-    return Snapshot(meta=meta, fields=dict(ordered), history=history)
+    return assemble(walked, name, sha256, places, kind, _order_keys(cat))
 
 
 _NUMBER = re.compile(r"(\d+)\)?$")
@@ -328,12 +315,6 @@ def _order_keys(cat: Catalogue) -> Callable[[Path], tuple[tuple[int, int], ...]]
         return found
 
     return lambda path: walk(path)[0]
-
-
-def _plain(item: Field | None) -> str | None:
-    if item is None or item.value is None:
-        return None
-    return str(item.value).strip() or None
 
 
 def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:

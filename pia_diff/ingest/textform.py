@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node
-from pia_diff.snapshot import HistoryRow, Path
+from pia_diff.model import LineRole
+from pia_diff.snapshot import Path
 from pia_diff.text import compare_key
 from pia_diff.values import has_marker
 
@@ -20,6 +21,8 @@ from .hits import Gap, Hit, file_names, history_rows, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
 from .lines import Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
 
+# Who a line belongs to, before file keys are known: (role, item or heading path, file number).
+Claim = tuple[LineRole, Path, int]
 # A label shorter than this ('その内容') is too likely to start a sentence of some other value.
 _UNIQUE_MIN = 5
 _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
@@ -28,15 +31,17 @@ _MARKUP = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|[○〇]")
 @dataclass
 class ParseResult:
     hits: list[Hit]
-    history: list[HistoryRow]
-    history_found: bool
+    lines: list[str]
+    history_at: int | None  # the line the document's 別添2 table starts at (its rows: ingest/assemble.py)
+    history_end: int | None  # the line the form goes on at after the table's sheet
     title: str
     form_version: str | None
     labels_found: int
     cell_style: bool
     files_seen: int  # the most times one per-file part's heading was seen
-    unplaced: list[Gap]  # blocks of text that belong to no item
     unseen: list[Path]  # parts and sections of the form whose heading never appeared
+    # per line (index = line number - 1): who it belongs to, as (role, path without file key, file number)
+    owners: list[list[Claim]]
 
 
 def parse(catalogue: Catalogue, text: str) -> ParseResult:
@@ -61,6 +66,13 @@ class _Walk:
         self.heading_since_last = False  # a heading came after it: an empty-first-cell row is not its
         self.cover_values_next = False
         self.gaps = GapLog(self.index)
+        self.owners: list[list[Claim]] = [[] for _ in lines]
+
+    def _own(self, number: int, role: LineRole, path: Path = ()) -> None:
+        """Say who line `number` belongs to (a line may hold several items, or headings and an item)."""
+        claim = (role, path, self.file if role is not LineRole.FURNITURE else 0)
+        if claim not in self.owners[number - 1]:
+            self.owners[number - 1].append(claim)
 
     @property
     def file(self) -> int:
@@ -90,9 +102,11 @@ class _Walk:
                 # to names a part already read), or with the cover's title when the cover was not read
                 if line.kind is LineKind.PAGE_BREAK:
                     after_break = True
+                    self._own(number, LineRole.FURNITURE)
                     continue
                 if not (after_break and self._form_resumes(line)):
                     after_break = after_break and line.kind in (LineKind.BLANK, LineKind.FORM_VERSION)
+                    self._own(number, LineRole.HISTORY)
                     continue
                 history_end = number
             if not title and line.title is not None:
@@ -101,6 +115,7 @@ class _Walk:
                 form_version = line.form_version
             if line.kind is LineKind.TOC:
                 in_toc = True
+                self._own(number, LineRole.FURNITURE)
                 continue
             if in_toc:
                 if line.kind is LineKind.PART_HEADER and line.part in toc_parts:
@@ -110,35 +125,36 @@ class _Walk:
                 if line.kind in (LineKind.BLANK, LineKind.PAGE_BREAK, LineKind.PART_HEADER):
                     if line.part is not None:
                         toc_parts.add(line.part)
+                    self._own(number, LineRole.FURNITURE)
                     continue
                 if line.kind is LineKind.HISTORY_START or line.key.startswith(self.index.history_key):
+                    self._own(number, LineRole.FURNITURE)
                     continue  # the table of contents names the 別添2 too
                 in_toc = False
             if line.kind is LineKind.HISTORY_START and history_at is None:
                 self._close_pending()
                 history_at = number
+                self._own(number, LineRole.HISTORY)
                 if not self.cell_style:
-                    break  # a PDF dump: the table is its last part, and its cells are not read
+                    # a PDF dump: the table is its last part, and its cells are not read
+                    for rest in range(number + 1, len(self.lines) + 1):
+                        self._own(rest, LineRole.HISTORY)
+                    break
                 continue
             self._line(line)
         self._close_pending()
-        history: list[HistoryRow] = []
-        if history_at is not None and self.cell_style:
-            # PDF dumps interleave the table's cells: not read (see meta 別添2の確度)
-            # its first line may be the header row
-            history, stray = history_rows(self.lines[: (history_end or len(self.lines) + 1) - 1], history_at)
-            self.gaps.table_lines(stray)
         return ParseResult(
             hits=self.hits,
-            history=history,
-            history_found=history_at is not None,
+            lines=self.lines,
+            history_at=history_at,
+            history_end=history_end,
             title=title,
             form_version=form_version,
             labels_found=len(self.hits),
             cell_style=self.cell_style,
             files_seen=max([1, *self.file_count.values()]),
-            unplaced=self.gaps.finished(),
             unseen=self.gaps.unseen(),
+            owners=self.owners,
         )
 
     def _line(self, line: Line) -> None:
@@ -149,13 +165,14 @@ class _Walk:
             # a page or sheet break: nothing continues across it
             self._close_pending()
             self.last = None
+            self._own(line.number, LineRole.FURNITURE)
             return
         if kind is LineKind.BLANK:
             if self.pending is not None:
                 self.pending.raw.append("")
+            self._own(line.number, LineRole.FURNITURE)
             return
-        if kind is LineKind.PART_HEADER:
-            assert line.part is not None
+        if kind is LineKind.PART_HEADER and line.part is not None:
             self._part(line.part, line.number)
             return
         pending = self.pending
@@ -163,13 +180,16 @@ class _Walk:
             self._close_pending()  # a date is one line: what follows is something else
         if kind is LineKind.FORM_VERSION:
             self._close_pending()
+            self._own(line.number, LineRole.FURNITURE)
             return
         if self.pending is not None and self.pending.node.parent is None:
             self.pending.raw.append(line.raw)  # 別添1: everything up to the next part heading
+            self._own(line.number, LineRole.ITEM, self.pending.path)
             return
         if kind is LineKind.COVER_HEADER:
             self._close_pending()
             self.cover_values_next = True
+            self._own(line.number, LineRole.FURNITURE)
             return
         if self.cover_values_next:
             self.cover_values_next = False
@@ -177,8 +197,10 @@ class _Walk:
             return
         if kind is LineKind.ENTITY_RANGE:
             self._close_pending()
+            self._own(line.number, LineRole.FURNITURE)  # 「システム8～10」: a heading over empty entities
             return
         if self.index.is_bare_history_title(line.key):
+            self._own(line.number, LineRole.FURNITURE)
             return  # '別添2 変更箇所' alone above the table: its header row starts it
         if kind is LineKind.LABELS and not self._typed_on(line) and self._cells(line):
             return
@@ -190,6 +212,7 @@ class _Walk:
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
         self.cursor = Cursor.at_part(part)
         self.gaps.heading(part)
+        self._own(number, LineRole.HEADING, (part.segment,))
         if part.is_leaf:
             self.pending = self._hit(part, (part.segment,), number, same_line=False)
 
@@ -226,6 +249,8 @@ class _Walk:
             self._close_pending()
             self.heading_since_last = not found.node.is_leaf
             self.cursor = found.cursor
+            if not found.node.is_leaf:
+                self._own(line.number, LineRole.HEADING, found.path)
             if found.node.parent is not None and found.node.parent.parent is None:
                 self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
             rest = after_label(cells[i], key[: found.length])
@@ -268,6 +293,7 @@ class _Walk:
         self._close_pending()
         self.heading_since_last = True
         self.cursor = self.cursor.at_entity(entity, segment)
+        self._own(number, LineRole.HEADING, self.cursor.scopes[-1].path)
         if entity.title:
             title = next(c for c in entity.children if c.label == TITLE)
             self._leaf(title, self.cursor.title_path(), number, "\t".join(rest))
@@ -290,8 +316,10 @@ class _Walk:
 
     def _leaf(self, node: Node, path: Path, number: int, raw: str, without_heading: bool = False) -> None:
         if (self.file, path) in self.filled:
-            self.last = None  # a duplicated row: the first reading stands
+            self.last = None  # a duplicated row: the first reading stands (the safety net compares the copy)
+            self._own(number, LineRole.COPY, path)
             return
+        self._own(number, LineRole.ITEM, path)
         hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
         hit.without_heading = without_heading
         if hit.same_line:
@@ -343,10 +371,12 @@ class _Walk:
     def _continuation(self, line: Line) -> None:
         if self.pending is not None:
             self.pending.raw.append(line.raw)
+            self._own(line.number, LineRole.ITEM, self.pending.path)
             return
         if self.last is not None and self._under_text_value(line):
             # a row that continues the previous value in the next table row ('⇥・別表116項 …')
             self.last.raw.append(line.raw)
+            self._own(line.number, LineRole.ITEM, self.last.path)
         elif (
             self.last is not None
             and self.last.node.kind is Kind.CHECKBOX
@@ -356,8 +386,13 @@ class _Walk:
             # the rest of a checkbox set wrapped onto its own row (the first cell empty where the
             # form's label column is): its options and their states belong to the set
             self.last.raw.append(line.raw)
+            self._own(line.number, LineRole.ITEM, self.last.path)
         elif line.title is None:
-            self.gaps.unplaced(line)  # nothing takes it (the cover's title is no item either)
+            # nothing takes it: reported, or (checkbox and choice debris) compared as layout
+            placed = self.gaps.unplaced(line)
+            self._own(line.number, LineRole.UNPLACED if placed else LineRole.LAYOUT)
+        else:
+            self._own(line.number, LineRole.FURNITURE)  # the cover's title is no item
 
 
 __all__ = ["Gap", "Hit", "ParseResult", "file_names", "history_rows", "parse", "read_hit"]
