@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from pia_diff.forms import vocabulary
 from pia_diff.model import DETAILS_KEY, Certainty, CheckboxSet, Field, Path, Value
 from pia_diff.text import compare_key
 
@@ -34,6 +35,9 @@ class Change:
     after_value: Value = None
     # An added or removed entity's name (its first item: 名称, ①システムの名称), or a file's name
     name: str = ""
+    # a checkbox set's options ticked and unticked (DeepDiff's set report)
+    ticked: tuple[str, ...] = ()
+    unticked: tuple[str, ...] = ()
 
 
 def comparable(item: Field) -> Any:
@@ -42,7 +46,8 @@ def comparable(item: Field) -> Any:
     if item.certainty is Certainty.MISSING:
         return ""  # not found reads like blank: an empty cell in an edited workbook is no change
     if isinstance(value, str):
-        return compare_key(value)
+        key = compare_key(value)
+        return "" if vocabulary().is_empty(key) else key  # 「—」「－」「空欄」: one empty value
     if isinstance(value, CheckboxSet):
         out: dict[str, Any] = dict(value.states)
         if value.details:

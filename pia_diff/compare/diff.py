@@ -8,12 +8,12 @@ from typing import Any
 
 from pia_diff.catalogue import Catalogue, Kind
 from pia_diff.forms import vocabulary
-from pia_diff.model import Certainty, CheckboxSet, Value, render
+from pia_diff.model import DETAILS_KEY, Certainty, CheckboxSet, Value, render
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.text import compare_key
 
 from .change import Change, ChangeKind, comparable
-from .pairing import Renumbering, align
+from .pairing import Alignment, Renumbering, align
 
 __all__ = ["Change", "ChangeKind", "Differences", "comparable", "diff", "differences"]
 
@@ -47,17 +47,17 @@ def _unit(path: Path, other: set[Path]) -> Path:
     return next((path[:cut] for cut in range(1, len(path) + 1) if path[:cut] not in other), path)
 
 
-def _checkbox_detail(before: Value, after: Value) -> str:
+def _checkbox_detail(before: Value, after: Value, ticked: set[str], unticked: set[str]) -> str:
+    """The options DeepDiff saw ticked and unticked, in the form's order (a state the extract lost
+    is never shown as a change), and whether the その他 text changed."""
     if not isinstance(before, CheckboxSet) or not isinstance(after, CheckboxSet):
         return ""
     words = []
-    for option, state in after.states.items():
-        old = before.state(option)
-        if old is None or state is None:
-            continue  # a state the extract lost is never shown as a change
-        if old is not state:
-            mark = {True: "[○]", False: "[ ]"}
-            words.append(f"{option}: {mark[old]}→{mark[state]}")
+    for option in after.options:
+        if option in ticked:
+            words.append(f"{option}: [ ]→[○]")
+        elif option in unticked:
+            words.append(f"{option}: [○]→[ ]")
     if before.details != after.details:
         words.append("その他の記載の変更")
     return "、".join(words)
@@ -116,12 +116,14 @@ def _certainty(*items: Field | None) -> Certainty:
 
 @dataclass(frozen=True)
 class Differences:
-    """The changes between two versions, and the entities that only changed their number."""
+    """The changes between two versions, the entities that only changed their number, and how the
+    new version's paths were aligned to the old one's (the safety net compares lines through it)."""
 
     changes: list[Change]
     renumbered: tuple[Renumbering, ...]
     # items one version shows and the other's reading did not find: not changes, gaps (gaps.py)
     not_found: list[Path] = field(default_factory=list)
+    alignment: Alignment | None = None
 
 
 def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
@@ -129,8 +131,87 @@ def diff(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> list[Change]:
     return differences(old, new, catalogue).changes
 
 
+# A path as one dictionary key for DeepDiff (no segment holds this character).
+_JOIN = "\x1f"
+
+
+def _engine_value(value: Any) -> Any:
+    """An item's comparable value as DeepDiff compares it: a checkbox set's options as sets by
+    state, so that its report says which options were ticked or unticked."""
+    if not isinstance(value, dict):
+        return value
+    by_state: dict[str, Any] = {"checked": set(), "unchecked": set(), "unknown": set()}
+    for option, state in value.items():
+        if option == DETAILS_KEY:
+            by_state[DETAILS_KEY] = dict(state)
+        else:
+            by_state[{True: "checked", False: "unchecked", None: "unknown"}[state]].add(option)
+    return by_state
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What DeepDiff said, in our terms: items changed, added and removed, options ticked/unticked."""
+
+    changed: set[Path]
+    added: set[Path]
+    removed: set[Path]
+    ticked: dict[Path, set[str]]
+    unticked: dict[Path, set[str]]
+
+
+def _compare(before: dict[Path, Any], after: dict[Path, Any]) -> _Report:
+    """DeepDiff over the paired, normalised values of two versions (the design's field-level engine;
+    the only place that imports it). Its report becomes our own at once."""
+    report = _Report(set(), set(), set(), {}, {})
+    # Items equal as values need no report: DeepDiff is given the rest (most of a revision is
+    # untouched; its per-item walk would cost 20 times the dictionary comparison).
+    missing = object()
+    differing = [p for p in before.keys() | after.keys() if before.get(p, missing) != after.get(p, missing)]
+    if not differing:
+        return report  # nothing to compare: DeepDiff not even imported
+    from deepdiff import DeepDiff
+
+    found = DeepDiff(
+        {_JOIN.join(p): _engine_value(before[p]) for p in differing if p in before},
+        {_JOIN.join(p): _engine_value(after[p]) for p in differing if p in after},
+        view="tree",
+        threshold_to_diff_deeper=0,
+        verbose_level=0,
+    )
+    moved: dict[tuple[Path, str, str], set[str]] = {}  # (item, added/removed, state) → options
+    for kind, levels in found.items():
+        for level in levels:
+            keys = level.path(output_format="list")
+            path = tuple(str(keys[0]).split(_JOIN))
+            if len(keys) == 1 and kind == "dictionary_item_added":
+                report.added.add(path)
+            elif len(keys) == 1 and kind == "dictionary_item_removed":
+                report.removed.add(path)
+            else:
+                report.changed.add(path)
+                if kind in ("set_item_added", "set_item_removed"):
+                    option = level.t2 if kind == "set_item_added" else level.t1
+                    moved.setdefault((path, kind, str(keys[1])), set()).add(str(option))
+    for path in report.changed:
+        # ticked: into 「checked」 out of 「unchecked」; a state the extract lost is no tick either way
+        into, out_of = (
+            moved.get((path, "set_item_added", "checked"), set()),
+            moved.get((path, "set_item_removed", "unchecked"), set()),
+        )
+        if into & out_of:
+            report.ticked[path] = into & out_of
+        into, out_of = (
+            moved.get((path, "set_item_added", "unchecked"), set()),
+            moved.get((path, "set_item_removed", "checked"), set()),
+        )
+        if into & out_of:
+            report.unticked[path] = into & out_of
+    return report
+
+
 def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differences:
-    """Pair entities by content (pairing.align), then compare item by item.
+    """Pair entities by content (pairing.align), then compare item by item with DeepDiff.
 
     Snapshots are flat {item path: value}: once entities are paired, two versions differ exactly
     where their keyed values differ, and an entity (or file) only one version has is one change."""
@@ -138,11 +219,12 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
     aligned = align(old, new, catalogue, _texts(before_keys), _texts(own_keys))
     new_fields = aligned.fields
     after_keys = {path: own_keys[own] for path, own in aligned.own.items() if own in own_keys}
-    leaves = {p for p in before_keys.keys() & after_keys.keys() if before_keys[p] != after_keys[p]}
+    report = _compare(before_keys, after_keys)
+    leaves = set(report.changed)
     entities: dict[Path, ChangeKind] = {}
     for only, other, kind in (
-        (after_keys.keys() - before_keys.keys(), _prefixes(before_keys), ChangeKind.ADDED),
-        (before_keys.keys() - after_keys.keys(), _prefixes(after_keys), ChangeKind.REMOVED),
+        (report.added, _prefixes(before_keys), ChangeKind.ADDED),
+        (report.removed, _prefixes(after_keys), ChangeKind.REMOVED),
     ):
         for path in only:
             unit = _unit(path, other)
@@ -165,9 +247,16 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
                 before=render(before.value) if before else "",
                 after=render(after.value) if after else "",
                 certainty=_certainty(before, after),
-                detail=_checkbox_detail(before.value if before else None, after.value if after else None),
+                detail=_checkbox_detail(
+                    before.value if before else None,
+                    after.value if after else None,
+                    report.ticked.get(path, set()),
+                    report.unticked.get(path, set()),
+                ),
                 before_value=before.value if before else None,
                 after_value=after.value if after else None,
+                ticked=tuple(sorted(report.ticked.get(path, ()))),
+                unticked=tuple(sorted(report.unticked.get(path, ()))),
             )
         )
     for path, kind in entities.items():
@@ -191,4 +280,4 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
         )
     changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))
     unfound.sort(key=catalogue.order_key)
-    return Differences(changes=changes, renumbered=aligned.renumbered, not_found=unfound)
+    return Differences(changes=changes, renumbered=aligned.renumbered, not_found=unfound, alignment=aligned)
