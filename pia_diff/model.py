@@ -296,6 +296,10 @@ class SourceText:
     lines: list[str]
     owners: list[tuple[Owner, ...]]
     kind: str = "text"  # text, pdf or workbook: two versions' lines compare line by line only in one kind
+    places: list[str] | None = None  # where each line came from ('シート!行', 'Nページ'); None: its number
+
+    def place(self, number: int) -> Source:
+        return self.places[number - 1] if self.places and 0 < number <= len(self.places) else number
 
 
 @dataclass

@@ -12,14 +12,16 @@ from pathlib import Path
 from .audit.findings import Finding
 from .audit.gate import Release
 from .audit.threshold import threshold_move
+from .catalogue import Catalogue
 from .compare.change import Change
 from .compare.classify import Options, Row, classify, unknown_decisions
 from .compare.decisions import NONE, OVERRIDE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
 from .compare.diff import differences
-from .compare.docform import for_audit, form_context, reconcile
+from .compare.docform import DocumentCatalogue, for_audit, form_context, reconcile
 from .compare.excerpt import LONG_CELL
 from .compare.facts import DecisionStatus
 from .compare.gaps import Gap, gaps
+from .compare.net import unexplained
 from .compare.pairing import Renumbering
 from .errors import InputError
 from .ingest.read import read_document
@@ -36,6 +38,7 @@ class NoticeKind(StrEnum):
     DECISION = "判断ファイル"
     HISTORY = "前の版の別添2"
     THRESHOLD = "しきい値判断"
+    LINES = "行ごとの照合"
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,40 @@ def compare(
         notices.append(Notice(NoticeKind.THRESHOLD, moved.message))
     notices += [Notice(NoticeKind.RENUMBERING, renumbering_note(r, old.files, new.files)) for r in found.renumbered]
     unread = gaps(old, new, catalogue, found.not_found)
+    # the safety net: every line that differs is accounted for by a row, a gap or a named non-change
+    lines_old, why_not = _lines_to_compare(old, new, catalogue)
+    if lines_old is not None:
+        unread += unexplained(lines_old, new, catalogue, [r.item_path for r in rows], unread, found.alignment)
+    elif why_not:
+        notices.append(Notice(NoticeKind.LINES, why_not))
     notices += [Notice(NoticeKind.GAP, gap.message) for gap in unread]
     return Comparison(old, new, rows, notices, unread, found.changes)
+
+
+_KINDS = {"text": "テキスト", "pdf": "PDF", "workbook": "Excel ブック"}
+
+
+def _lines_to_compare(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> tuple[Snapshot | None, str]:
+    """The old version as the safety net compares its lines with the new one's: itself when both are
+    of one kind (text, PDF, workbook). A workbook made by `export` and edited is compared with the
+    old version written out the same way (the round trip is exact). Otherwise the lines are laid out
+    differently in each kind and cannot be compared one by one: None, and the reason said."""
+    if old.text is None or new.text is None:
+        return None, ""  # a snapshot JSON holds its items only: the item diff saw all of them
+    if old.text.kind == new.text.kind:
+        return old, ""
+    exported = {node.sheet or node.label for node in catalogue.parts}
+    sheets = {str(place).split("!", 1)[0] for place in new.text.places or ()}
+    if new.text.kind == "workbook" and not isinstance(catalogue, DocumentCatalogue) and sheets & exported:
+        from .ingest.read import parse_bytes
+        from .report.export import export_bytes
+
+        return parse_bytes(export_bytes(old, catalogue), old.source or "前の版"), ""
+    return None, (
+        f"前の版 ({_KINDS.get(old.text.kind, old.text.kind)}) と新しい版 ({_KINDS.get(new.text.kind, new.text.kind)})"
+        " は形式が違うため、行ごとの照合はせず、項目ごとに比べました。同じ形式の版どうしで check すると、"
+        "読み取れなかった記載の違いも確かめます。"
+    )
 
 
 def remarks(result: Comparison) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ LAYERS = {
     "compare": {"ingest"},
     "audit": {"ingest", "compare"},
     "report": {"compare", "audit"},
-    "pipeline": {"ingest", "compare", "audit"},
+    "pipeline": {"ingest", "compare", "audit", "report"},
     "agreement": {"ingest", "compare", "pipeline"},
     "cli": {"ingest", "compare", "audit", "report", "pipeline"},
     "__main__": {"cli"},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node, load_catalogue
 from pia_diff.forms import registry, vocabulary
 from pia_diff.ingest.generic import COVER, is_generic, star_paths
+from pia_diff.model import Owner, SourceText
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.values import Certainty, render
 
@@ -166,7 +167,15 @@ def _collapse(snapshot: Snapshot, leaves: set[Path]) -> Snapshot:
         else:
             certainty = before.certainty if item.certainty is Certainty.OK else Certainty.UNCERTAIN
             fields[top] = Field(top, f"{before.value}\n{text}", before.line, certainty)
-    return Snapshot(meta=snapshot.meta, fields=fields, history=snapshot.history)
+    lines = snapshot.text
+    if lines is not None:  # the lines of the folded items belong to the item they were folded into
+
+        def folded(path: Path) -> Path:
+            return next((leaf for leaf in leaves if path[: len(leaf)] == leaf), path)
+
+        owners = [tuple(Owner(o.role, folded(o.path)) for o in line) for line in lines.owners]
+        lines = SourceText(lines.lines, owners, lines.kind, lines.places)
+    return Snapshot(meta=snapshot.meta, fields=fields, history=snapshot.history, text=lines)
 
 
 def reconcile(old: Snapshot, new: Snapshot) -> tuple[Snapshot, Snapshot]:

@@ -25,6 +25,7 @@ class Gap:
     source: str  # the document's file name
     where: str  # the item path or line it concerns
     problem: str
+    path: Path = ()  # the item or section it concerns, where it is one (the safety net counts it as reported)
 
     @property
     def message(self) -> str:
@@ -103,6 +104,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
                 (snapshot.source or version),
                 item_label(section),
                 f"もう一方の版にある「{node.label}」が見つかりません (読み取れなかったのか、削除されたのかを原本で確認してください)",
+                section,
             )
         )
     for path in not_found or []:
@@ -115,6 +117,7 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
                 (snapshot.source or version),
                 item_label(path, new.files or old.files),
                 "もう一方の版に記載のある項目が見つかりません (削除ではなく読み取れなかった可能性があります)",
+                path,
             )
         )
     return found + _unplaced(old, new, "前の版") + _unplaced(new, old, "新しい版")

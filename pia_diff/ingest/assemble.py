@@ -155,4 +155,4 @@ def assemble(
     if order is not None:
         fields = dict(sorted(fields.items(), key=lambda item: order(item[0])))  # type: ignore[arg-type, return-value]
     rows = [HistoryRow(row.cells, source(row.line if isinstance(row.line, int) else None)) for row in history]
-    return Snapshot(meta=meta, fields=fields, history=rows, text=SourceText(lines, owners, kind))
+    return Snapshot(meta=meta, fields=fields, history=rows, text=SourceText(lines, owners, kind, places))
