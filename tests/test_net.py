@@ -89,7 +89,11 @@ def test_a_real_change_is_accounted_for_by_its_row() -> None:
 def test_empty_cell_marks_are_no_change(dash: str) -> None:
     """Issue 17 §7: 「—」 written 「-」「－」「―」「空欄」 in the other version is the same empty cell."""
     lines = _lines()
-    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("⑤再委託の許諾方法") or "\t⑤再委託の許諾方法" in line)
+    number = next(
+        i
+        for i, line in enumerate(lines, start=1)
+        if line.startswith("⑤再委託の許諾方法") or "\t⑤再委託の許諾方法" in line
+    )
     old_lines = [*lines]
     old_lines[number - 1] = "\t⑤再委託の許諾方法\t—"
     new_lines = [*lines]
@@ -112,10 +116,13 @@ def test_an_edited_export_is_compared_line_by_line_with_the_old_version_written_
     old = parse_bytes(NEW.read_bytes(), "new.txt")
     book = tmp_path / "作業用.xlsx"
     book.write_bytes(export_bytes(old, load_catalogue()))
-    assert not [g for g in compare(old, parse_bytes(book.read_bytes(), "作業用.xlsx"), DAY).gaps]
+    assert compare(old, parse_bytes(book.read_bytes(), "作業用.xlsx"), DAY).gaps == []
     workbook = load_workbook(book)
     cell = next(
-        row[1] for sheet in workbook.worksheets for row in sheet.iter_rows() if row[0].value and "④再委託の有無" in str(row[0].value)
+        row[1]
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        if row[0].value and "④再委託の有無" in str(row[0].value)
     )
     cell.value = f"{cell.value} <選択肢> 1) 再委託する 2) 再委託しない 令和8年度から見直す"
     workbook.save(book)
