@@ -12,6 +12,7 @@ from pia_diff.report.layout import (
     Grid,
     Slot,
     height,
+    heights,
     max_lines,
     row_height,
     rows_needed,
@@ -89,13 +90,14 @@ def test_a_text_taller_than_a_row_runs_on_cut_at_a_line_break() -> None:
     text = "".join(f"第{n}項の記載です。\n" for n in range(40)).rstrip("\n")
     (runs,) = rows_needed([text], [Slot(20 * KANJI)])
     assert len(runs) == 2
-    first, second = (text[a:b] for a, b in runs)
+    first, second = (text[r.start : r.end] for r in runs)
     assert first + "\n" + second == text and first.endswith("第25項の記載です。")
-    assert len(wrap(first, 20 * KANJI)) <= max_lines()
+    assert [r.lines for r in runs] == [26, 14] == [len(wrap(t, 20 * KANJI)) for t in (first, second)]
+    assert heights([runs], [Slot(20 * KANJI)]) == [height(26), height(14)]
 
 
 def test_a_text_longer_than_a_cell_keeps_runs_on_at_the_cell_limit() -> None:
     text = "あ" * 40_000
     (runs,) = rows_needed([text], [Slot(2000 * KANJI)])  # a column so wide that 26 lines hold 52,000
-    assert [b - a for a, b in runs] == [32_000, 8_000]  # whole lines of 2,000 up to the limit
-    assert all(b - a <= CELL_LIMIT for a, b in runs) and runs[0][1] == runs[1][0]
+    assert [r.end - r.start for r in runs] == [32_000, 8_000]  # whole lines of 2,000 up to the limit
+    assert [r.lines for r in runs] == [16, 4] and runs[0].end == runs[1].start and runs[0].end <= CELL_LIMIT

@@ -12,7 +12,7 @@ from pia_diff.snapshot import Path, Snapshot
 from pia_diff.values import choice_option, render
 
 from . import sheets
-from .layout import CELL_LIMIT, INDENT_PT, Face, Grid, Slot, row_height, rows_needed
+from .layout import CELL_LIMIT, INDENT_PT, Face, Grid, Slot, heights, row_height, rows_needed
 from .sheets import Written
 
 # 86 units fill A4 portrait at 100% (10.5 pt): a label column and a value column, as the form has.
@@ -133,23 +133,22 @@ def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
             continue
         slots = [Slot(label_pt - line.depth * INDENT_PT), Slot(value_pt)]
         value = line.value or ""
-        runs = rows_needed([line.shown, value], slots)
-        if len(runs[0]) > 1:  # a label taller than a row: every text is shown, whatever the layout
-            runs = [[(0, len(line.shown))], runs[1]]
+        label_runs, runs = rows_needed([line.shown, value], slots)
+        tall = heights([label_runs[:1], runs], slots)  # the label stays whole in the first row
         if len(value) > CELL_LIMIT:
-            warnings.append(sheets.too_long(sheet.title, row, line.label, "値", len(value), len(runs[1])))
-        for k, (start, end) in enumerate(runs[1]):
+            warnings.append(sheets.too_long(sheet.title, row, line.label, "値", len(value), len(runs)))
+        for k, run in enumerate(runs):
             cell = sheet.cell(row=row + k, column=2)
             cell.font = sheets.font()
-            sheets.put(cell, value[start:end])
+            sheets.put(cell, value[run.start : run.end])
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = sheets.border(top=k == 0, bottom=k == len(runs[1]) - 1)
-            shown = line.shown if k == 0 else ""
-            sheet.row_dimensions[row + k].height = row_height([shown, value[start:end]], slots)
-            sheet.cell(row=row + k, column=1).border = sheets.border(top=k == 0, bottom=k == len(runs[1]) - 1)
+            cell.border = sheet.cell(row=row + k, column=1).border = sheets.border(
+                top=k == 0, bottom=k == len(runs) - 1
+            )
+            sheet.row_dimensions[row + k].height = tall[k]
         label.font = sheets.font()
         label.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=line.depth)
-        row += len(runs[1])
+        row += len(runs)
     sheets.page_setup(sheet, landscape=False)
     return warnings
 

@@ -19,7 +19,7 @@ from pia_diff.wareki import parse_date
 
 from . import history_table, sheets
 from .history_table import Table
-from .layout import CELL_LIMIT, INDENT_PT, Face, Slot, row_height, rows_needed
+from .layout import CELL_LIMIT, INDENT_PT, Face, Run, Slot, heights, rows_needed
 from .sheets import Written
 
 # Parts of a package openpyxl does not carry over when it saves a workbook it has read.
@@ -157,7 +157,7 @@ def _append(workbook: Any, table: Table, rows: list[Row]) -> list[str]:
     cells = _cells(workbook, table, template)
     slots = [c.slot for c in cells]
     number = history_table.next_number(table)
-    plan: list[tuple[Row, list[str], list[list[tuple[int, int]]]]] = []
+    plan: list[tuple[Row, list[str], list[list[Run]]]] = []
     for row in rows:
         data = {**row.as_json(), history_table.NUMBER: str(number + len(plan)) if number is not None else ""}
         texts = [str(data[c.name]) for c in cells]
@@ -167,7 +167,8 @@ def _append(workbook: Any, table: Table, rows: list[Row]) -> list[str]:
     _grow_ranges(sheet, table.last, sum(max(len(r) for r in runs) for _, _, runs in plan))
     warnings: list[str] = []
     for row, texts, runs in plan:
-        height = max(len(r) for r in runs)
+        tall = heights(runs, slots)
+        height = len(tall)
         for cell, text, run in zip(cells, texts, runs, strict=True):
             if len(text) > CELL_LIMIT:
                 warnings.append(sheets.too_long(sheet.title, at, row.項目, cell.name, len(text), len(run)))
@@ -177,13 +178,12 @@ def _append(workbook: Any, table: Table, rows: list[Row]) -> list[str]:
                 if k < len(run) and cell.name == "変更日" and as_date and parse_date(text) is not None:
                     target.value = parse_date(text)  # a column of dates gets a date, in its own format
                 elif k < len(run):
-                    sheets.put(target, text[run[k][0] : run[k][1]])
+                    sheets.put(target, text[run[k].start : run[k].end])
                 if cell.high > cell.low:
                     sheet.merge_cells(start_row=at + k, start_column=cell.low, end_row=at + k, end_column=cell.high)
         covered = {c for cell in cells for c in range(cell.low, cell.high + 1)}
         for k in range(height):
-            line = [t[r[k][0] : r[k][1]] if k < len(r) else "" for t, r in zip(texts, runs, strict=True)]
-            sheet.row_dimensions[at + k].height = row_height(line, slots)
+            sheet.row_dimensions[at + k].height = tall[k]
             for column in table.others:  # the rest of the table's width: borders like the row above
                 if column not in covered and template is not None:
                     sheets.copy_style(sheet.cell(row=template, column=column), sheet.cell(row=at + k, column=column))

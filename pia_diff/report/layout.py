@@ -9,8 +9,11 @@ clips its last line, and one sized by a cruder rule wastes a third of the page."
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # Cells: ＭＳ ゴシック is on every Windows and in Office for Mac, and it is monospaced, so a column
 # holds exactly as many characters as their display width says (a kanji two, a letter one). Where it
@@ -63,6 +66,7 @@ NO_START = set(
 NO_END = set("$([{£¥‘“〈《「『【〔〖〘〝＄（［｛｢￡￥")
 
 
+@lru_cache(maxsize=8192)
 def _units(ch: str) -> float:
     """A character's width in half-ems of the cell font, the wider of Excel's and LibreOffice's."""
     if ch.isascii():
@@ -128,29 +132,25 @@ class Grid:
         return math.ceil(width * 10) / 10
 
 
+# A run of printable ASCII but the space (a word), or any one character.
+_ATOM = re.compile(r"[!-~]+|.", re.DOTALL)
+
+
 def _atoms(line: str) -> list[tuple[int, int]]:
     """Spans of a line (no line break inside) that wrap as one: a run of ASCII letters is a word, a
     kanji or kana stands alone; a character that may not start a line holds on to the one before,
     and one that may not end a line to the one after (Excel's kinsoku; LibreOffice breaks more
-    freely, and more breaks never give more lines)."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(line):
-        j = i + 1
-        if line[i].isascii() and line[i] != " ":
-            while j < len(line) and line[j].isascii() and line[j] != " ":
-                j += 1
-        while j < len(line) and unicodedata.combining(line[j]):
-            j += 1
-        spans.append((i, j))
-        i = j
+    freely, and more breaks never give more lines); a combining mark stays with its letter."""
     out: list[tuple[int, int]] = []
-    for start, end in spans:
+    for match in _ATOM.finditer(line):
+        start, end = match.span()
+        first = line[start]
         before = line[out[-1][1] - 1] if out else " "
-        if line[start] != " " and before != " " and (line[start] in NO_START or before in NO_END):
+        glued = first in NO_START or before in NO_END or (not first.isascii() and unicodedata.combining(first))
+        if glued and first != " " and before != " ":
             out[-1] = (out[-1][0], end)
-            continue
-        out.append((start, end))
+        else:
+            out.append((start, end))
     return out
 
 
@@ -160,12 +160,13 @@ def wrap(text: str, width_pt: float, face: Face = Face()) -> list[tuple[int, int
     is broken where the line is full (what both office suites do)."""
     lines: list[tuple[int, int]] = []
     offset = 0
+    space = face.advance(" ")
     for paragraph in text.split("\n"):
         start, used = offset, 0.0
         for a, b in _atoms(paragraph):
-            if paragraph[a:b] == " ":
+            if b - a == 1 and paragraph[a] == " ":
                 if used > 0 or start == offset:  # a space opening a paragraph takes room, one after a wrap does not
-                    used += face.advance(" ")
+                    used += space
                 continue
             widths = [face.advance(ch) for ch in paragraph[a:b]]
             if used + sum(widths) > width_pt and used > 0:
@@ -205,15 +206,23 @@ class Slot:
     face: Face = Face()
 
 
-def rows_needed(texts: list[str], slots: list[Slot]) -> list[list[tuple[int, int]]]:
+class Run(NamedTuple):
+    """The part of a cell's text one row holds: its offsets and the lines it wraps to."""
+
+    start: int
+    end: int
+    lines: int
+
+
+def rows_needed(texts: list[str], slots: list[Slot]) -> list[list[Run]]:
     """Each cell's text cut into runs for consecutive rows, so that no row is taller than Excel
-    allows and no run longer than a cell keeps: [[(start, end) per row] per cell]. Text runs on
-    in the same column of the next row; a cut falls at a line break where one is near."""
-    cuts: list[list[tuple[int, int]]] = []
+    allows and no run longer than a cell keeps: [[Run per row] per cell]. Text runs on in the same
+    column of the next row; a cut falls at a line break where one is near."""
+    cuts: list[list[Run]] = []
     for text, slot in zip(texts, slots, strict=True):
         lines = wrap(text, slot.width_pt, slot.face)
         most = max_lines(slot.face)
-        runs: list[tuple[int, int]] = []
+        runs: list[Run] = []
         first = 0
         while first < len(lines):
             last = min(len(lines), first + most)
@@ -225,15 +234,24 @@ def rows_needed(texts: list[str], slots: list[Slot]) -> list[list[tuple[int, int
                 ends = [k for k in range(first + 1, end + 1) if _ends_paragraph(text, lines[k - 1][1])]
                 if ends and ends[-1] > first + most // 2:
                     end = ends[-1]
-            runs.append((lines[first][0], lines[end - 1][1]))
+            runs.append(Run(lines[first][0], lines[end - 1][1], end - first))
             first = end
-        cuts.append(runs or [(0, 0)])
+        cuts.append(runs)
     return cuts
 
 
 def _ends_paragraph(text: str, end: int) -> bool:
     rest = text[end:].lstrip(" ")
     return rest.startswith("\n") or not rest
+
+
+def heights(cuts: list[list[Run]], slots: list[Slot]) -> list[float]:
+    """The height of each row a cut-up table row takes: its tallest run's."""
+    count = max((len(runs) for runs in cuts), default=1)
+    return [
+        max([height(1)] + [height(r[k].lines, s.face) for r, s in zip(cuts, slots, strict=True) if k < len(r)])
+        for k in range(count)
+    ]
 
 
 def row_height(texts: list[str], slots: list[Slot]) -> float:

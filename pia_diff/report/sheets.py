@@ -7,12 +7,13 @@ import io
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pia_diff.snapshot import HISTORY_COLUMNS
 
 from .cells import put_text
-from .layout import CELL_LIMIT, FONT, GRID_FONT, GRID_SIZE, SIZE, Face, Grid, Slot, row_height, rows_needed
+from .layout import CELL_LIMIT, FONT, GRID_FONT, GRID_SIZE, SIZE, Face, Grid, Slot, heights, row_height, rows_needed
 
 # A run of rich text: its text and whether it is underlined (a changed passage).
 Run = tuple[str, bool]
@@ -97,12 +98,14 @@ def save(book: Any, warnings: Sequence[str] = ()) -> Written:
     return Written(buffer.getvalue(), tuple(warnings))
 
 
+@cache  # one object per style: openpyxl compares and hashes every style it is given
 def font(bold: bool = False, size: float = SIZE, underline: bool = False) -> Any:
     from openpyxl.styles import Font
 
     return Font(name=FONT, sz=size, b=bold, u="single" if underline else None, family=3, charset=128)
 
 
+@cache
 def border(top: bool = True, bottom: bool = True) -> Any:
     """Thin lines around a cell; a hairline above or below where its text runs on from or into
     the next row (closed, so that a page may end between the two)."""
@@ -207,12 +210,13 @@ def rows(
     for number, items in enumerate(values):
         texts = [plain(v) for v in items]
         runs = rows_needed(texts, slots)
-        height = max(len(r) for r in runs)
+        tall = heights(runs, slots)
         for index, (text, column) in enumerate(zip(texts, columns, strict=True)):
             if len(text) > CELL_LIMIT:
                 warnings.append(too_long(sheet.title, row, where[number], column.name, len(text), len(runs[index])))
+        height = len(tall)
         for k in range(height):
-            line = [cut(v, *r[k]) if k < len(r) else "" for v, r in zip(items, runs, strict=True)]
+            line = [cut(v, r[k].start, r[k].end) if k < len(r) else "" for v, r in zip(items, runs, strict=True)]
             for offset, (value, column) in enumerate(zip(line, columns, strict=True)):
                 cell = sheet.cell(row=row + k, column=first_column + offset)
                 cell.font = font()
@@ -220,7 +224,7 @@ def rows(
                 cell.border = border(top=k == 0, bottom=k == height - 1)
                 horizontal = "center" if column.center else "left"
                 cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-            sheet.row_dimensions[row + k].height = row_height([plain(v) for v in line], slots)
+            sheet.row_dimensions[row + k].height = tall[k]
         row += height
     return row, warnings
 
