@@ -98,7 +98,6 @@ def basis_sheet(book: Any, rows: list[Row], remarks: list[tuple[str, str]]) -> l
 def _remarks(sheet: Any, row: int, remarks: list[tuple[str, str]]) -> None:
     """Below the table: what was not compared, renumbered entities, unused decisions (kind, text),
     the text across the columns right of the first."""
-    from openpyxl.styles import Alignment
 
     put_text(sheet.cell(row=row, column=1), REMARKS_HEADING)
     sheet.cell(row=row, column=1).font = sheets.font(bold=True)
@@ -111,7 +110,7 @@ def _remarks(sheet: Any, row: int, remarks: list[tuple[str, str]]) -> None:
             cell = sheet.cell(row=row, column=column)
             put_text(cell, value)
             cell.font = sheets.font()
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = sheets.wrapped()
         for column in range(1, last + 1):
             sheet.cell(row=row, column=column).border = sheets.border()
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)

@@ -109,7 +109,7 @@ def sheets_of(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[
 def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
     """One part: label | value rows, headings across both columns; a value taller than a row can
     be runs on in the value cell of the next rows (the reader joins them into one value)."""
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import PatternFill
 
     sheet = book.create_sheet(name)
     sheet.column_dimensions["A"].width = LABEL_WIDTH
@@ -124,7 +124,7 @@ def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
         if line.heading:
             label.font, label.border = sheets.font(bold=True), sheets.border()
             label.fill = PatternFill("solid", fgColor=sheets.HEADING_FILL)
-            label.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=line.depth)
+            label.alignment = sheets.wrapped("left", line.depth)
             sheet.cell(row=row, column=2).border = sheets.border()
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
             width = label_pt + value_pt - line.depth * INDENT_PT
@@ -141,13 +141,13 @@ def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
             cell = sheet.cell(row=row + k, column=2)
             cell.font = sheets.font()
             sheets.put(cell, value[run.start : run.end])
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = sheets.wrapped()
             cell.border = sheet.cell(row=row + k, column=1).border = sheets.border(
                 top=k == 0, bottom=k == len(runs) - 1
             )
             sheet.row_dimensions[row + k].height = tall[k]
         label.font = sheets.font()
-        label.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=line.depth)
+        label.alignment = sheets.wrapped("left", line.depth)
         row += len(runs)
     sheets.page_setup(sheet, landscape=False)
     return warnings

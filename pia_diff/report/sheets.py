@@ -106,6 +106,14 @@ def font(bold: bool = False, size: float = SIZE, underline: bool = False) -> Any
 
 
 @cache
+def wrapped(horizontal: str | None = None, indent: int = 0) -> Any:
+    """Text wrapped in its cell from the top (a row's height is its text's)."""
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal=horizontal, vertical="top", wrap_text=True, indent=indent)
+
+
+@cache
 def border(top: bool = True, bottom: bool = True) -> Any:
     """Thin lines around a cell; a hairline above or below where its text runs on from or into
     the next row (closed, so that a page may end between the two)."""
@@ -202,7 +210,6 @@ def rows(
     longer than a cell keeps runs on in the same column of the next rows, the row's other cells
     left empty there (the way the reader joins a row carried on), a hairline between. Returns the
     next free row and a warning per text longer than a cell (where[i] names the i-th row: its 項目)."""
-    from openpyxl.styles import Alignment
 
     grid = grid_of(sheet.parent)
     slots = [Slot(grid.text_width(c.width)) for c in columns]
@@ -222,8 +229,7 @@ def rows(
                 cell.font = font()
                 put(cell, value)
                 cell.border = border(top=k == 0, bottom=k == height - 1)
-                horizontal = "center" if column.center else "left"
-                cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+                cell.alignment = wrapped("center" if column.center else "left")
             sheet.row_dimensions[row + k].height = tall[k]
         row += height
     return row, warnings
