@@ -98,12 +98,11 @@ def basis_sheet(book: Any, rows: list[Row], remarks: list[tuple[str, str]]) -> l
 def _remarks(sheet: Any, row: int, remarks: list[tuple[str, str]]) -> None:
     """Below the table: what was not compared, renumbered entities, unused decisions (kind, text),
     the text across the columns right of the first."""
-
     put_text(sheet.cell(row=row, column=1), REMARKS_HEADING)
     sheet.cell(row=row, column=1).font = sheets.font(bold=True)
     last = len(BASIS_COLUMNS)
-    wide = Column("", sum(c.width for c in BASIS_COLUMNS[1:]))
-    slots = [Slot(Grid().text_width(BASIS_COLUMNS[0].width)), Slot(Grid().text_width(wide.width))]
+    first, rest = BASIS_COLUMNS[0].width, sum(c.width for c in BASIS_COLUMNS[1:])
+    slots = [Slot(Grid().text_width(first)), Slot(Grid().text_width(rest))]
     for kind, text in remarks:
         row += 1
         for column, value in ((1, kind), (2, text)):

@@ -107,8 +107,8 @@ def sheets_of(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[
 
 
 def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
-    """One part: label | value rows, headings across both columns; a value taller than a row can
-    be runs on in the value cell of the next rows (the reader joins them into one value)."""
+    """One part: label | value rows, headings across both columns; a value taller than a row runs
+    on in the value cell of the next rows, the label cell left empty (the reader joins them)."""
     from openpyxl.styles import PatternFill
 
     sheet = book.create_sheet(name)

@@ -69,13 +69,10 @@ def _is_column(name: str, key: str) -> bool:
 
 
 def _merged_at(sheet: Any, row: int, column: int) -> Any | None:
-    return next((m for m in sheet.merged_cells.ranges if (row, column) in _cells_of(m)), None)
-
-
-def _cells_of(merged: Any) -> set[tuple[int, int]]:
-    return {
-        (r, c) for r in range(merged.min_row, merged.max_row + 1) for c in range(merged.min_col, merged.max_col + 1)
-    }
+    return next(
+        (m for m in sheet.merged_cells.ranges if m.min_row <= row <= m.max_row and m.min_col <= column <= m.max_col),
+        None,
+    )
 
 
 def find_table(book: Any, name: str) -> Table:

@@ -43,10 +43,10 @@ def _make_room(sheet: Any, at: int, count: int) -> None:
     moved = [m for m in list(sheet.merged_cells.ranges) if m.min_row >= at]
     for merged in moved:
         sheet.unmerge_cells(merged.coord)
-    heights = {r: d.height for r, d in sheet.row_dimensions.items() if r >= at and d.height}
+    tall = {r: d.height for r, d in sheet.row_dimensions.items() if r >= at and d.height}
     sheet.insert_rows(at, count)
-    for row in sorted(heights, reverse=True):
-        sheet.row_dimensions[row + count].height = heights[row]
+    for row in sorted(tall, reverse=True):
+        sheet.row_dimensions[row + count].height = tall[row]
         sheet.row_dimensions[row].height = None
     for merged in moved:
         merged.shift(row_shift=count)

@@ -76,7 +76,7 @@ def _units(ch: str) -> float:
     if unicodedata.combining(ch):
         return 0.0
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
-        return 2.0  # ○ ① ※ — are full-width in a Japanese font
+        return 2.0  # ambiguous ones too (○ ① ※): full width in a Japanese font
     if "\uff61" <= ch <= "\uff9f":
         return 1.0  # half-width katakana
     return 2.0  # other scripts: as wide as a kanji, to be safe
@@ -241,8 +241,10 @@ def rows_needed(texts: list[str], slots: list[Slot]) -> list[list[Run]]:
 
 
 def _ends_paragraph(text: str, end: int) -> bool:
-    rest = text[end:].lstrip(" ")
-    return rest.startswith("\n") or not rest
+    """Whether a line ending at `end` ends its paragraph (only spaces before a line break or the end)."""
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end == len(text) or text[end] == "\n"
 
 
 def heights(cuts: list[list[Run]], slots: list[Slot]) -> list[float]:

@@ -15,9 +15,9 @@ from pia_diff.snapshot import HISTORY_COLUMNS
 from .cells import put_text
 from .layout import CELL_LIMIT, FONT, GRID_FONT, GRID_SIZE, SIZE, Face, Grid, Slot, heights, row_height, rows_needed
 
-# A run of rich text: its text and whether it is underlined (a changed passage).
-Run = tuple[str, bool]
-Value = str | tuple[Run, ...]
+# A piece of rich text: its text and whether it is underlined (a changed passage).
+Segment = tuple[str, bool]
+Value = str | tuple[Segment, ...]
 HEADER_FILL = "D9D9D9"
 HEADING_FILL = "DDEBF7"
 FOOTER = "&P / &N"  # page number / pages
@@ -144,7 +144,7 @@ def cut(value: Value, start: int, end: int) -> Value:
     """The part of a value between two offsets of its plain text, runs kept."""
     if isinstance(value, str):
         return value[start:end]
-    out: list[Run] = []
+    out: list[Segment] = []
     at = 0
     for text, mark in value:
         a, b = max(start, at), min(end, at + len(text))
@@ -210,7 +210,6 @@ def rows(
     longer than a cell keeps runs on in the same column of the next rows, the row's other cells
     left empty there (the way the reader joins a row carried on), a hairline between. Returns the
     next free row and a warning per text longer than a cell (where[i] names the i-th row: its 項目)."""
-
     grid = grid_of(sheet.parent)
     slots = [Slot(grid.text_width(c.width)) for c in columns]
     warnings: list[str] = []
