@@ -208,3 +208,59 @@ def test_a_text_longer_than_a_cell_runs_on_and_is_reported(tmp_path: Path) -> No
     path.write_bytes(written.data)
     last = read_document(path).history[-1]
     assert last.cells[1] == rows[0].項目 and compare_key(last.cells[3]) == compare_key(long)
+
+
+def _with_a_shape(data: bytes) -> bytes:
+    """The workbook with a text box drawn on its cover sheet (a part openpyxl does not carry over)."""
+    import re
+    import zipfile
+
+    drawing = (
+        '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor>'
+        "<xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>3</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+        "<xdr:to><xdr:col>6</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>6</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+        '<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1"/><xdr:cNvSpPr txBox="1"/></xdr:nvSpPr>'
+        '<xdr:spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr>'
+        "<xdr:txBody><a:bodyPr/><a:p><a:r><a:t>決裁済</a:t></a:r></a:p></xdr:txBody></xdr:sp>"
+        "<xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+    )
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rIdShape" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
+        'Target="../drawings/drawing1.xml"/></Relationships>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = body.decode()
+                if "xmlns:r=" not in text:
+                    text = text.replace(
+                        "<worksheet ",
+                        '<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ',
+                        1,
+                    )
+                body = re.sub(r"(</worksheet>)", '<drawing r:id="rIdShape"/>\\1', text).encode()
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/drawings/drawing1.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+                )
+            target.writestr(item, body)
+        target.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+        target.writestr("xl/drawings/drawing1.xml", drawing)
+    return out.getvalue()
+
+
+def test_what_the_copy_cannot_keep_is_said(tmp_path: Path) -> None:
+    old, edited = edited_export(tmp_path)
+    rows = compare_files(old, edited, DAY).rows
+    book = _with_a_shape(hand_built())
+    assert load_workbook(io.BytesIO(book))["別添2"].max_row == 8  # the package opens
+    written = into_workbook(book, rows, "hand.xlsx")
+    assert written.warnings == ("元のブックにあった図形・画像は書き写せませんでした (元のファイルはそのままです)。",)
+    assert load_workbook(io.BytesIO(written.data))["別添2"]["H9"].value == "以上"  # and the rows went in
