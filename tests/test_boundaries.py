@@ -10,7 +10,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pia_diff"
 OWNERS = {
-    "openpyxl": {"pia_diff.report.excel", "pia_diff.report.export", "pia_diff.ingest.workbook"},
+    "openpyxl": {
+        "pia_diff.report.excel",
+        "pia_diff.report.export",
+        "pia_diff.report.sheets",
+        "pia_diff.report.into",
+        "pia_diff.ingest.workbook",
+    },
     "pdfplumber": {"pia_diff.ingest.pdf"},
     "pdfminer": {"pia_diff.ingest.pdf"},
     "typer": {"pia_diff.cli"},
@@ -32,7 +38,12 @@ LAYERS = {
 }
 SUBPACKAGES = ("ingest", "compare", "audit", "report")
 # Shared by the renderers; a renderer imports these, never another renderer.
-RENDER_HELPERS = {"pia_diff.report.cells"}
+RENDER_HELPERS = {
+    "pia_diff.report.cells",
+    "pia_diff.report.layout",
+    "pia_diff.report.sheets",
+    "pia_diff.report.history_table",
+}
 
 
 def _name(path: Path) -> str:

@@ -379,9 +379,9 @@ def test_the_basis_sheet_records_a_stale_decision(tmp_path: Path) -> None:
     sheet = load_workbook(out)["判定根拠"]
     header = [c.value for c in sheet[2]]
     (row,) = [[c.value for c in r] for r in sheet.iter_rows(min_row=3) if r[0].value == LABEL]
-    used = row[header.index("判断ファイルの使用")]
+    rule, used = row[header.index("判定の根拠")].split("\n")  # the decision's use under the rule
     assert "1件目" in used and "古い判断のため適用せず" in used and "変更後の記載" in used
-    assert row[header.index("※")] == "※" and row[header.index("根拠")] == "STAR（重要な変更の対象項目（※））"
+    assert row[header.index("提出時期")] == "事前※" and rule == "STAR（重要な変更の対象項目（※））"
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])

@@ -180,7 +180,7 @@ def test_a_generic_document_round_trips_through_its_workbook(tmp_path: Path) -> 
     assert compare(published, read_document(book), dt.date(2025, 4, 1)).rows == []
     workbook = load_workbook(book)
     sheet = workbook["Ⅱ 特定個人情報ファイルの概要"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "④再委託の有無")
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "④再委託の有無 ※")
     sheet.cell(row, 2).value = "再委託しない"
     workbook.save(book)
     rows = compare(published, read_document(book), dt.date(2025, 4, 1)).rows
@@ -228,13 +228,19 @@ def test_an_exported_form3_workbook_is_read_generically_item_for_item() -> None:
     from pia_diff.catalogue import load_catalogue
     from pia_diff.report.export import export_bytes
 
-    book = export_bytes(read_document(seed("001")), load_catalogue())
+    catalogue = load_catalogue()
+    document = read_document(seed("001"))
+    book = export_bytes(document, catalogue)
     result = document_agreement(book, "001.xlsx")
     # every item at its place (④使用の主体 alone on its row, its parts below it), '[選択]' read as the option
     assert result.missed == [] and result.items == 134
     assert result.value_rate == 1.0, result.value_mismatches
-    # the workbook prints no ※: generically, only the document's marks count, and it has none
-    assert star_paths(parse_bytes(book, "001.xlsx", form="generic")) == frozenset()
+    # the workbook prints ※ beside every ※ item: read generically, those are the document's marks
+    starred = star_paths(parse_bytes(book, "001.xlsx", form="generic"))
+    expected = {p for p in document.fields if p[0] != "表紙" and (node := catalogue.node_at(p)) and node.star}
+    assert starred == expected
+    # 7 ②: a ※ part's one exception carries no mark
+    assert not any(p[-1].startswith("②過去3年以内") for p in starred)
 
 
 def test_a_generic_snapshot_read_back_from_json_keeps_its_marks_and_order() -> None:

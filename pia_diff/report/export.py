@@ -1,20 +1,24 @@
-"""An assessment as an editable workbook laid out like the form (one sheet per part)."""
+"""An assessment as an editable workbook laid out like the form (one sheet per part, ※ beside the
+items a change to which is a 重要な変更), and its 別添2 sheet laid out like the `diff` workbook's."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node
-from pia_diff.snapshot import HISTORY_COLUMNS, Path, Snapshot
-from pia_diff.text import display_width
+from pia_diff.snapshot import Path, Snapshot
 from pia_diff.values import choice_option, render
 
-from .cells import put_text
+from . import sheets
+from .layout import CELL_LIMIT, INDENT_PT, Face, Grid, Slot, heights, row_height, rows_needed
+from .sheets import Written
 
-LABEL_WIDTH = 46
-VALUE_WIDTH = 90
+# 86 units fill A4 portrait at 100% (10.5 pt): a label column and a value column, as the form has.
+LABEL_WIDTH = 30
+VALUE_WIDTH = 56
+STAR = " ※"
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,11 @@ class Line:
     label: str
     value: str | None
     heading: bool = False
+    star: bool = False  # printed with ※: a change to the item is a 重要な変更
+
+    @property
+    def shown(self) -> str:
+        return self.label + STAR if self.star else self.label
 
 
 def _shown(node: Node, value: object) -> str:
@@ -61,7 +70,7 @@ def _lines(node: Node, base: Path, snapshot: Snapshot, depth: int) -> list[Line]
         path = (*base, child.segment)
         if child.is_leaf:
             item = snapshot.fields.get(path)
-            out.append(Line(depth, child.label, _shown(child, item.value if item else None)))
+            out.append(Line(depth, child.label, _shown(child, item.value if item else None), star=child.star))
         else:
             out.append(Line(depth, child.label, None, heading=True))
             out.extend(_lines(child, path, snapshot, depth + 1))
@@ -69,13 +78,14 @@ def _lines(node: Node, base: Path, snapshot: Snapshot, depth: int) -> list[Line]
 
 
 def _part_lines(part: Node, base: Path, snapshot: Snapshot) -> list[Line]:
+    heading = Line(0, part.label, None, heading=True)
     if part.is_leaf:
         item = snapshot.fields.get(base)
-        return [Line(0, part.label, None, heading=True), Line(0, "", str(item.value) if item and item.value else "")]
-    return [Line(0, part.label, None, heading=True), *_lines(part, base, snapshot, 0)]
+        return [heading, Line(0, "", str(item.value) if item and item.value else "")]
+    return [heading, *_lines(part, base, snapshot, 0)]
 
 
-def sheets(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Line]]]:
+def sheets_of(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Line]]]:
     """(sheet name, rows) for every part; per-file parts once per file."""
     out: list[tuple[str, list[Line]]] = []
     files = list(snapshot.files)
@@ -96,47 +106,65 @@ def sheets(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[Lin
     return out
 
 
-def export_bytes(snapshot: Snapshot, catalogue: Catalogue) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+def _part_sheet(book: Any, name: str, lines: list[Line]) -> list[str]:
+    """One part: label | value rows, headings across both columns; a value taller than a row runs
+    on in the value cell of the next rows, the label cell left empty (the reader joins them)."""
+    from openpyxl.styles import PatternFill
 
-    book = Workbook()
-    book.remove(book.active)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for name, lines in sheets(snapshot, catalogue):
-        sheet = book.create_sheet(name)
-        for r, line in enumerate(lines, start=1):
-            label = sheet.cell(row=r, column=1)
-            put_text(label, line.label)
-            label.alignment = Alignment(indent=line.depth, vertical="top", wrap_text=True)
-            label.border = border
-            if line.heading:
-                label.font = Font(bold=True)
-                label.fill = PatternFill("solid", fgColor="DDEBF7")
-                continue
-            value = sheet.cell(row=r, column=2)
-            put_text(value, line.value or "")
-            value.alignment = Alignment(vertical="top", wrap_text=True)
-            value.border = border
-            lines_needed = sum(max(1, -(-display_width(x) // VALUE_WIDTH)) for x in (line.value or "").split("\n"))
-            sheet.row_dimensions[r].height = min(409, 15 * lines_needed)
-        sheet.column_dimensions["A"].width = LABEL_WIDTH
-        sheet.column_dimensions["B"].width = VALUE_WIDTH
-        sheet.page_setup.orientation = "portrait"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    history = book.create_sheet(catalogue.history_table.replace("(", "").replace(")", ""))
-    put_text(history.cell(row=1, column=1), catalogue.history_table)
-    for c, name in enumerate(HISTORY_COLUMNS, start=1):
-        put_text(history.cell(row=2, column=c), name)
-    for r, row in enumerate(snapshot.history, start=3):
-        for c, text in enumerate(row.cells, start=1):
-            put_text(history.cell(row=r, column=c), text)
-    for letter, width in zip("ABCDEF", (16, 40, 40, 40, 10, 40), strict=True):
-        history.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet = book.create_sheet(name)
+    sheet.column_dimensions["A"].width = LABEL_WIDTH
+    sheet.column_dimensions["B"].width = VALUE_WIDTH
+    grid = Grid()
+    label_pt, value_pt = grid.text_width(LABEL_WIDTH), grid.text_width(VALUE_WIDTH)
+    warnings: list[str] = []
+    row = 1
+    for line in lines:
+        label = sheet.cell(row=row, column=1)
+        sheets.put(label, line.shown)
+        if line.heading:
+            label.font, label.border = sheets.font(bold=True), sheets.border()
+            label.fill = PatternFill("solid", fgColor=sheets.HEADING_FILL)
+            label.alignment = sheets.wrapped("left", line.depth)
+            sheet.cell(row=row, column=2).border = sheets.border()
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            width = label_pt + value_pt - line.depth * INDENT_PT
+            sheet.row_dimensions[row].height = row_height([line.shown], [Slot(width, Face(bold=True))])
+            row += 1
+            continue
+        slots = [Slot(label_pt - line.depth * INDENT_PT), Slot(value_pt)]
+        value = line.value or ""
+        label_runs, runs = rows_needed([line.shown, value], slots)
+        tall = heights([label_runs[:1], runs], slots)  # the label stays whole in the first row
+        if len(value) > CELL_LIMIT:
+            warnings.append(sheets.too_long(sheet.title, row, line.label, "値", len(value), len(runs)))
+        for k, run in enumerate(runs):
+            cell = sheet.cell(row=row + k, column=2)
+            cell.font = sheets.font()
+            sheets.put(cell, value[run.start : run.end])
+            cell.alignment = sheets.wrapped()
+            cell.border = sheet.cell(row=row + k, column=1).border = sheets.border(
+                top=k == 0, bottom=k == len(runs) - 1
+            )
+            sheet.row_dimensions[row + k].height = tall[k]
+        label.font = sheets.font()
+        label.alignment = sheets.wrapped("left", line.depth)
+        row += len(runs)
+    sheets.page_setup(sheet, landscape=False)
+    return warnings
+
+
+def export_workbook(snapshot: Snapshot, catalogue: Catalogue) -> Written:
+    """The workbook `export` writes, and a warning for each value that had to run on over rows
+    because one cell cannot keep it."""
+    book = sheets.new_book()
+    warnings: list[str] = []
+    for name, lines in sheets_of(snapshot, catalogue):
+        warnings += _part_sheet(book, name, lines)
+    name = catalogue.history_table.replace("(", "").replace(")", "")
+    warnings += sheets.history_sheet(book, name, catalogue.history_table, [list(h.cells) for h in snapshot.history])
+    return sheets.save(book, warnings)
+
+
+def export_bytes(snapshot: Snapshot, catalogue: Catalogue) -> bytes:
+    """export_workbook's bytes (for callers that print no warnings)."""
+    return export_workbook(snapshot, catalogue).data
