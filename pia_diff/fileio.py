@@ -4,6 +4,8 @@ half-written output, never silently overwriting, never over an input, no tempora
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import json
 import math
 import os
@@ -11,8 +13,11 @@ import re
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 import threading
+import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +26,18 @@ from .errors import InputError
 
 PathLike = str | os.PathLike[str]
 MAX_BYTES = 20 * 1024 * 1024
-# Where a platform lacks a flag (Windows has no O_NONBLOCK, O_CLOEXEC or O_DIRECTORY) it is 0; Windows'
-# O_BINARY keeps the C runtime from translating line ends in what we read.
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 TEMP_PREFIX = ".pia-diff-"
+# Linux tells a process its umask here; elsewhere it is read by setting it and putting it back.
+PROC_STATUS = "/proc/self/status"
+
+
+def _flags(*names: str) -> int:
+    """Open flags by name; a flag the platform lacks (Windows has no O_NONBLOCK, O_CLOEXEC,
+    O_DIRECTORY or O_NOFOLLOW; POSIX no O_BINARY) counts as 0."""
+    value = 0
+    for name in names:
+        value |= getattr(os, name, 0)
+    return value
 
 
 def read_input(path: PathLike, limit: int = MAX_BYTES, what: str = "評価書") -> bytes:
@@ -51,7 +64,8 @@ def read_input(path: PathLike, limit: int = MAX_BYTES, what: str = "評価書") 
     try:
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening does not hang.
         # Windows has no FIFO that a path can be swapped for, and no such flag.
-        fd = os.open(path, _READ_FLAGS)
+        # O_BINARY (Windows): the C runtime must not translate line ends in what we read
+        fd = os.open(path, os.O_RDONLY | _flags("O_NONBLOCK", "O_CLOEXEC", "O_BINARY"))
     except PermissionError as exc:
         raise InputError(name, "ファイルを読む権限がありません。") from exc
     except OSError as exc:
@@ -155,7 +169,7 @@ def _new_file_mode() -> int:
     """The permissions any new file gets here (0666 less the umask), read without a race where the
     platform lets us (Linux reports the umask in /proc)."""
     with contextlib.suppress(OSError, ValueError, StopIteration):
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(PROC_STATUS, encoding="ascii") as status:
             line = next(line for line in status if line.startswith("Umask:"))
         return 0o666 & ~int(line.split()[1], 8)
     umask = os.umask(0o022)  # set and put back at once: the only portable way to read it
@@ -204,17 +218,35 @@ def _set_mode(fd: int, name: str, mode: int) -> None:
         os.chmod(name, mode)
 
 
+# The reasons a write fails most often, in Japanese (strerror is English on most systems).
+_REASONS = {
+    errno.ENOSPC: "空き容量がありません",
+    errno.EFBIG: "ファイルの大きさの上限を超えました",
+    errno.EPIPE: "読み手が先に終了しました",
+    errno.EBADF: "閉じられています",
+    errno.EIO: "入出力エラー",
+    errno.EROFS: "読み取り専用です",
+    errno.EACCES: "権限がありません",
+    errno.EPERM: "権限がありません",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Japanese where we know the reason."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc) or exc.__class__.__name__
+
+
 def _write_problem(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
+    why = reason(exc)
     if isinstance(exc, PermissionError) and os.name == "nt":  # Windows locks a file that Excel has open
-        return f"書き込めません ({reason})。Excel などで開いている場合は閉じてから実行してください。"
-    return f"書き込めません ({reason})。"
+        return f"書き込めません ({why})。Excel などで開いている場合は閉じてから実行してください。"
+    return f"書き込めません ({why})。"
 
 
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable, where the platform lets a folder be fsynced (not Windows)."""
     with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fd = os.open(folder, os.O_RDONLY | _flags("O_DIRECTORY"))
         try:
             os.fsync(fd)
         finally:
@@ -283,3 +315,106 @@ def json_text(data: Any, sort_keys: bool = False) -> str:
     """Strict JSON for programs: UTF-8 text, 2-space indent, never NaN or Infinity, no raw control character."""
     text = json.dumps(_finite(data), ensure_ascii=False, indent=2, sort_keys=sort_keys, allow_nan=False)
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+class OutputFailed(Exception):
+    """Standard output could not be written (a full disk, a closed stream, a reader that went away).
+    Not an OSError, so that the io layers pass it on as it is."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+        super().__init__(reason(error))
+
+
+class _GuardedOutput(io.RawIOBase):
+    """The bytes of standard output, written to its file descriptor; a failure raises OutputFailed once,
+    and what is written after it goes nowhere (no second error when the interpreter flushes at exit)."""
+
+    def __init__(self, fd: int | None) -> None:
+        super().__init__()
+        self._fd = fd
+        self.failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._fd is not None and os.isatty(self._fd)
+
+    def fileno(self) -> int:
+        if self._fd is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self.failed:
+            return size
+        try:
+            if self._fd is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            return os.write(self._fd, data)
+        except OSError as exc:
+            self.failed = True
+            raise OutputFailed(exc) from exc
+
+    def close(self) -> None:  # the descriptor belongs to the process, not to us
+        with contextlib.suppress(OutputFailed):
+            super().close()
+
+
+def utf8_stdio() -> None:
+    """Standard output and error in UTF-8 whatever the code page or locale (cp932, LANG=C), lone
+    surrogates escaped, never an encoding error; standard output's failures raise OutputFailed.
+    A Windows console keeps its own stream, which writes Unicode to the console itself."""
+    if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
+    stdout = sys.stdout
+    if stdout is not None and os.name == "nt" and stdout.isatty():
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        return
+    fd: int | None = None
+    if stdout is not None:  # None: Python found no standard output at start (closed with >&-)
+        try:
+            fd = stdout.fileno()
+            stdout.flush()
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            return  # not a real stream (a test harness's): leave it alone
+    raw = _GuardedOutput(fd)
+    # newline="\n": no translation, so CSV's CRLF stays CRLF on Windows as well
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(raw), encoding="utf-8", errors="backslashreplace", newline="\n", line_buffering=raw.isatty()
+    )
+
+
+def save_crash_report(error: BaseException) -> Path | None:
+    """Write an internal error's traceback to a new file in the temporary folder (never over an existing
+    file or link); its path, or None where it cannot be written."""
+    from . import __version__
+
+    lines = [
+        f"pia-diff {__version__}, Python {sys.version.split()[0]}, {sys.platform}",
+        f"command: {sys.argv!r}",
+        "",
+        *traceback.format_exception(error),
+    ]
+    folder = Path(tempfile.gettempdir())
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(100):
+        path = folder / f"pia-diff-error-{stamp}{f'-{attempt}' if attempt else ''}.txt"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _flags("O_BINARY", "O_NOFOLLOW")
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write("\n".join(lines))
+        except OSError:
+            return None
+        return path
+    return None
