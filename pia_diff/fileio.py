@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .controls import visible
 from .errors import InputError
 
 PathLike = str | os.PathLike[str]
@@ -306,9 +307,10 @@ def _finite(data: Any) -> Any:
     return data
 
 
-# JSON escapes C0 controls itself; DEL and the C1 controls (U+0080-U+009F, which some terminals run
-# as escape sequences) it leaves raw. They can only stand inside strings, where \uXXXX means the same.
-_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+# JSON escapes C0 controls itself; DEL, the C1 controls (U+0080-U+009F, which some terminals run as
+# escape sequences) and lone surrogates (not UTF-8) it leaves raw. They can only stand inside strings,
+# where \uXXXX means the same.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
 def json_text(data: Any, sort_keys: bool = False) -> str:
@@ -363,30 +365,52 @@ class _GuardedOutput(io.RawIOBase):
             super().close()
 
 
+class _VisibleText(io.TextIOWrapper):
+    """A text stream that never writes a control character raw (an ESC from a document would reach the
+    user's terminal as an escape sequence): each is shown as its escape, as in every report."""
+
+    def write(self, text: str) -> int:
+        return super().write(visible(text))
+
+
 def utf8_stdio() -> None:
     """Standard output and error in UTF-8 whatever the code page or locale (cp932, LANG=C), lone
-    surrogates escaped, never an encoding error; standard output's failures raise OutputFailed.
-    A Windows console keeps its own stream, which writes Unicode to the console itself."""
-    if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
+    surrogates escaped and control characters shown, never an encoding error; standard output's
+    failures raise OutputFailed. A Windows console keeps its own raw stream, which shows Unicode itself."""
+    stderr = sys.stderr
+    if stderr is not None and _is_stream(stderr):
+        stderr.flush()
+        sys.stderr = _utf8_text(stderr.buffer, line_buffering=True)
     stdout = sys.stdout
+    if stdout is not None and not _is_stream(stdout):
+        return  # not a real stream (a test harness's): leave it alone
     if stdout is not None and os.name == "nt" and stdout.isatty():
-        if hasattr(stdout, "reconfigure"):
-            stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        stdout.flush()
+        sys.stdout = _utf8_text(stdout.buffer, line_buffering=True)
         return
+    # None: Python found no standard output at start (closed with >&-); it fails when written to
     fd: int | None = None
-    if stdout is not None:  # None: Python found no standard output at start (closed with >&-)
-        try:
-            fd = stdout.fileno()
-            stdout.flush()
-        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            return  # not a real stream (a test harness's): leave it alone
+    if stdout is not None:
+        stdout.flush()
+        fd = stdout.fileno()
     raw = _GuardedOutput(fd)
+    sys.stdout = _utf8_text(io.BufferedWriter(raw), line_buffering=raw.isatty())
+
+
+def _utf8_text(binary: Any, line_buffering: bool) -> _VisibleText:
     # newline="\n": no translation, so CSV's CRLF stays CRLF on Windows as well
-    sys.stdout = io.TextIOWrapper(
-        io.BufferedWriter(raw), encoding="utf-8", errors="backslashreplace", newline="\n", line_buffering=raw.isatty()
+    return _VisibleText(
+        binary, encoding="utf-8", errors="backslashreplace", newline="\n", line_buffering=line_buffering
     )
+
+
+def _is_stream(stream: Any) -> bool:
+    """A stream over a real file descriptor, with its byte layer (not a test harness's StringIO)."""
+    try:
+        stream.fileno()
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return hasattr(stream, "buffer")
 
 
 def save_crash_report(error: BaseException) -> Path | None:

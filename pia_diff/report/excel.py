@@ -10,7 +10,7 @@ from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 from pia_diff.text import display_width
 from pia_diff.values import Certainty
 
-from .cells import put_text
+from .cells import put_text, visible
 
 SHEET = "別添2 変更箇所"
 BASIS_SHEET = "判定根拠"
@@ -40,7 +40,8 @@ def put_redline(cell: object, pieces: tuple[Piece, ...]) -> None:
         "delete": InlineFont(rFont="Calibri", sz=11, color=RED, strike=True),
         "insert": InlineFont(rFont="Calibri", sz=11, color=RED, u="single"),
     }
-    runs = [p.text if p.op == "equal" else TextBlock(fonts[p.op], p.text) for p in pieces if p.text]
+    texts = [(p.op, visible(p.text)) for p in pieces if p.text]  # control characters shown, as put_text does
+    runs = [text if op == "equal" else TextBlock(fonts[op], text) for op, text in texts]
     cell.value = CellRichText(runs)  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]
 
