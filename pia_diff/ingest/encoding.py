@@ -14,6 +14,8 @@ _BOMS = (
 # ISO-2022-JP switches to JIS X 0208 with one of these; its text is otherwise 7-bit.
 _JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(Q", b"\x1b$(O", b"\x1b$(D")
 _ISO_2022 = ("iso2022_jp_2004", "iso2022_jp_ext", "iso2022_jp_2")
+# JIS X 0213's EUC holds the circled numbers and Roman numerals of the NEC rows (eucJP-ms) too.
+_EUC = ("euc_jis_2004", "euc_jp")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -53,9 +55,13 @@ def _controls(text: str) -> int:
 def _looks_like_euc(data: bytes) -> str | None:
     """EUC-JP text mostly decodes as CP932 too, into half-width katakana: when the CP932 reading is
     mostly those and the EUC-JP reading has none, the text is EUC-JP."""
-    try:
-        euc = data.decode("euc_jp")
-    except UnicodeDecodeError:
+    for codec in _EUC:
+        try:
+            euc = data.decode(codec)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
         return None
     try:
         sjis = data.decode("cp932")
