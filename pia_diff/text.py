@@ -124,8 +124,9 @@ def _tag_pattern(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
 
 _TAG = _tag_pattern(_HTML_ELEMENTS)
 _BLOCK_TAG = _tag_pattern(_BLOCK_ELEMENTS)
-# Control characters that str.split() counts as whitespace (information separators, NEL).
-_SPLIT_CONTROLS = re.compile("[\x1c-\x1f\x85]")
+# Control characters that str.split() counts as whitespace but that lay nothing out in a 評価書: the
+# vertical tab, the information separators, NEL. (Form feed is a page or sheet break: whitespace.)
+_SPLIT_CONTROLS = re.compile("[\x0b\x1c-\x1f\x85]")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _ALL_SPACE = re.compile(r"\s+")
 

@@ -54,7 +54,7 @@ class GapLog:
     def finished(self) -> list[Gap]:
         """The blocks, each with the digest of its whole text (not only the 40 characters shown)."""
         return [
-            Gap(gap.line, gap.text, hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:12])
+            Gap(gap.line, gap.text, hashlib.sha256("\n".join(keys).encode("utf-8", "surrogatepass")).hexdigest()[:12])
             for gap, keys in zip(self.blocks, self._texts, strict=True)
         ]
 
