@@ -50,7 +50,7 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
     """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
     form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
     from .pdf import is_pdf, mark_unmapped, pdf_text
-    from .workbook import OLE2, refuse_ole2, workbook_text
+    from .workbook import OLE2, mark_formulas, refuse_ole2, workbook_text
 
     if form is not None and form != GENERIC:
         catalogue = catalogue_named(form, name)
@@ -64,7 +64,7 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
         return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form))
     if data.startswith(b"PK\x03\x04"):
         text, cells = workbook_text(data, name)
-        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form)
+        return mark_formulas(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form), cells)
     text = decode(data, name)
     if _JSON_START.match(text.lstrip("\ufeff")):
         try:

@@ -37,8 +37,8 @@ def seed_text() -> str:
     return next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
 
 
-def _sheet_zip(sheet_xml: str, shared: str | None = None) -> bytes:
-    """A minimal .xlsx package around one worksheet's XML."""
+def _sheet_zip(sheet_xml: str, shared: str | None = None, shared_part: str = "xl/sharedStrings.xml") -> bytes:
+    """A minimal .xlsx package around one worksheet's XML (and its shared strings, under any part name)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -51,7 +51,7 @@ def _sheet_zip(sheet_xml: str, shared: str | None = None) -> bytes:
             '<Override PartName="/xl/worksheets/sheet1.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             + (
-                '<Override PartName="/xl/sharedStrings.xml" '
+                f'<Override PartName="/{shared_part}" '
                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
                 if shared
                 else ""
@@ -77,7 +77,7 @@ def _sheet_zip(sheet_xml: str, shared: str | None = None) -> bytes:
         if shared:
             rels += (
                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                'sharedStrings" Target="sharedStrings.xml"/>'
+                f'sharedStrings" Target="/{shared_part}"/>'
             )
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
@@ -87,7 +87,7 @@ def _sheet_zip(sheet_xml: str, shared: str | None = None) -> bytes:
         )
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
         if shared:
-            archive.writestr("xl/sharedStrings.xml", shared)
+            archive.writestr(shared_part, shared)
     return out.getvalue()
 
 
@@ -100,8 +100,9 @@ def rows_xlsx(rows: int) -> bytes:
     return _sheet_zip(f"{SHEET_HEAD}<sheetData>{body}</sheetData></worksheet>")
 
 
-def shared_strings_xlsx(megabytes: int) -> bytes:
-    """Few cells pointing at a huge shared-string table (random-ish text, so it does not compress away)."""
+def shared_strings_xlsx(megabytes: int, part: str = "xl/sharedStrings.xml") -> bytes:
+    """Few cells pointing at a huge shared-string table (random-ish text, so it does not compress away),
+    stored under the given part name (openpyxl finds it through [Content_Types].xml)."""
     strings = [os.urandom(3000).hex() for _ in range(megabytes * 1024 * 1024 // 6000 + 1)]
     shared = (
         '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -109,7 +110,7 @@ def shared_strings_xlsx(megabytes: int) -> bytes:
         + "</sst>"
     )
     sheet = f'{SHEET_HEAD}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
-    return _sheet_zip(sheet, shared)
+    return _sheet_zip(sheet, shared, part)
 
 
 def stale_dimension_xlsx() -> bytes:
