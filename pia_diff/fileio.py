@@ -380,21 +380,29 @@ def utf8_stdio() -> None:
     stderr = sys.stderr
     if stderr is not None and _is_stream(stderr):
         stderr.flush()
+        _REPLACED.append(stderr)
         sys.stderr = _utf8_text(stderr.buffer, line_buffering=True)
     stdout = sys.stdout
     if stdout is not None and not _is_stream(stdout):
         return  # not a real stream (a test harness's): leave it alone
     if stdout is not None and os.name == "nt" and stdout.isatty():
         stdout.flush()
+        _REPLACED.append(stdout)
         sys.stdout = _utf8_text(stdout.buffer, line_buffering=True)
         return
     # None: Python found no standard output at start (closed with >&-); it fails when written to
     fd: int | None = None
     if stdout is not None:
         stdout.flush()
+        _REPLACED.append(stdout)
         fd = stdout.fileno()
     raw = _GuardedOutput(fd)
     sys.stdout = _utf8_text(io.BufferedWriter(raw), line_buffering=raw.isatty())
+
+
+# The streams utf8_stdio replaced: a text stream closes its byte layer when it is collected, and the
+# new stream writes through that same byte layer.
+_REPLACED: list[Any] = []
 
 
 def _utf8_text(binary: Any, line_buffering: bool) -> _VisibleText:
