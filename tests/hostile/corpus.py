@@ -518,7 +518,6 @@ def specs() -> list[Spec]:
             REFUSE,
             "行数",
             LIGHT,
-            ("diff", "audit", "check", "export"),
         ),
         Spec(
             "workbook parts",
@@ -527,7 +526,6 @@ def specs() -> list[Spec]:
             REFUSE,
             "共有文字列",
             LIGHT,
-            ("diff", "audit", "check", "export"),
         ),
         Spec(
             "workbook parts",
