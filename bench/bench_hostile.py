@@ -54,7 +54,7 @@ def family_table(folder: Path) -> list[tuple[str, int, int, dict[int, int], floa
         for command in corpus.COMMANDS:
             work = folder / "work" / f"{case.path.name}-{command}"
             work.mkdir(parents=True, exist_ok=True)
-            jobs.append((argv(command, case.path, work / "out.file", seed), work))
+            jobs.append((corpus.argv(command, case.path, work / "out.file", seed), work))
             where.append(case.family or "special files")
     results = run_many(jobs)
     table: dict[str, list[tuple[int, float, float, str]]] = {}
@@ -70,18 +70,6 @@ def family_table(folder: Path) -> list[tuple[str, int, int, dict[int, int], floa
         cases_in = len({r[3] for r in runs})
         out.append((family, cases_in, len(runs), statuses, slowest[1], slowest[3], biggest[2], biggest[3]))
     return out
-
-
-def argv(command: str, doc: Path, out: Path, seed: Path) -> list[str]:
-    date = "令和7年1月1日"
-    return {
-        "show": ["show", str(doc), "--format", "json"],
-        "import": ["import", str(doc), "-o", str(out)],
-        "diff": ["diff", str(seed), str(doc), "--date", date, "--format", "json", "-o", str(out)],
-        "audit": ["audit", str(doc), "--format", "json"],
-        "check": ["check", str(seed), str(doc), "--date", date],
-        "export": ["export", str(doc), "-o", str(out)],
-    }[command]
 
 
 def main() -> None:

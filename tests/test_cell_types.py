@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -21,9 +19,9 @@ from pia_diff.ingest import parse_bytes, workbook
 from pia_diff.report.export import export_bytes
 from pia_diff.values import Certainty
 
-from .conftest import ROOT
 from .helpers import CAT, sample
 from .hostile import corpus
+from .hostile.runner import run
 
 ITEM = ("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")
 LABEL = "②所属長の役職名"
@@ -146,46 +144,15 @@ def test_a_big_picture_is_no_reason_to_refuse() -> None:
     assert parse_bytes(with_picture.getvalue(), "picture.xlsx").fields[ITEM].value
 
 
-_TRANSITIONAL = (
-    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    (
-        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-    ),
-)
-
-
-def strict_ooxml(data: bytes) -> bytes:
-    """The workbook as Excel's 'Strict Open XML Spreadsheet' names its namespaces."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    change: dict[str, tuple[str, bytes] | None] = {}
-    for name in source.namelist():
-        if name.endswith((".xml", ".rels")):
-            content = source.read(name)
-            for transitional, strict in _TRANSITIONAL:
-                content = content.replace(transitional, strict)
-            if name == "xl/workbook.xml":
-                content = content.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
-            change[name] = (name, content)
-    return _rewritten(data, change)
-
-
 def test_strict_open_xml_is_read_as_the_same_workbook(tmp_path: Path) -> None:
     plain = _with_value(dt.date(2024, 4, 1))
-    strict = strict_ooxml(plain)
+    strict = corpus.strict_ooxml(plain)
     assert b"purl.oclc.org" in zipfile.ZipFile(io.BytesIO(strict)).read("xl/workbook.xml")
     expected = {p: f.value for p, f in parse_bytes(plain, "plain.xlsx").fields.items()}
     assert {p: f.value for p, f in parse_bytes(strict, "strict.xlsx").fields.items()} == expected
     path = tmp_path / "strict.xlsx"
     path.write_bytes(strict)
-    result = subprocess.run(
-        [sys.executable, "-m", "pia_diff", "show", str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-        check=False,
-    )
+    result = run(["show", str(path)], tmp_path)
     assert result.returncode == 0 and "Warning" not in result.stderr and "warn" not in result.stderr.lower()
 
 
@@ -199,14 +166,7 @@ def test_a_workbook_library_warning_never_reaches_the_user(tmp_path: Path) -> No
     workbook_xml = source.read("xl/workbook.xml").replace(b"</sheets>", b'<sheet name="extra" sheetId="9"/></sheets>')
     path = tmp_path / "warns.xlsx"
     path.write_bytes(_rewritten(buffer.getvalue(), {"xl/workbook.xml": ("xl/workbook.xml", workbook_xml)}))
-    result = subprocess.run(
-        [sys.executable, "-m", "pia_diff", "show", str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-        check=False,
-    )
+    result = run(["show", str(path)], tmp_path)
     assert result.returncode == 2 and "認識できません" in result.stderr
     assert "UserWarning" not in result.stderr and "This will be removed" not in result.stderr
 

@@ -25,22 +25,11 @@ from pia_diff.ingest import parse_bytes
 from .hostile import corpus
 from .hostile.runner import CLOSED, HANG, TIME_LIMIT, Result, run, run_many
 
-DATE = "令和7年1月1日"
+DATE = corpus.DATE
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
-def _argv(command: str, doc: Path, out: Path, seed: Path) -> list[str]:
-    return {
-        "show": ["show", str(doc), "--format", "json"],
-        "import": ["import", str(doc), "-o", str(out)],
-        "diff": ["diff", str(seed), str(doc), "--date", DATE, "--format", "json", "-o", str(out)],
-        "audit": ["audit", str(doc), "--format", "json"],
-        "check": ["check", str(seed), str(doc), "--date", DATE],
-        "export": ["export", str(doc), "-o", str(out)],
-    }[command]
 
 
 @dataclass(frozen=True)
@@ -96,7 +85,7 @@ class _Runs:
                 folder = self.work / f"{case.path.name}-{each}"
                 folder.mkdir(parents=True, exist_ok=True)
                 outs.append(folder / "out.file")
-                jobs.append((_argv(each, case.path, outs[-1], self.seed), folder))
+                jobs.append((corpus.argv(each, case.path, outs[-1], self.seed), folder))
             before = _sha(case.path)
             results = run_many(jobs)
             for each, (_, folder), out, result in zip(commands, jobs, outs, results, strict=True):
