@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from pia_diff.controls import visible
 from pia_diff.report.cells import csv_safe, put_text, shorten
 
 from .conftest import ROOT
+from .hostile.runner import run, run_many
 
 NEW = ROOT / "samples" / "asahikawa" / "new.txt"
 NAME = "日本電気株式会社"
@@ -53,17 +51,6 @@ def test_no_cell_helper_lets_a_control_through(char: str) -> None:
         assert char not in text and f"\\x{ord(char):02x}" in text
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "pia_diff", *args],
-        cwd=cwd,
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        timeout=120,
-        check=False,
-    )
-
-
 def _strings(data: object) -> list[str]:
     if isinstance(data, dict):
         return [s for value in data.values() for s in _strings(value)]
@@ -77,58 +64,79 @@ def _has_raw_control(data: bytes) -> bool:
     return any(c in text for c in RAW if c not in "\r\n\t")
 
 
-@pytest.mark.parametrize("kind", list(HOSTILE))
-def test_a_control_character_in_a_name_is_shown_everywhere_and_is_a_change(kind: str, tmp_path: Path) -> None:
+def _hostile_copy(kind: str, tmp_path: Path) -> Path:
     hostile = tmp_path / "new.txt"
     hostile.write_text(NEW.read_text(encoding="utf-8").replace(NAME, HOSTILE[kind]), encoding="utf-8")
+    return hostile
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_a_control_character_in_a_name_is_shown_in_every_diff_output_and_is_a_change(kind: str, tmp_path: Path) -> None:
+    hostile = _hostile_copy(kind, tmp_path)
     shown = visible(HOSTILE[kind])
     book, template = tmp_path / "別添2.xlsx", tmp_path / "判断.yaml"
-    table = _run(["diff", str(NEW), str(hostile), "-o", str(book), "--decisions-template", str(template)], tmp_path)
-    assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr.decode()
-    assert not _has_raw_control(table.stdout) and not _has_raw_control(table.stderr)
-    as_json = _run(["diff", str(NEW), str(hostile), "--format", "json"], tmp_path)
+    table, as_json, as_csv = run_many(
+        [
+            (["diff", str(NEW), str(hostile), "-o", str(book), "--decisions-template", str(template)], tmp_path),
+            (["diff", str(NEW), str(hostile), "--format", "json"], tmp_path),
+            (["diff", str(NEW), str(hostile), "--format", "csv"], tmp_path),
+        ]
+    )
+    assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr
+    for result in (table, as_json, as_csv):
+        assert not _has_raw_control(result.raw_stdout) and not _has_raw_control(result.stderr.encode())
     rows = json.loads(as_json.stdout)
-    assert not _has_raw_control(as_json.stdout)
-    # counted as a change: the name's rows (two in the sample: the table cell and the history row above)
+    # counted as a change: the name's rows, each from the plain name to the name with the control
     changed = [r for r in rows if HOSTILE[kind] in r["変更後の記載"]]
     assert changed and all(NAME in r["変更前の記載"] for r in changed)
-    as_csv = _run(["diff", str(NEW), str(hostile), "--format", "csv"], tmp_path)
-    assert not _has_raw_control(as_csv.stdout)
-    cells = [c for row in csv.reader(io.StringIO(as_csv.stdout.decode("utf-8-sig"))) for c in row]
+    cells = [c for row in csv.reader(io.StringIO(as_csv.stdout.lstrip("\ufeff"))) for c in row]
     assert any(shown in c for c in cells)
     values = [c.value for s in load_workbook(book).worksheets for r in s.iter_rows() for c in r if c.value]
     assert any(shown in str(v) for v in values) and not any(_has_raw_control(str(v).encode()) for v in values)
     yaml.safe_load(template.read_text(encoding="utf-8"))
     assert not _has_raw_control(template.read_bytes())
-    for command in (["show", str(hostile)], ["audit", str(hostile)], ["check", str(NEW), str(hostile)]):
-        result = _run(command, tmp_path)
-        assert result.returncode in (0, 1) and b"Traceback" not in result.stderr
-        assert not _has_raw_control(result.stdout) and not _has_raw_control(result.stderr)
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=[] if k == "ESC" else [pytest.mark.slow]) for k in HOSTILE])
+def test_a_control_character_never_reaches_the_terminal_from_any_command(kind: str, tmp_path: Path) -> None:
+    hostile = _hostile_copy(kind, tmp_path)
     exported, imported = tmp_path / "export.xlsx", tmp_path / "import.json"
-    assert _run(["export", str(hostile), "-o", str(exported)], tmp_path).returncode == 0
-    assert _run(["import", str(hostile), "-o", str(imported)], tmp_path).returncode == 0
+    results = run_many(
+        [
+            (["show", str(hostile)], tmp_path),
+            (["audit", str(hostile)], tmp_path),
+            (["check", str(NEW), str(hostile)], tmp_path),
+            (["export", str(hostile), "-o", str(exported)], tmp_path),
+            (["import", str(hostile), "-o", str(imported)], tmp_path),
+        ]
+    )
+    for result in results:
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+        assert not _has_raw_control(result.raw_stdout) and not _has_raw_control(result.stderr.encode())
     assert HOSTILE[kind] in _strings(json.loads(imported.read_text(encoding="utf-8")))  # the value itself is kept
     assert not _has_raw_control(imported.read_bytes())
+    values = [c.value for s in load_workbook(exported).worksheets for r in s.iter_rows() for c in r if c.value]
+    assert not any(_has_raw_control(str(v).encode()) for v in values)
 
 
 def test_a_snapshot_with_a_lone_surrogate_and_c1_controls_is_written_without_a_crash(tmp_path: Path) -> None:
     imported = tmp_path / "snap.json"
-    assert _run(["import", str(NEW), "-o", str(imported)], tmp_path).returncode == 0
+    assert run(["import", str(NEW), "-o", str(imported)], tmp_path).returncode == 0
     text = imported.read_text(encoding="utf-8").replace(NAME, "日本電気\\ud800\\u009b株式会社")
     hostile = tmp_path / "hostile.json"
     hostile.write_text(text, encoding="utf-8")
     book = tmp_path / "out.xlsx"
-    for args in (
+    commands = (
         ["diff", str(NEW), str(hostile), "-o", str(book)],
         ["diff", str(NEW), str(hostile), "--format", "json"],
         ["diff", str(NEW), str(hostile), "--format", "csv"],
         ["show", str(hostile)],
         ["export", str(hostile), "-o", str(tmp_path / "export.xlsx")],
         ["import", str(hostile), "-o", str(tmp_path / "again.json")],
-    ):
-        result = _run(args, tmp_path)
-        assert result.returncode == 0 and b"Traceback" not in result.stderr, (args, result.stderr.decode())
-        result.stdout.decode("utf-8")  # strict UTF-8: no lone surrogate written raw
-        assert not _has_raw_control(result.stdout)
+    )
+    for args, result in zip(commands, run_many([(args, tmp_path) for args in commands]), strict=True):
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+        result.raw_stdout.decode("utf-8")  # strict UTF-8: no lone surrogate written raw
+        assert not _has_raw_control(result.raw_stdout)
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert "日本電気\ud800\x9b株式会社" in _strings(again)
