@@ -4,6 +4,7 @@ marker (skipped unless --run-slow or -m slow) and the cached hostile corpus."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,11 @@ def hostile_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     cache = getattr(request.config, "cache", None)
     if cache is None:
         return tmp_path_factory.mktemp("hostile-corpus")
-    return Path(cache.mkdir("hostile-corpus")) / corpus.source_key()
+    base = Path(cache.mkdir("hostile-corpus"))
+    for old in base.iterdir():  # files of generators that have changed since: never used again
+        if old.name != corpus.source_key():
+            shutil.rmtree(old, ignore_errors=True)
+    return base / corpus.source_key()
 
 
 @pytest.fixture
