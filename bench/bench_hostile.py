@@ -1,13 +1,11 @@
-"""Cost of hostile input: seconds per MB of text, per 100,000 .xlsx rows, and the peak memory of
-every hostile-corpus case run as `pia-diff show` (a subprocess each, its maximum resident size).
+"""Cost of hostile input: seconds per MB of text, per 100,000 .xlsx rows, and per family of the
+hostile corpus every case with every command: exit statuses, worst time, worst peak memory added.
 
-Run: .venv/bin/python bench/bench_hostile.py   (not a test: it prints figures)
+Run: .venv/bin/python bench/bench_hostile.py   (not a test: it prints figures; a few minutes)
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 from pia_diff.ingest import parse_bytes  # noqa: E402
 from pia_diff.ingest.workbook import MAX_ROWS, workbook_text  # noqa: E402
 from tests.hostile import corpus  # noqa: E402
+from tests.hostile.runner import run_many  # noqa: E402
 
 
 def best(fn: object, repeat: int = 3) -> float:
@@ -43,33 +42,33 @@ def xlsx_cost() -> float:
     return seconds / rows * 100_000
 
 
-# The child's own high-water mark (VmHWM belongs to the process image, unlike ru_maxrss, which a
-# child inherits from the forking parent), written when it exits.
-_REPORT_PEAK = """
-import atexit, os, runpy, sys
-def report():
-    with open('/proc/self/status') as status, open(os.environ['HWM_FILE'], 'w') as out:
-        out.write(next(line for line in status if line.startswith('VmHWM')))
-atexit.register(report)
-sys.argv = ['pia-diff', *sys.argv[1:]]
-runpy.run_module('pia_diff', run_name='__main__')
-"""
-
-
-def peak_memory(folder: Path) -> list[tuple[str, float, float, int]]:
+def family_table(folder: Path) -> list[tuple[str, int, int, dict[int, int], float, str, float, str]]:
+    """Every case of the corpus with every command (as --run-slow does), each a forked child of this warm
+    process (tests/hostile/runner.py): per family the cases, runs, exit statuses, worst time and worst
+    peak memory the run added (MiB)."""
+    seed = folder / "seed.txt"
+    seed.write_text(corpus.seed_text(), encoding="utf-8")
+    cases = corpus.build(folder / "in") + corpus.special_inputs(folder / "special")
+    jobs, where = [], []
+    for case in cases:
+        for command in corpus.COMMANDS:
+            work = folder / "work" / f"{case.path.name}-{command}"
+            work.mkdir(parents=True, exist_ok=True)
+            jobs.append((corpus.argv(command, case.path, work / "out.file", seed), work))
+            where.append(case.family or "special files")
+    results = run_many(jobs)
+    table: dict[str, list[tuple[int, float, float, str]]] = {}
+    for family, case, result in zip(where, [c for c in cases for _ in corpus.COMMANDS], results, strict=True):
+        table.setdefault(family, []).append((result.returncode, result.seconds, result.peak_mib, case.name))
     out = []
-    for case in corpus.build(folder / "in") + corpus.special_inputs(folder / "special"):
-        report = folder / "hwm.txt"
-        start = time.perf_counter()
-        status = subprocess.run(
-            [sys.executable, "-c", _REPORT_PEAK, "show", str(case.path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "HWM_FILE": str(report)},
-            check=False,
-        ).returncode
-        kib = int(report.read_text().split()[1])
-        out.append((case.name, kib / 1024, time.perf_counter() - start, status))
+    for family, runs in table.items():
+        statuses: dict[int, int] = {}
+        for status, *_ in runs:
+            statuses[status] = statuses.get(status, 0) + 1
+        slowest = max(runs, key=lambda r: r[1])
+        biggest = max(runs, key=lambda r: r[2])
+        cases_in = len({r[3] for r in runs})
+        out.append((family, cases_in, len(runs), statuses, slowest[1], slowest[3], biggest[2], biggest[3]))
     return out
 
 
@@ -77,12 +76,12 @@ def main() -> None:
     print(f"text: {text_cost():.3f} s per MB (parse_bytes, 2.9 MB document)")
     print(f".xlsx: {xlsx_cost():.2f} s per 100,000 rows (workbook_text, {MAX_ROWS - 1000:,} rows)")
     with tempfile.TemporaryDirectory() as folder:
-        runs = peak_memory(Path(folder))
-    print(f"\n{'case':42} {'peak MiB':>9} {'seconds':>8} exit")
-    for name, mib, seconds, status in runs:
-        print(f"{name:42} {mib:9.1f} {seconds:8.2f} {status:4d}")
-    worst = max(runs, key=lambda r: r[1])
-    print(f"\nworst peak memory: {worst[1]:.1f} MiB ({worst[0]}); slowest: {max(r[2] for r in runs):.2f} s")
+        rows = family_table(Path(folder))
+    print("\n| family | cases | runs | exit statuses | worst time (s) | worst peak (MiB added) |")
+    print("| --- | ---: | ---: | --- | ---: | ---: |")
+    for family, cases, runs, statuses, seconds, slow_case, mib, big_case in rows:
+        shown = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
+        print(f"| {family} | {cases} | {runs} | {shown} | {seconds:.2f} ({slow_case}) | {mib:.0f} ({big_case}) |")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import re
 import shutil
 import sys
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -196,7 +197,7 @@ def export(
         check_target(output, force, (doc,))
         document = read_document(doc, form)
         note_generic(document)
-        write_atomic(output, export_bytes(document, form_context(document)[0]), force, (doc,))
+        write_atomic(output, partial(export_bytes, document, form_context(document)[0]), force, (doc,))
     except InputError as exc:
         fail(exc)
     typer.echo(f"書き出しました: {output}", err=True)
@@ -259,13 +260,14 @@ def diff_(
     form: FormOpt = None,
 ) -> None:
     """2つの版を比べ、別添2 変更箇所の行を事前/事後の判定つきで出します (-o で Excel)。"""
-    from .output import check_target, write_atomic
+    from .output import check_distinct, check_target, write_atomic
     from .pipeline import compare_files, remarks
     from .report.rows import rows_csv, rows_json, rows_table
     from .wareki import revision_date, to_wareki
 
     revision = revision_date(date)
     try:
+        check_distinct(output, decisions_template)
         for target in (output, decisions_template):
             if target is not None:
                 check_target(target, force, (old, new, decisions))
@@ -278,9 +280,8 @@ def diff_(
         if output is not None:
             from .report.excel import workbook_bytes
 
-            write_atomic(
-                output, workbook_bytes(result.old.history, result.rows, remarks(result)), force, (old, new, decisions)
-            )
+            book = partial(workbook_bytes, result.old.history, result.rows, remarks(result))
+            write_atomic(output, book, force, (old, new, decisions))  # openpyxl's temporary files beside the output
         if decisions_template is not None:
             _write_template(
                 decisions_template, result.rows, f"旧: {old.name}、新: {new.name}、変更日: {to_wareki(revision)}", force
@@ -423,13 +424,42 @@ def usage_message(text: str) -> str:
     return f"コマンドの指定が正しくありません ({text})"
 
 
+def internal_error(exc: BaseException) -> NoReturn:
+    """A bug of ours, never blamed on the input: exit 3, the traceback saved to a file for the report."""
+    from .fileio import save_crash_report
+
+    saved = save_crash_report(exc)
+    where = (
+        f"詳しい記録を {saved} に保存しました。"
+        if saved
+        else f"記録を保存できませんでした ({exc.__class__.__name__})。"
+    )
+    typer.echo(
+        f"エラー: pia-diff の内部エラーです (入力ファイルの問題ではありません)。{where}"
+        "不具合として報告する際は、この記録を添えてください。",
+        err=True,
+    )
+    sys.exit(3)
+
+
 def main() -> None:
-    """Entry point of the `pia-diff` command: usage errors in Japanese, exit 2, no traceback."""
+    """Entry point of the `pia-diff` command: output in UTF-8 whatever the code page; usage errors in
+    Japanese, exit 2, no traceback; an internal error exits 3 with its traceback saved to a file."""
+    from .fileio import OutputFailed, utf8_stdio
+
+    utf8_stdio()
     try:
         status = app(standalone_mode=False)
-    except typer.Abort:
+        sys.stdout.flush()
+    except typer.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort): 130, as shells report it
         typer.echo("中止しました。", err=True)
-        sys.exit(1)
+        sys.exit(130)
+    except OutputFailed as exc:  # --format json > /dev/full, a closed stdout, a reader that went away
+        typer.echo(
+            f"エラー: 標準出力に書き込めません ({exc})。出力先を確かめるか、-o でファイルに書き出してください。",
+            err=True,
+        )
+        sys.exit(2)
     except InputError as exc:  # raised outside a command's own handler (an option checked early)
         typer.echo(f"エラー: {exc.source}: {exc.problem}", err=True)
         sys.exit(2)
@@ -445,4 +475,6 @@ def main() -> None:
         else:
             typer.echo(f"エラー: {message}", err=True)
         sys.exit(code)
+    except Exception as exc:  # anything else is a bug of ours: exit 3, never 1 (check's "not ready")
+        internal_error(exc)
     sys.exit(status if isinstance(status, int) else 0)

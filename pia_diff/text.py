@@ -9,12 +9,39 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Concatenate, ParamSpec, TypeVar
 
+from .controls import visible
+
 # Circled numbers carry the form's item numbering (①…⑳); NFKC would turn them into plain digits.
 _CIRCLED = {chr(c) for c in range(0x2460, 0x2474)}
-# Only real HTML tags: "<選択肢>" and "<ガバメントクラウドにおける措置>" are text.
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-# [^<>]: a tag never spans another "<", so an unclosed one costs one scan to the next "<" (linear).
-_BLOCK_TAG = re.compile(r"</?(?:p|li|br|tr|ol|ul|div|table)\b[^<>]*>", re.IGNORECASE)
+# Only real HTML markup is markup: an element HTML names, then attributes as HTML writes them, then
+# ">" or "/>". "<選択肢>", "<ガバメントクラウドにおける措置>", a note "<Note: 外国人住民を含む>" and an
+# e-mail address "<name@city.example.jp>" are text.
+_HTML_ELEMENTS = tuple(
+    """
+    a abbr address area article aside b bdi bdo big blockquote body br button caption center cite code
+    col colgroup dd del details dfn div dl dt em fieldset figcaption figure font footer form h1 h2 h3
+    h4 h5 h6 head header hr html i img input ins kbd label legend li link main mark meta nav nobr ol
+    optgroup option p pre q rp rt ruby s samp section select small span strike strong style sub summary
+    sup table tbody td textarea tfoot th thead tr tt u ul var wbr
+    """.split()  # noqa: SIM905 (a list of words reads better as words)
+)
+_BLOCK_ELEMENTS = ("p", "li", "br", "tr", "ol", "ul", "div", "table")
+# An attribute: name, then optionally = and a quoted or bare value. No part may hold "<" or ">", so an
+# unclosed tag costs one scan to the next "<" (linear).
+_ATTRIBUTES = r"""(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*\s*/?>"""
+
+
+def _tag_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    # longest names first, and a name must end where the element's name ends ("<b" is not "<br")
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"</?(?:{alternatives})(?![-A-Za-z0-9_:.]){_ATTRIBUTES}", re.IGNORECASE)
+
+
+_TAG = _tag_pattern(_HTML_ELEMENTS)
+_BLOCK_TAG = _tag_pattern(_BLOCK_ELEMENTS)
+# Control characters that str.split() counts as whitespace but that lay nothing out in a 評価書: the
+# vertical tab, the information separators, NEL. (Form feed is a page or sheet break: whitespace.)
+_SPLIT_CONTROLS = re.compile("[\x0b\x1c-\x1f\x85]")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _ALL_SPACE = re.compile(r"\s+")
 
@@ -22,13 +49,27 @@ _ALL_SPACE = re.compile(r"\s+")
 _CIRCLED_SPLIT = re.compile("([" + "".join(sorted(_CIRCLED)) + "])")
 
 
+# Characters that Shift_JIS (CP932) and Unicode map differently: a document saved in Shift_JIS and read
+# back has the code page's character where the original had the other one. After NFKC each pair is one
+# character: the dash U+2015 (CP932's 0x815C) and U+2014, the wave dash U+301C and U+FF5E (NFKC: "~"),
+# the double bar U+2225 (CP932's 0x8161) and U+2016, the minus sign U+2212 and U+FF0D (NFKC: "-").
+# (￠￡￢ U+FFE0-U+FFE2 and ¢£¬ are one already under NFKC.)
+_CODE_PAGE = str.maketrans({"\u2015": "\u2014", "\u301c": "~", "\u2225": "\u2016", "\u2212": "-"})
+_CODE_PAGE_CHARS = re.compile("[\u2015\u301c\u2225\u2212]")
+
+
 def fold(text: str) -> str:
-    """NFKC, but keep circled numbers (they are part of item labels)."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return text  # circled numbers are not NFKC-normal: a normal text holds none
-    pieces = _CIRCLED_SPLIT.split(text)
-    # odd pieces are the circled numbers themselves
-    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
+    """NFKC, but keep circled numbers (they are part of item labels); the characters Shift_JIS and
+    Unicode map differently are one character."""
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFKC", text):  # circled numbers are not NFKC-normal
+        pieces = _CIRCLED_SPLIT.split(text)
+        # odd pieces are the circled numbers themselves
+        text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(pieces))
+    if _CODE_PAGE_CHARS.search(text) is None:
+        return text
+    return text.translate(_CODE_PAGE)
 
 
 def html_to_text(raw: str) -> str:
@@ -70,6 +111,8 @@ def compare_key(text: str) -> str:
     """The key two values are compared by: width, whitespace and line wrapping do not count.
 
     Cached: the parser and the value readers ask for the same labels and options many times."""
+    if _SPLIT_CONTROLS.search(text) is not None:  # shown, so that they count: split() would drop them
+        text = _SPLIT_CONTROLS.sub(lambda found: visible(found.group()), text)
     if "<" not in text and "&" not in text:
         # no markup: html_to_text would only collapse whitespace, which goes anyway
         return "".join(fold(text).split())

@@ -1,8 +1,10 @@
-"""Shared fixtures: the sample documents (copied into tests/data) and the golden-file switch."""
+"""Shared fixtures: the sample documents (copied into tests/data), the golden-file switch, the slow
+marker (skipped unless --run-slow or -m slow) and the cached hostile corpus."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite golden files from the program's output (review them by eye before committing)",
     )
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: seconds per test, a code path a quicker test covers too (run with --run-slow or -m slow)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow (or -m slow)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def hostile_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the generated hostile inputs live: pytest's cache folder, under a key of the generators'
+    source (a new generator makes new files); a temporary folder when the cache is switched off."""
+    from .hostile import corpus
+
+    cache = getattr(request.config, "cache", None)
+    if cache is None:
+        return tmp_path_factory.mktemp("hostile-corpus")
+    base = Path(cache.mkdir("hostile-corpus"))
+    for old in base.iterdir():  # files of generators that have changed since: never used again
+        if old.name != corpus.source_key():
+            shutil.rmtree(old, ignore_errors=True)
+    return base / corpus.source_key()
 
 
 @pytest.fixture

@@ -1,16 +1,16 @@
-"""The hostile corpus: every generated input against every command, in a subprocess bounded in time
-and memory. Each run must give its expected exit status, never a traceback, leave no output file
-behind when it fails, and leave its input byte for byte as it was."""
+"""The hostile corpus: every generated input against every command, each run a process of its own
+bounded in time and memory (tests/hostile/runner.py). Each run must give its expected exit status,
+never a traceback, stay under the memory bound, leave no output file behind when it fails, leave its
+input byte for byte as it was, and (where the case says so) report the rows it must and write no raw
+control character anywhere. Cases are generated lazily and cached (tests/hostile/corpus.py)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import resource
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,142 +18,198 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pia_diff.controls import has_controls
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes
 
 from .hostile import corpus
+from .hostile.runner import CLOSED, HANG, TIME_LIMIT, Result, run, run_many
 
-ROOT = Path(__file__).resolve().parent.parent
-TIME_LIMIT = 30
-MEMORY_LIMIT = 2 * 1024**3
-HANG = -1000  # the status recorded for a run that hit TIME_LIMIT
-COMMANDS = ("show", "import", "diff", "audit", "check", "export")
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-@dataclass(frozen=True)
-class Run:
-    status: int
-    stderr: str
-    out_left: bool
-    sha_before: str
-    sha_after: str
+DATE = corpus.DATE
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pia_diff", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIME_LIMIT,
-        preexec_fn=_limit_memory,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"},
-    )
+@dataclass(frozen=True)
+class Run:
+    result: Result
+    out_left: bool
+    sha_before: str
+    sha_after: str
+    output_text: str  # what the run wrote to -o, as text (a workbook's cell values), for the control check
 
 
-def _argv(command: str, doc: Path, out: Path, seed: Path) -> list[str]:
-    return {
-        "show": ["show", str(doc), "--format", "json"],
-        "import": ["import", str(doc), "-o", str(out)],
-        "diff": ["diff", str(seed), str(doc), "--date", "令和7年1月1日", "--format", "json", "-o", str(out)],
-        "audit": ["audit", str(doc), "--format", "json"],
-        "check": ["check", str(seed), str(doc), "--date", "令和7年1月1日"],
-        "export": ["export", str(doc), "-o", str(out)],
-    }[command]
+def _written(out: Path) -> str:
+    if not out.is_file():
+        return ""
+    data = out.read_bytes()
+    if not data.startswith(b"PK"):
+        return data.decode("utf-8", "replace")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r if c.value is not None)
 
 
-def _one(case: corpus.Case, command: str, work: Path, seed: Path) -> Run:
-    folder = work / f"{case.path.name}-{command}"
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "out.file"
-    before = _sha(case.path)
-    try:
-        result = run(_argv(command, case.path, out, seed), folder)
-    except subprocess.TimeoutExpired:
-        return Run(HANG, "", False, before, _sha(case.path))
-    leftovers = [p for p in folder.iterdir() if p.name != "out.file" or result.returncode != 0]
-    return Run(result.returncode, result.stderr, bool(leftovers), before, _sha(case.path))
+class _Runs:
+    """Each case's runs, made when its first test asks for them: the case's file is generated (or
+    found in the cache) and every command of it selected in this session runs, two at a time."""
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path, work: Path) -> None:
+        self.request, self.folder, self.work = request, folder, work
+        self.done: dict[tuple[str, str], tuple[corpus.Case, Run]] = {}
+        self.seed = work / "seed.txt"
+        work.mkdir(parents=True, exist_ok=True)
+        self.seed.write_text(corpus.seed_text(), encoding="utf-8")
+        self.specials = {c.name: c for c in corpus.special_inputs(work / "special")}
+        self.specs = {s.name: s for s in corpus.specs()}
+
+    def _selected(self, name: str) -> list[str]:
+        commands = []
+        for item in self.request.session.items:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            if params.get("name") == name and "command" in params and not item.get_closest_marker("skip"):
+                commands.append(params["command"])
+        return commands
+
+    def get(self, name: str, command: str) -> tuple[corpus.Case, Run]:
+        if (name, command) not in self.done:
+            case = self.specials.get(name) or corpus.materialise(self.specs[name], self.folder)
+            commands = [c for c in self._selected(name) if (name, c) not in self.done] or [command]
+            if command not in commands:
+                commands.append(command)
+            jobs, outs = [], []
+            for each in commands:
+                folder = self.work / f"{case.path.name}-{each}"
+                folder.mkdir(parents=True, exist_ok=True)
+                outs.append(folder / "out.file")
+                jobs.append((corpus.argv(each, case.path, outs[-1], self.seed), folder))
+            before = _sha(case.path)
+            results = run_many(jobs)
+            for each, (_, folder), out, result in zip(commands, jobs, outs, results, strict=True):
+                leftovers = [p for p in folder.iterdir() if p.name != "out.file" or result.returncode != 0]
+                check = result.returncode in (0, 1) and case.spec is not None and case.spec.visible_only
+                written = _written(out) if check else ""
+                self.done[(name, each)] = (case, Run(result, bool(leftovers), before, _sha(case.path), written))
+        return self.done[(name, command)]
 
 
 @pytest.fixture(scope="session")
-def hostile_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[corpus.Case, Run]]:
-    """Every case × every command, run once per session, two at a time per core."""
-    base = tmp_path_factory.mktemp("hostile")
-    cases = corpus.build(base / "in") + corpus.special_inputs(base / "special")
-    seed = base / "seed.txt"
-    seed.write_text(corpus.seed_text(), encoding="utf-8")
-    jobs = [(case, command) for case in cases for command in case.commands]
-    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
-        runs = list(pool.map(lambda job: _one(job[0], job[1], base / "work", seed), jobs))
-    return {(case.name, command): (case, result) for (case, command), result in zip(jobs, runs, strict=True)}
+def hostile_runs(
+    request: pytest.FixtureRequest, hostile_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> _Runs:
+    return _Runs(request, hostile_folder, tmp_path_factory.mktemp("hostile-work"))
 
 
-# (case name, light: run with show and import only, its code path being covered by a sibling case).
-# test_the_corpus_lists_every_generated_case keeps this table equal to what build() writes.
-_BUILD = [
-    ("wareki overflow, year 0, outside era", False),
-    ("実施日 near year 9999", False),
-    *(
-        (f"snapshot {how}", light)
-        for how, light in (
-            ("history-string", False),
-            ("number-value", False),
-            ("checkbox-yes", False),
-            ("date-abc", False),
-            ("no-items", False),
-            ("bad-certainty", True),
-            ("float-line", True),
-            ("infinity", True),
-            ("nan-value", True),
-            ("huge-exponent", True),
-        )
-    ),
-    ("snapshot 100000 deep", False),
-    ("snapshot valid", False),
-    ("text starting with a brace", False),
-    ("utf-16-le without BOM", False),
-    ("utf-16-be without BOM", True),
-    ("random binary with NUL", False),
-    ("empty", False),
-    ("xlsx 1,000,000 rows", False),
-    ("xlsx huge shared strings", False),
-    ("parser 「[令和1年」×2000", False),
-    ("parser 3 MB text", True),
-]
+def _pairs() -> list[object]:
+    pairs: list[object] = []
+    for spec in corpus.specs():
+        pairs += [pytest.param(spec.name, c, id=f"{spec.name}-{c}") for c in spec.commands]
+        pairs += [pytest.param(spec.name, c, id=f"{spec.name}-{c}", marks=pytest.mark.slow) for c in spec.slow]
+    for name in _SPECIAL:  # refused before any work: cheap, so every command
+        pairs += [pytest.param(name, c, id=f"{name}-{c}") for c in corpus.COMMANDS]
+    return pairs
+
+
 _SPECIAL = ["/dev/zero", "fifo", "dangling link", "folder as a document"]
-_PAIRS = [
-    *((name, command) for name, light in _BUILD for command in (corpus.LIGHT if light else COMMANDS)),
-    *((name, command) for name in _SPECIAL for command in COMMANDS),
-]
 
 
-@pytest.mark.parametrize(("name", "command"), _PAIRS)
-def test_hostile_input(name: str, command: str, hostile_runs: dict[tuple[str, str], tuple[corpus.Case, Run]]) -> None:
-    case, result = hostile_runs[(name, command)]
+@pytest.mark.parametrize(("name", "command"), _pairs())
+def test_hostile_input(name: str, command: str, hostile_runs: _Runs) -> None:
+    case, run_ = hostile_runs.get(name, command)
+    result = run_.result
     # a folder given to audit is a batch audit: its FIFO and dangling link are rows that cannot be read
     expected = {1} if (name, command) == ("folder as a document", "audit") else case.expected
-    assert result.status != HANG, f"no answer within {TIME_LIMIT} s"
+    assert result.returncode != HANG, f"no answer within {TIME_LIMIT} s"
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
-    assert result.status in expected, result.stderr[-2000:]
-    assert result.sha_before == result.sha_after
-    assert not result.out_left  # nothing after a refusal; after success only the output, no temporary file
-    if result.status == 2:
+    assert result.returncode in expected, result.stderr[-2000:]
+    assert run_.sha_before == run_.sha_after
+    assert not run_.out_left  # nothing after a refusal; after success only the output, no temporary file
+    assert result.peak_mib <= corpus.MEMORY_BOUND, f"{result.peak_mib:.0f} MiB"
+    if result.returncode == 2:
         assert result.stderr.startswith("エラー: ") and case.message in result.stderr
         assert str(case.path) in result.stderr
+    spec = case.spec
+    if spec is not None and spec.visible_only:
+        for text in (result.stdout, result.stderr, run_.output_text):
+            assert not has_controls(text.replace("\x0c", "")), repr(text[:200])
+    if spec is not None and spec.rows is not None and command == "diff":
+        rows = json.loads(result.stdout)
+        assert spec.rows.at_least <= len(rows) <= spec.rows.at_most, [r["項目"] for r in rows]
+        assert all(spec.rows.every_row_has in json.dumps(r, ensure_ascii=False) for r in rows)
 
 
-def test_the_corpus_lists_every_generated_case(tmp_path: Path) -> None:
-    built = [(c.name, c.commands == corpus.LIGHT) for c in corpus.build(tmp_path / "in")]
-    assert built == _BUILD
-    assert [c.name for c in corpus.special_inputs(tmp_path / "special")] == _SPECIAL
+def test_the_corpus_names_each_case_once_and_every_family_has_an_outcome() -> None:
+    names = [s.name for s in corpus.specs()]
+    assert len(names) == len(set(names))
+    families = {s.family for s in corpus.specs()}
+    assert {"control characters", "Excel cell types", "encodings", "angle brackets", "workbook parts"} <= families
+    for spec in corpus.specs():
+        assert spec.expected in (corpus.ACCEPT, corpus.REFUSE)
+        assert spec.expected == corpus.ACCEPT or spec.message  # a refusal names its reason
+
+
+def test_cached_cases_are_generated_once_and_again_when_the_generator_changes(tmp_path: Path) -> None:
+    spec = next(s for s in corpus.specs() if s.name == "empty")
+    calls: list[int] = []
+    counting = corpus.Spec(spec.family, spec.name, lambda: calls.append(1) or b"x", spec.expected, spec.message)
+    first = corpus.materialise(counting, tmp_path / corpus.source_key())
+    again = corpus.materialise(counting, tmp_path / corpus.source_key())
+    assert first.path == again.path and first.path.read_bytes() == b"x" and calls == [1]
+    assert corpus.materialise(counting, tmp_path / "another-key").path.read_bytes() == b"x" and calls == [1, 1]
+
+
+# Output tricks: what is asked of the output, not of the input.
+def test_one_path_for_two_outputs_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_text(corpus.seed_text(), encoding="utf-8")
+    out = tmp_path / "X.xlsx"
+    out.write_bytes(b"the published workbook")
+    argv = ["diff", str(seed), str(seed), "--date", DATE, "-o", str(out), "--decisions-template", str(out), "--force"]
+    result = run(argv, tmp_path)
+    assert result.returncode == 2 and "2つの出力先" in result.stderr and "書き出しました" not in result.stderr
+    assert out.read_bytes() == b"the published workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X.xlsx", "seed.txt"]
+
+
+@pytest.mark.parametrize("where", ["/dev/full", "closed", "pipe without a reader"])
+def test_a_failing_standard_output_is_a_message(where: str, tmp_path: Path) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_text(corpus.seed_text(), encoding="utf-8")
+    argv = ["diff", str(seed), str(next(corpus.SEEDS.glob("003_*.txt"))), "--force"]
+    argv += ["--format", "json", "--date", DATE]
+    if where == "/dev/full":
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full")
+        with open("/dev/full", "wb") as full:
+            result = run(argv, tmp_path, stdout=full.fileno())
+    elif where == "closed":
+        result = run(argv, tmp_path, stdout=CLOSED)
+    else:
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            result = run(argv, tmp_path, stdout=write_end)
+        finally:
+            os.close(write_end)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "エラー: 標準出力に書き込めません" in result.stderr and result.stderr.count("エラー") == 1
+
+
+def test_the_workbook_is_written_when_the_temporary_folder_is_unusable(tmp_path: Path) -> None:
+    """openpyxl writes each sheet to a temporary file: they live beside the output, not in TMPDIR."""
+    seed = tmp_path / "seed.txt"
+    seed.write_text(corpus.seed_text(), encoding="utf-8")
+    out_folder = tmp_path / "out"
+    out_folder.mkdir()
+    missing = tmp_path / "no-such-tmp"
+    argv = ["diff", str(seed), str(seed), "--date", DATE, "-o", str(out_folder / "別添2.xlsx")]
+    result = run(argv, tmp_path, env={"TMPDIR": str(missing), "TEMP": str(missing), "TMP": str(missing)})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out_folder.iterdir()) == ["別添2.xlsx"]
+    assert zipfile.ZipFile(out_folder / "別添2.xlsx").namelist()
 
 
 # Snapshot JSON of any shape: the reader returns a snapshot or refuses with InputError, nothing else.
@@ -175,9 +231,20 @@ _snapshots = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_snapshots)
 def test_any_snapshot_json_is_read_or_refused(data: dict[str, object]) -> None:
+    _read_or_refused(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_snapshots)
+def test_any_snapshot_json_is_read_or_refused_many_more(data: dict[str, object]) -> None:
+    _read_or_refused(data)
+
+
+def _read_or_refused(data: dict[str, object]) -> None:
     text = json.dumps(data, ensure_ascii=False)  # may hold NaN / Infinity: the reader must refuse them
     try:
         snapshot = parse_bytes(text.encode("utf-8"), "h.json")

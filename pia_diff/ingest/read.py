@@ -1,84 +1,34 @@
-"""Documents in, snapshots out: recognise the input by content, decode it, parse it."""
+"""Documents in, snapshots out: recognise the input by content, decode it, parse it.
+
+read_input (pia_diff.fileio) and decode (.encoding) are re-exported here for their importers."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path as FsPath
 
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
 from pia_diff.errors import InputError
+from pia_diff.fileio import MAX_BYTES as MAX_BYTES
+from pia_diff.fileio import read_input as read_input
 from pia_diff.forms import registry
 from pia_diff.model import CheckboxSet, Choice, Owner
 from pia_diff.snapshot import Field, Path, Snapshot, Source, from_json
 from pia_diff.values import Certainty, choice_option
 
 from .assemble import Walked, assemble
+from .encoding import decode as decode
 from .generic import GENERIC, read_generic
 from .hits import file_names, read_hit
 from .textform import parse
 
 # Packaged catalogues, by the name --form takes (the form registry lists them).
 CATALOGUES = registry().catalogues
-MAX_BYTES = 20 * 1024 * 1024
 # A text that names fewer of the form's labels than this is not a 評価書.
 MIN_LABELS = 15
-
-
-def read_input(path: str | FsPath, limit: int = MAX_BYTES, what: str = "評価書") -> bytes:
-    """A regular file's bytes, at most `limit`: devices, FIFOs and sockets are refused before they
-    are opened for reading (a FIFO would block, /dev/zero would never end)."""
-    name = str(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(name, "ファイルが見つかりません。パスを確認してください。") from None
-    except OSError as exc:
-        raise InputError(name, f"ファイルを調べられません ({exc.strerror})。") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(name, f"フォルダが指定されました。{what}のファイルを指定してください。")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            name, f"通常のファイルではありません ({_kind(info.st_mode)})。{what}のファイルを指定してください。"
-        )
-    if info.st_size > limit:
-        raise InputError(
-            name,
-            f"ファイルが大きすぎます ({info.st_size:,} バイト、上限 {limit:,} バイト)。{what}のファイルか確かめてください。",
-        )
-    try:
-        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening does not hang
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except PermissionError as exc:
-        raise InputError(name, "ファイルを読む権限がありません。") from exc
-    except OSError as exc:
-        raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError(name, f"通常のファイルではありません。{what}のファイルを指定してください。")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(name, f"ファイルを読めません ({exc.strerror})。") from exc
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # grew while we read it
-        raise InputError(name, f"ファイルが大きすぎます (上限 {limit:,} バイト)。{what}のファイルか確かめてください。")
-    return data
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "名前付きパイプ (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "デバイス"
-    if stat.S_ISSOCK(mode):
-        return "ソケット"
-    return "特殊なファイル"
 
 
 def read_document(path: str | FsPath, form: str | None = None) -> Snapshot:
@@ -92,45 +42,6 @@ def read_document(path: str | FsPath, form: str | None = None) -> Snapshot:
         raise InputError(name, exc.problem) from None  # name the file as the user gave it
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM: its ASCII characters (tabs, line ends, digits) put NUL bytes on
-    one side of each byte pair, and it decodes without control characters. Else it is binary."""
-    if len(data) % 2:
-        return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    # characters such as U+3000 put a NUL on the other side too, but rarely
-    if min(even, odd) * 8 > max(even, odd) or max(even, odd) < len(data) // 40:
-        return None
-    try:
-        text = data.decode("utf-16-be" if even > odd else "utf-16-le")
-    except UnicodeDecodeError:
-        return None
-    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
-    return None if controls else text
-
-
-def decode(data: bytes, name: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), or CP932, told apart by content."""
-    if not data.strip():
-        raise InputError(name, "ファイルが空です。")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(name, "UTF-16 として読めません。ファイルが壊れている可能性があります。") from exc
-    if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return text
-        raise InputError(name, "バイナリファイルのようです (NUL 文字を含みます)。評価書のテキストを指定してください。")
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(name, "文字コードを判別できません (UTF-8、UTF-16、Shift_JIS のいずれでもありません)。")
-
-
 # A snapshot starts with an object whose first key is quoted (or is empty); a text that merely
 # opens with a brace, such as 「{別紙}」, is read as text.
 _JSON_START = re.compile(r"\s*\{\s*[\"}]")
@@ -140,7 +51,7 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
     """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
     form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
     from .pdf import is_pdf, mark_unmapped, pdf_text
-    from .workbook import OLE2, refuse_ole2, workbook_text
+    from .workbook import OLE2, mark_formulas, refuse_ole2, workbook_text
 
     if form is not None and form != GENERIC:
         catalogue = catalogue_named(form, name)
@@ -154,7 +65,9 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
         return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form, "pdf"))
     if data.startswith(b"PK\x03\x04"):
         text, cells = workbook_text(data, name)
-        return parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form, "workbook")
+        return mark_formulas(
+            parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form, "workbook"), cells
+        )
     text = decode(data, name)
     if _JSON_START.match(text.lstrip("\ufeff")):
         try:

@@ -7,14 +7,16 @@ import yaml
 from pia_diff.compare.classify import Row
 from pia_diff.compare.facts import DecisionStatus
 from pia_diff.compare.rules import Timing
+from pia_diff.controls import visible
 from pia_diff.text import display_width
 
 WIDTH = 1_000_000  # never let YAML fold a long item label over two lines
 
 
 def _flat(text: str, limit: int = 80) -> str:
-    """One printable line for a comment (YAML ends a comment at any line break, \\x85 and \\u2028 too)."""
-    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    """One printable line for a comment (YAML ends a comment at any line break, \\x85 and \\u2028 too):
+    control characters shown as in every report (ESC as \\x1b), other unprintable ones as spaces."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in visible(text)).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

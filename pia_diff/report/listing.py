@@ -11,7 +11,7 @@ from pia_diff.catalogue import Catalogue
 from pia_diff.model import Certainty, CheckboxSet, render
 from pia_diff.snapshot import Snapshot, item_label
 
-from .cells import shorten
+from .cells import screen, shorten
 
 if TYPE_CHECKING:
     from pia_diff.audit.batch import DocumentAudit
@@ -62,13 +62,20 @@ def audit_table(result: Audit, width: int = 160) -> str:
 
     item_width = max(30, width // 2)
     body = [
-        [r.line, r.cells[0], shorten(r.cells[1], item_width, keep_end=True), r.cells[4], r.judged or "?", r.verdict]
+        [
+            r.line,
+            shorten(r.cells[0], 20),
+            shorten(r.cells[1], item_width, keep_end=True),
+            shorten(r.cells[4], 12),
+            screen(r.judged or "?"),
+            screen(r.verdict),
+        ]
         for r in result.rows
     ]
     parts = [str(tabulate(body, headers=["行", "変更日", "項目", "提出時期", "判定", "結果"]))] if body else []
     for finding in result.findings:
         where = f" [{shorten(finding.項目, 50, keep_end=True)}]" if finding.項目 else ""
-        parts.append(f"{Severity(finding.level).word}: {finding.message}{where}")
+        parts.append(f"{Severity(finding.level).word}: {screen(finding.message)}{where}")
     errors = len(result.errors)
     parts.append(f"\n{len(result.rows)} 行を監査しました。要対応 {errors} 件。")
     return "\n".join(parts)
@@ -78,7 +85,8 @@ def folder_table(audits: list[DocumentAudit]) -> str:
     """A folder audit as one table: a line per document and the totals."""
     from tabulate import tabulate
 
-    return str(tabulate(summary_rows(audits), headers=SUMMARY_HEADERS))
+    rows = [[screen(cell) if isinstance(cell, str) else cell for cell in row] for row in summary_rows(audits)]
+    return str(tabulate(rows, headers=SUMMARY_HEADERS))
 
 
 SUMMARY_HEADERS = ["文書", "状態", "行", "不整合", "特定不能", "要対応", "警告"]

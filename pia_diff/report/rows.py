@@ -9,7 +9,7 @@ from pia_diff.compare.classify import Row
 from pia_diff.output import json_text
 from pia_diff.snapshot import HISTORY_COLUMNS
 
-from .cells import csv_safe, shorten
+from .cells import csv_safe, screen, shorten
 
 
 def rows_json(rows: list[Row]) -> str:
@@ -40,15 +40,15 @@ def rows_table(rows: list[Row], width: int = 160) -> str:
             shorten(r.項目, item_width, keep_end=True),
             shorten(r.変更前の記載, text_width),
             shorten(r.変更後の記載, text_width),
-            str(r.提出時期) + ("※" if r.重要 else ""),
-            r.根拠 + ("?" if r.確度 != "ok" else ""),
+            screen(r.提出時期) + ("※" if r.重要 else ""),
+            screen(r.根拠) + ("?" if r.確度 != "ok" else ""),
         ]
         for r in rows
     ]
     table = tabulate(body, headers=["項目", "変更前", "変更後", "提出時期", "根拠"], tablefmt="simple")
     before = sum(r.提出時期 == "事前" for r in rows)
     summary = f"\n{len(rows)} 件の変更 (事前 {before} 件、事後 {len(rows) - before} 件)。"
-    hints = [f"  提案: {r.項目[-40:]} — {s}" for r in rows for s in r.提案]
+    hints = [f"  提案: {shorten(r.項目, 40, keep_end=True)} — {screen(s)}" for r in rows for s in r.提案]
     unsure = sum(r.確度 != "ok" for r in rows)
     notes = (
         [f"確かに読み取れていない行が {unsure} 件あります (根拠の後ろに ? )。原本で確認してください。"]
