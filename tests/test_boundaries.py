@@ -11,8 +11,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pia_diff"
 OWNERS = {
     "openpyxl": {"pia_diff.report.excel", "pia_diff.report.export", "pia_diff.ingest.workbook"},
-    "pdfplumber": {"pia_diff.ingest.pdf"},
-    "pdfminer": {"pia_diff.ingest.pdf"},
+    # pdfium runs in a child process (pdfium.py as a script); nothing else touches a PDF library
+    "pypdfium2": {"pia_diff.ingest.pdfium"},
+    "pypdfium2_raw": {"pia_diff.ingest.pdfium"},
+    "pdfplumber": set(),
+    "pdfminer": set(),
     "typer": {"pia_diff.cli"},
     "click": set(),
     "deepdiff": set(),  # the benchmark's baseline only
