@@ -395,3 +395,215 @@ def test_pdf_magic() -> None:
     assert is_pdf(b"\r\n junk from a mail gateway\r\n%PDF-1.4\n...")
     assert not is_pdf(b"PK\x03\x04 stored entry: %PDF-1.4 ...")
     assert not is_pdf("特定個人情報保護評価書(重点項目評価書)\n".encode())
+
+
+# ---- pdfium's page content -------------------------------------------------------------------------
+
+
+def _table_pdf(rules_in_form: bool) -> bytes:
+    """A two-by-two ruled table with Helvetica text in its cells; the rules drawn in the page's own
+    content, or inside a form XObject (scaled by its /Matrix) that draws a nested form for the
+    horizontal rules, placed with a cm before Do."""
+    from tests.hostile.pdf_corpus import Objects, page_with
+
+    words = b"BT /F1 10 Tf 80 726 Td (Name) Tj 100 0 Td (Value) Tj -100 -20 Td (City) Tj 100 0 Td (Tokyo) Tj ET\n"
+    vertical = b"0 0 m 0 20 l S 50 0 m 50 20 l S 100 0 m 100 20 l S"  # in the form's space: x2 by /Matrix
+    horizontal = b"0 0 m 100 0 l S 0 10 m 100 10 l S 0 20 m 100 20 l S"
+    objects = Objects()
+    root, tree = objects.reserve(), objects.reserve()
+    if rules_in_form:
+        inner = objects.stream(horizontal, b"/Type /XObject /Subtype /Form /BBox [0 0 100 20]")
+        outer = objects.stream(
+            vertical + b" q /H Do Q",
+            b"/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Matrix [2 0 0 2 0 0]"
+            b" /Resources << /XObject << /H %d 0 R >> >>" % inner,
+        )
+        page = page_with(objects, tree, words + b"q 1 0 0 1 72 700 cm /T Do Q", b"/T %d 0 R" % outer)
+    else:
+        drawn = b"q 1 0 0 1 72 700 cm 2 0 0 2 0 0 cm " + vertical + b" " + horizontal + b" Q"
+        page = page_with(objects, tree, words + drawn)
+    objects.put(root, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
+    objects.put(tree, b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
+    return objects.write(b"%PDF-1.7", root)
+
+
+def test_rules_drawn_inside_form_xobjects_make_cells() -> None:
+    direct, _ = pdf_text(_table_pdf(rules_in_form=False), "direct.pdf")
+    assert direct == "Name\tValue\nCity\tTokyo"
+    in_form, places = pdf_text(_table_pdf(rules_in_form=True), "form.pdf")
+    assert in_form == direct
+    assert places == ["1ページ", "1ページ"]
+
+
+def test_page_turned_to_reading_order() -> None:
+    from pia_diff.ingest.pdfium import Frame
+
+    box = (0.0, 0.0, 600.0, 800.0)
+    # where the first character of the first line is printed, for text that runs right, up, left
+    # and down the stored page: 10 pt in from the line's start and from the reading page's top
+    starts = {0: (10, 790), 1: (10, 10), 2: (590, 10), 3: (590, 790)}
+    for quarter, (x, y) in starts.items():
+        assert Frame(box, quarter).point(x, y) == (10, 10), quarter
+    assert Frame(box, 0).size == Frame(box, 2).size == (600.0, 800.0)
+    assert Frame(box, 1).size == Frame(box, 3).size == (800.0, 600.0)  # a landscape page stored turned
+    # further along the line is further right; the next line is further down
+    up = Frame(box, 1)
+    assert up.point(10, 300) == (300, 10) and up.point(40, 10) == (10, 40)
+    # a character's box keeps x0 < x1 and top < bottom whichever way the page is turned
+    for quarter in range(4):
+        x0, x1, top, bottom = Frame(box, quarter).box(100, 200, 110, 212)
+        assert x0 < x1 and top < bottom
+
+
+def test_the_child_reads_without_a_memory_limit_where_the_os_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no `resource`: the child falls back to a job object there, and elsewhere reads
+    with the clock as its only bound (and says so)."""
+    import io
+    import json
+    import marshal
+    import types
+
+    from pia_diff.ingest import pdfium
+
+    monkeypatch.setitem(sys.modules, "resource", None)  # `import resource` fails, as on Windows
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert pdfium.limit_memory(1 << 30) is False
+    monkeypatch.setattr(sys, "platform", "win32")
+    jobs: list[int] = []
+    monkeypatch.setattr(pdfium, "_job_limit", lambda limit: jobs.append(limit) or True)
+    assert pdfium.limit_memory(1 << 30) is True and jobs == [1 << 30]
+    monkeypatch.setattr(sys, "platform", "linux")
+    out = io.BytesIO()
+    limits = {"pages": 300, "objects": 200_000, "page_objects": 50_000, "form_depth": 8, "page_segments": 100_000}
+    limits |= {"page_chars": 30_000, "chars": 400_000, "memory": 1 << 30}
+    monkeypatch.setattr(sys, "argv", ["pdfium.py", json.dumps(limits), "0"])
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(VALID_HEAD)))
+    monkeypatch.setattr(sys, "stdout", types.SimpleNamespace(buffer=out))
+    pdfium.main()
+    data, messages = out.getvalue(), []
+    while data:
+        size = int.from_bytes(data[:4], "little")
+        messages.append(marshal.loads(data[4 : 4 + size]))
+        data = data[4 + size :]
+    assert messages[0] == {"pages": 6, "memory_limited": False}
+    assert [m["page"] for m in messages[1:-1]] == [0, 1, 2, 3, 4, 5]
+    assert messages[-1] == {"done": True}
+    assert any(c[0] == "旭" for c in messages[1]["chars"]) and len(messages[1]["edges"]) == 61
+
+
+_FAKE_CHILD = """
+import json, marshal, os, sys, time
+limits, first = json.loads(sys.argv[1]), int(sys.argv[2])
+sys.stdin.buffer.read()
+def emit(message):
+    frame = marshal.dumps(message, 4)
+    sys.stdout.buffer.write(len(frame).to_bytes(4, "little") + frame)
+    sys.stdout.buffer.flush()
+emit({"pages": 3, "memory_limited": True})
+for page in range(first, 3):
+    if page == 1:
+        mode = os.environ["PDF_CHILD_MODE"]
+        if mode == "stall":
+            time.sleep(120)
+        elif mode == "crash":
+            os.abort()
+        elif mode == "bug":
+            raise ValueError("a bug of ours")
+    chars = [[ch, 10.0 + 6 * i, 16.0 + 6 * i, 100.0, 110.0, 10.0] for i, ch in enumerate(f"page{page + 1}")]
+    emit({"page": page, "size": [600.0, 800.0], "chars": chars, "edges": [], "spent": {"chars": 5, "objects": 5}})
+emit({"done": True})
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("stall", "時間がかかりすぎます (1 ページ 0.5 秒まで)"),
+        ("crash", "メモリの上限 (400 MB) を超えたか、読み取りが異常終了しました"),
+    ],
+)
+def test_a_page_that_stops_the_child_is_reported_and_the_next_pages_read(
+    mode: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pia_diff.ingest.pdf as pdf
+    from pia_diff.ingest import pdfchild
+
+    script = tmp_path / "child.py"
+    script.write_text(_FAKE_CHILD, encoding="utf-8")
+    monkeypatch.setattr(pdfchild, "_SCRIPT", script)
+    monkeypatch.setattr(pdf, "PAGE_SECONDS", 0.5)
+    monkeypatch.setenv("PDF_CHILD_MODE", mode)
+    text, places = pdf_text(VALID_HEAD, "x.pdf")
+    lines = text.split("\n")
+    assert lines[0] == "page1" and lines[-1] == "page3"
+    assert (lines[1], lines[3]) == ("\f", "\f")
+    assert lines[2].startswith(f"PDF の 2 ページ目を読めません: {reason}")
+    assert places == ["1ページ", "2ページ", "2ページ", "2ページ", "3ページ"]
+
+
+def test_a_bug_in_the_child_is_ours_not_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pia_diff.ingest import pdfchild
+
+    script = tmp_path / "child.py"
+    script.write_text(_FAKE_CHILD, encoding="utf-8")
+    monkeypatch.setattr(pdfchild, "_SCRIPT", script)
+    monkeypatch.setenv("PDF_CHILD_MODE", "bug")
+    with pytest.raises(RuntimeError, match="ValueError: a bug of ours"):
+        pdf_text(VALID_HEAD, "x.pdf")
+
+
+# ---- ruling lines into cells ------------------------------------------------------------------------
+
+
+def _grid(xs: list[float], tops: list[float]) -> list[tuple[float, float, float, float]]:
+    """Full-length rules through xs and tops, as (x0, top, x1, bottom)."""
+    return [(x, tops[0], x, tops[-1]) for x in xs] + [(xs[0], t, xs[-1], t) for t in tops]
+
+
+def test_rules_become_table_rows() -> None:
+    from pia_diff.ingest.pdfcells import Limits, find_cells
+
+    limits = Limits(rules=100, crossings=1000, checks=10_000)
+    rows = find_cells(_grid([10, 60, 200], [100, 120, 150]), limits)
+    assert rows == [[(10, 100, 60, 120), (60, 100, 200, 120)], [(10, 120, 60, 150), (60, 120, 200, 150)]]
+    # rules drawn 2 pt apart (a double line, or two cells' borders) are one rule: no sliver of a cell
+    doubled = [*_grid([10, 60, 200], [100, 120, 150]), (62, 100, 62, 150)]
+    assert [len(r) for r in find_cells(doubled, limits)] == [2, 2]
+    # a label cell merged down over two rows: the second row has no cell in the first column
+    merged = [(10, 100, 10, 150), (60, 100, 60, 150), (200, 100, 200, 150)]
+    merged += [(10, 100, 200, 100), (60, 120, 200, 120), (10, 150, 200, 150)]
+    assert find_cells(merged, limits) == [[(10, 100, 60, 150), (60, 100, 200, 120)], [None, (60, 120, 200, 150)]]
+    # a lone box is no table
+    assert find_cells(_grid([10, 60], [100, 120]), limits) == []
+
+
+def test_finding_cells_is_bounded() -> None:
+    from pia_diff.ingest.pdfcells import Limits, OverBudget, find_cells
+
+    lattice = _grid([10.0 + 5 * i for i in range(100)], [10.0 + 5 * i for i in range(100)])
+    with pytest.raises(OverBudget) as caught:
+        find_cells(lattice, Limits(rules=1000, crossings=5000, checks=10**6))
+    assert caught.value.what == "crossings" and caught.value.count > 5000
+    with pytest.raises(OverBudget, match="rules"):
+        find_cells(lattice, Limits(rules=150, crossings=10**6, checks=10**6))
+    with pytest.raises(OverBudget, match="checks"):
+        find_cells(lattice, Limits(rules=1000, crossings=10**6, checks=1000))
+    # within its budgets the lattice is one table of 99 x 99 cells
+    rows = find_cells(lattice, Limits(rules=1000, crossings=10**6, checks=10**6))
+    assert len(rows) == 99 and {len(r) for r in rows} == {99}
+
+
+def test_characters_placed_in_their_cells() -> None:
+    from pia_diff.ingest.pdfcells import Limits, page_lines
+
+    chars = [_char(ch, 12 + 9 * i, top=104) for i, ch in enumerate("部署")]
+    chars += [_char(ch, 62 + 9 * i, top=104) for i, ch in enumerate("市民課")]
+    chars += [_char(ch, 62 + 9 * i, top=124) for i, ch in enumerate("国民年金課")]
+    chars += [_char(ch, 12 + 9 * i, top=300) for i, ch in enumerate("欄外")]
+    lines = page_lines(chars, _grid([10, 60, 200], [100, 120, 150]), 800.0, Limits(100, 1000, 10_000))
+    assert [(ln.cells, ln.in_table) for ln in lines] == [
+        (["部署", "市民課"], True),
+        (["", "国民年金課"], True),
+        (["欄外"], False),
+    ]
+    assert lines[0].top == 100 / 800 and lines[-1].top == 300 / 800

@@ -196,8 +196,8 @@ class Page:
         for i in range(0, count, step):
             if not raw.FPDFText_IsGenerated(text, i):
                 angle = raw.FPDFText_GetCharAngle(text, i)
-                if angle >= 0:
-                    quarters[round(angle / (math.pi / 2)) % 4] += 1
+                if angle >= 0:  # pdfium measures it clockwise; quarters count anticlockwise
+                    quarters[-round(angle / (math.pi / 2)) % 4] += 1
         quarter = quarters.most_common(1)[0][0] if quarters else 0
         return Frame((box.left, box.bottom, box.right, box.top), quarter)
 
@@ -399,12 +399,22 @@ def _read_page(raw: Any, page: Any, limits: dict[str, int], budget: Budget) -> d
         if over:
             return over
         frame = reader.frame(text, count)
+        if raw.FPDFPage_GetRotation(page) != frame.quarter:
+            # pdfium tells spaces from line breaks as the page is shown: show it (in this copy)
+            # the way its text reads, and let it read the text again
+            raw.FPDFPage_SetRotation(page, frame.quarter)
+            raw.FPDFText_ClosePage(text)
+            text = raw.FPDFText_LoadPage(page)
+            if not text:
+                return {"over": "damaged", "count": 0, "limit": 0}
+            count = raw.FPDFText_CountChars(text)
         edges, over = reader.edges(paths, frame)
         if over:
             return over
         return {"size": list(frame.size), "chars": reader.chars(text, count, frame), "edges": edges}
     finally:
-        raw.FPDFText_ClosePage(text)
+        if text:
+            raw.FPDFText_ClosePage(text)
 
 
 def main() -> None:

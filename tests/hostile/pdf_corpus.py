@@ -18,7 +18,7 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent / "data" / "pdf" / "003_asahikawa.pdf"
 # Bump when a generator changes, so a cached file from an older generator is rebuilt.
-VERSION = 4
+VERSION = 5
 
 
 class Outcome(StrEnum):
@@ -136,11 +136,12 @@ class Base:
         objects.put(self.pages, re.sub(rb"/Count\s*\d+", b"/Count %d" % (len(self.kids) + 1), tree))
         return objects.write(self.data, self.root, prev=self.startxref, size=self.size)
 
-    def with_pages_changed(self, change: Callable[[bytes], bytes], extra: bytes = b"") -> bytes:
-        """The base document with every page object rewritten by change(body)."""
+    def with_pages_changed(self, change: Callable[[bytes, Objects], bytes]) -> bytes:
+        """The base document with every page object rewritten by change(body, objects), which may
+        add objects of its own."""
         objects = Objects(self.size)
         for kid in self.kids:
-            objects.put(int(kid.split()[0]), change(self.page_body(kid)))
+            objects.put(int(kid.split()[0]), change(self.page_body(kid), objects))
         return objects.write(self.data, self.root, prev=self.startxref, size=self.size)
 
 
@@ -244,7 +245,26 @@ def flate_bomb(megabytes: int = 600) -> bytes:
 
 def rotated(degrees: int = 90) -> bytes:
     """Every page of the base document turned by /Rotate (a viewer shows it on its side)."""
-    return Base.read().with_pages_changed(lambda body: body[:-2] + b"/Rotate %d>>" % degrees)
+    return Base.read().with_pages_changed(lambda body, _: body[:-2] + b"/Rotate %d>>" % degrees)
+
+
+def turned() -> bytes:
+    """Every page stored on its side, as some printers write landscape output: the content drawn
+    turned a quarter (its text runs up the stored page) on a page box of swapped sides, and
+    /Rotate 90 so that a viewer shows it upright."""
+
+    def change(body: bytes, objects: Objects) -> bytes:
+        box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", body)
+        contents = re.search(rb"/Contents (\d+ 0 R)", body)
+        assert box and contents
+        width, height = box.group(1), box.group(2)
+        before = objects.stream(b"q 0 1 -1 0 " + height + b" 0 cm\n")
+        after = objects.stream(b"\nQ")
+        body = body.replace(box.group(0), b"/MediaBox[0 0 " + height + b" " + width + b"]")
+        turn = b"/Contents [%d 0 R %s %d 0 R]" % (before, contents.group(1), after)
+        return body.replace(contents.group(0), turn)[:-2] + b"/Rotate 90>>"
+
+    return Base.read().with_pages_changed(change)
 
 
 def encrypted() -> bytes:
@@ -280,6 +300,7 @@ FAMILIES: dict[str, tuple[Callable[[], bytes], Case]] = {
     "length refers to itself": (self_length, Case("length refers to itself", Outcome.READ)),
     "600 MB flate bomb in a form": (flate_bomb, Case("600 MB flate bomb in a form", Outcome.REPORTED, page=1)),
     "rotate 90": (rotated, Case("rotate 90", Outcome.READ)),
+    "stored turned, rotate 90": (turned, Case("stored turned, rotate 90", Outcome.READ)),
     "encrypted": (encrypted, Case("encrypted", Outcome.REFUSED, message="パスワード")),
     "truncated": (truncated, Case("truncated", Outcome.REFUSED, message="途中で切れています")),
 }
