@@ -296,6 +296,7 @@ class Page:
         left, top_edge = (frame.left, frame.top) if frame.quarter == 0 else (None, None)
         out: list[list[Any]] = []
         pending_space = False
+        size, last_top, last_bottom = 0.0, math.nan, math.nan
         for i, code in enumerate(codes):
             if code in _MAYBE_GENERATED and generated(text, i):
                 # pdfium infers spaces and line breaks from gaps; the layout decides those, except a
@@ -308,7 +309,10 @@ class Page:
             else:
                 x0, x1, top, bottom = box.left - left, box.right - left, top_edge - box.top, top_edge - box.bottom
             char = UNMAPPED if map_error(text, i) == 1 or not 0 < code < 0x110000 else chr(code)
-            here = [char, x0, x1, top, bottom, font_size(text, i)]
+            if box.top != last_top or box.bottom != last_bottom:
+                # a character as tall as the one before, on its line, is in its font and size
+                size, last_top, last_bottom = font_size(text, i), box.top, box.bottom
+            here = [char, x0, x1, top, bottom, size]
             if pending_space and out:
                 _restore_space(out, here)
             pending_space = False
