@@ -494,18 +494,20 @@ def test_the_child_reads_without_a_memory_limit_where_the_os_has_none(monkeypatc
 _FAKE_CHILD = """
 import json, marshal, os, sys, time
 limits, first = json.loads(sys.argv[1]), int(sys.argv[2])
+mode, pages = os.environ["PDF_CHILD_MODE"], int(os.environ.get("PDF_CHILD_PAGES", "3"))
+if mode == "missing module":
+    import pypdfium2_not_installed
 sys.stdin.buffer.read()
 def emit(message):
     frame = marshal.dumps(message, 4)
     sys.stdout.buffer.write(len(frame).to_bytes(4, "little") + frame)
     sys.stdout.buffer.flush()
-emit({"pages": 3, "memory_limited": True})
-for page in range(first, 3):
-    if page == 1:
-        mode = os.environ["PDF_CHILD_MODE"]
+emit({"pages": pages, "memory_limited": True})
+for page in range(first, pages):
+    if page == 1 or (page > 1 and mode == "crash from page 2"):
         if mode == "stall":
             time.sleep(120)
-        elif mode == "crash":
+        elif mode.startswith("crash"):
             os.abort()
         elif mode == "bug":
             raise ValueError("a bug of ours")
@@ -513,6 +515,16 @@ for page in range(first, 3):
     emit({"page": page, "size": [600.0, 800.0], "chars": chars, "edges": [], "spent": {"chars": 5, "objects": 5}})
 emit({"done": True})
 """
+
+
+def _fake_child(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium.py replaced by a child that speaks its protocol and fails as mode says."""
+    from pia_diff.ingest import pdfchild
+
+    script = tmp_path / "child.py"
+    script.write_text(_FAKE_CHILD, encoding="utf-8")
+    monkeypatch.setattr(pdfchild, "_SCRIPT", script)
+    monkeypatch.setenv("PDF_CHILD_MODE", mode)
 
 
 @pytest.mark.parametrize(
@@ -526,13 +538,9 @@ def test_a_page_that_stops_the_child_is_reported_and_the_next_pages_read(
     mode: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pia_diff.ingest.pdf as pdf
-    from pia_diff.ingest import pdfchild
 
-    script = tmp_path / "child.py"
-    script.write_text(_FAKE_CHILD, encoding="utf-8")
-    monkeypatch.setattr(pdfchild, "_SCRIPT", script)
+    _fake_child(mode, tmp_path, monkeypatch)
     monkeypatch.setattr(pdf, "PAGE_SECONDS", 0.5)
-    monkeypatch.setenv("PDF_CHILD_MODE", mode)
     text, places = pdf_text(VALID_HEAD, "x.pdf")
     lines = text.split("\n")
     assert lines[0] == "page1" and lines[-1] == "page3"
@@ -541,14 +549,30 @@ def test_a_page_that_stops_the_child_is_reported_and_the_next_pages_read(
     assert places == ["1ページ", "2ページ", "2ページ", "2ページ", "3ページ"]
 
 
-def test_a_bug_in_the_child_is_ours_not_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pia_diff.ingest import pdfchild
+def test_pages_that_keep_stopping_the_child_make_it_give_up_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pia_diff.ingest.pdf as pdf
 
-    script = tmp_path / "child.py"
-    script.write_text(_FAKE_CHILD, encoding="utf-8")
-    monkeypatch.setattr(pdfchild, "_SCRIPT", script)
-    monkeypatch.setenv("PDF_CHILD_MODE", "bug")
-    with pytest.raises(RuntimeError, match="ValueError: a bug of ours"):
+    _fake_child("crash from page 2", tmp_path, monkeypatch)
+    monkeypatch.setenv("PDF_CHILD_PAGES", "6")
+    monkeypatch.setattr(pdf, "MAX_FAILED_PAGES", 2)
+    text, places = pdf_text(VALID_HEAD, "x.pdf")
+    lines = [line for line in text.split("\n") if line != "\f"]
+    assert lines[0] == "page1"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "PDF の 2 ページ目を読めません",
+        "PDF の 3 ページ目を読めません",
+        "PDF の 4〜6 ページ目を読めません",
+    ]
+    assert lines[-1].endswith("読み取りを打ち切りました (読み取りを止めたページが 2 つあったため)。")
+    assert places[-1] == "4ページ"
+
+
+@pytest.mark.parametrize("mode", ["bug", "missing module"])
+def test_a_bug_in_the_child_is_ours_not_the_files(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_child(mode, tmp_path, monkeypatch)
+    with pytest.raises(RuntimeError, match=r"ValueError: a bug of ours|ModuleNotFoundError"):
         pdf_text(VALID_HEAD, "x.pdf")
 
 
@@ -561,9 +585,9 @@ def _grid(xs: list[float], tops: list[float]) -> list[tuple[float, float, float,
 
 
 def test_rules_become_table_rows() -> None:
-    from pia_diff.ingest.pdfcells import Limits, find_cells
+    from pia_diff.ingest.pdfcells import CellLimits, find_cells
 
-    limits = Limits(rules=100, crossings=1000, checks=10_000)
+    limits = CellLimits(rules=100, crossings=1000, checks=10_000)
     rows = find_cells(_grid([10, 60, 200], [100, 120, 150]), limits)
     assert rows == [[(10, 100, 60, 120), (60, 100, 200, 120)], [(10, 120, 60, 150), (60, 120, 200, 150)]]
     # rules drawn 2 pt apart (a double line, or two cells' borders) are one rule: no sliver of a cell
@@ -578,29 +602,29 @@ def test_rules_become_table_rows() -> None:
 
 
 def test_finding_cells_is_bounded() -> None:
-    from pia_diff.ingest.pdfcells import Limits, OverBudget, find_cells
+    from pia_diff.ingest.pdfcells import CellLimits, OverBudget, find_cells
 
     lattice = _grid([10.0 + 5 * i for i in range(100)], [10.0 + 5 * i for i in range(100)])
     with pytest.raises(OverBudget) as caught:
-        find_cells(lattice, Limits(rules=1000, crossings=5000, checks=10**6))
+        find_cells(lattice, CellLimits(rules=1000, crossings=5000, checks=10**6))
     assert caught.value.what == "crossings" and caught.value.count > 5000
     with pytest.raises(OverBudget, match="rules"):
-        find_cells(lattice, Limits(rules=150, crossings=10**6, checks=10**6))
+        find_cells(lattice, CellLimits(rules=150, crossings=10**6, checks=10**6))
     with pytest.raises(OverBudget, match="checks"):
-        find_cells(lattice, Limits(rules=1000, crossings=10**6, checks=1000))
+        find_cells(lattice, CellLimits(rules=1000, crossings=10**6, checks=1000))
     # within its budgets the lattice is one table of 99 x 99 cells
-    rows = find_cells(lattice, Limits(rules=1000, crossings=10**6, checks=10**6))
+    rows = find_cells(lattice, CellLimits(rules=1000, crossings=10**6, checks=10**6))
     assert len(rows) == 99 and {len(r) for r in rows} == {99}
 
 
 def test_characters_placed_in_their_cells() -> None:
-    from pia_diff.ingest.pdfcells import Limits, page_lines
+    from pia_diff.ingest.pdfcells import CellLimits, page_lines
 
     chars = [_char(ch, 12 + 9 * i, top=104) for i, ch in enumerate("部署")]
     chars += [_char(ch, 62 + 9 * i, top=104) for i, ch in enumerate("市民課")]
     chars += [_char(ch, 62 + 9 * i, top=124) for i, ch in enumerate("国民年金課")]
     chars += [_char(ch, 12 + 9 * i, top=300) for i, ch in enumerate("欄外")]
-    lines = page_lines(chars, _grid([10, 60, 200], [100, 120, 150]), 800.0, Limits(100, 1000, 10_000))
+    lines = page_lines(chars, _grid([10, 60, 200], [100, 120, 150]), 800.0, CellLimits(100, 1000, 10_000))
     assert [(ln.cells, ln.in_table) for ln in lines] == [
         (["部署", "市民課"], True),
         (["", "国民年金課"], True),

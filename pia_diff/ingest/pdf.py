@@ -17,9 +17,8 @@ from pia_diff.errors import InputError
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.values import Certainty
 
-from .pdfcells import Limits, Line, OverBudget, join, page_lines
-from .pdfchild import Limits as ChildLimits
-from .pdfchild import PageContent, Skipped, pages, reason
+from .pdfcells import CellLimits, Line, OverBudget, join, page_lines
+from .pdfchild import PageContent, ReadLimits, Skipped, pages, reason
 from .pdfium import UNMAPPED
 
 MAGIC = b"%PDF-"
@@ -40,9 +39,11 @@ MAX_CHARS = 400_000
 MAX_SHAPES_PER_PAGE = 5_000
 MAX_CROSSINGS_PER_PAGE = 20_000
 MAX_CELL_CHECKS_PER_PAGE = 1_000_000
-# The clock: one page (pdfium reads a form page in a few tens of milliseconds), the whole document
+# The clock: one page (pdfium reads a form page in a few tens of milliseconds), the whole document;
+# and how many pages may stop the reader (by the clock or the memory limit) before it gives up the rest
 PAGE_SECONDS = 4.0
 MAX_SECONDS = 60.0
+MAX_FAILED_PAGES = 3
 # The memory the child process that runs pdfium may take: a page that would unpack a flate bomb or
 # draw a form XObject millions of times reaches it, and is reported instead of taking the machine.
 MEMORY_LIMIT = 400 * 1024 * 1024
@@ -124,8 +125,9 @@ def _continues(previous: Line, line: Line) -> bool:
 
 
 def _read_pages(data: bytes, name: str) -> list[list[Line] | Skipped]:
-    limits = ChildLimits(
+    limits = ReadLimits(
         pages=MAX_PAGES,
+        failed_pages=MAX_FAILED_PAGES,
         objects=MAX_OBJECTS,
         page_objects=MAX_OBJECTS_PER_PAGE,
         form_depth=MAX_FORM_DEPTH,
@@ -136,11 +138,11 @@ def _read_pages(data: bytes, name: str) -> list[list[Line] | Skipped]:
         page_seconds=PAGE_SECONDS,
         seconds=MAX_SECONDS,
     )
-    cells = Limits(rules=MAX_SHAPES_PER_PAGE, crossings=MAX_CROSSINGS_PER_PAGE, checks=MAX_CELL_CHECKS_PER_PAGE)
+    cells = CellLimits(rules=MAX_SHAPES_PER_PAGE, crossings=MAX_CROSSINGS_PER_PAGE, checks=MAX_CELL_CHECKS_PER_PAGE)
     return [page if isinstance(page, Skipped) else _lines(page, cells) for page in pages(data, name, limits)]
 
 
-def _lines(page: PageContent, limits: Limits) -> list[Line] | Skipped:
+def _lines(page: PageContent, limits: CellLimits) -> list[Line] | Skipped:
     try:
         return page_lines(page.chars, page.edges, page.height, limits)
     except OverBudget as over:

@@ -73,7 +73,7 @@ class OverBudget(Exception):
 
 
 @dataclass(frozen=True)
-class Limits:
+class CellLimits:
     """What finding one page's cells may cost."""
 
     rules: int  # horizontal and vertical stretches of ruling line
@@ -132,7 +132,7 @@ def _merge(stretches: list[tuple[float, float, float]]) -> list[tuple[float, flo
     return out
 
 
-def find_cells(edges: list[Box], limits: Limits) -> list[list[Box | None]]:
+def find_cells(edges: list[Box], limits: CellLimits) -> list[list[Box | None]]:
     """The table rows of a page, top to bottom, each a list of cells left to right (None where a
     cell of the table's column grid is covered by a cell merged from a row above)."""
     if len(edges) > limits.rules:
@@ -252,7 +252,7 @@ def _rows(table: list[Box]) -> list[list[Box | None]]:
 # ---- characters into cells ---------------------------------------------------------------------------
 
 
-def page_lines(chars: list[Char], edges: list[Box], height: float, limits: Limits) -> list[Line]:
+def page_lines(chars: list[Char], edges: list[Box], height: float, limits: CellLimits) -> list[Line]:
     """The page's printed lines, top to bottom; tops and bottoms as fractions of the page height."""
     chars = dedupe(chars)
     cells: list[Box] = []

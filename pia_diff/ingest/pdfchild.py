@@ -28,14 +28,15 @@ _SCRIPT = Path(__file__).resolve().with_name("pdfium.py")
 # a page's message is at most a few MB (30,000 characters); anything longer is not from our child
 _MAX_MESSAGE = 64 * 1024 * 1024
 # the child's start (the interpreter and pdfium) and opening the document, before the first page
-_START_SECONDS = 30.0
+_START_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
-class Limits:
+class ReadLimits:
     """The budgets the child keeps (see pdfium.py) and the clocks the parent keeps."""
 
     pages: int
+    failed_pages: int  # pages that stopped a child (time, memory, crash) before the rest is given up
     objects: int  # page objects in the whole document, those inside form XObjects included
     page_objects: int
     form_depth: int
@@ -74,17 +75,21 @@ class Skipped:
     reason: str
 
 
-def pages(data: bytes, name: str, limits: Limits) -> Iterator[PageContent | Skipped]:
+def pages(data: bytes, name: str, limits: ReadLimits) -> Iterator[PageContent | Skipped]:
     """Every page of the document in order, read or skipped; InputError when the document cannot
     be opened or is over a budget of the whole document."""
     started = time.monotonic()
     first = 0  # the next page to read, from 0
     total: int | None = None
     spent = {"chars": 0, "objects": 0}
+    failed = 0
     while total is None or first < total:
         left = limits.seconds - (time.monotonic() - started)
         if left <= 0:
             yield Skipped(first + 1, total or first + 1, reason("seconds", 0, limits.seconds))
+            return
+        if failed >= limits.failed_pages and total is not None:
+            yield Skipped(first + 1, total, reason("failed", 0, limits.failed_pages))
             return
         child = _Child(data, limits.for_child(spent), first)
         try:
@@ -101,6 +106,7 @@ def pages(data: bytes, name: str, limits: Limits) -> Iterator[PageContent | Skip
                     limit = limits.page_seconds if why == "time" else limits.memory // 2**20
                     yield Skipped(first + 1, first + 1, reason(why, 0, limit))
                     first += 1
+                    failed += 1
                     break  # a new child goes on after the page that stopped this one
                 if "done" in message:
                     return
@@ -116,7 +122,7 @@ def pages(data: bytes, name: str, limits: Limits) -> Iterator[PageContent | Skip
             child.close()
 
 
-def _opened(child: _Child, name: str, limits: Limits, seconds: float) -> int:
+def _opened(child: _Child, name: str, limits: ReadLimits, seconds: float) -> int:
     """The number of pages, once the child has opened the document."""
     head = child.message(seconds)
     if head is None:
@@ -156,6 +162,7 @@ _OVER = {
     "damaged": "ページが壊れています",
     "time": "時間がかかりすぎます (1 ページ {limit} 秒まで)",
     "seconds": "時間がかかりすぎるため中止しました (文書全体で {limit} 秒まで)",
+    "failed": "読み取りを打ち切りました (読み取りを止めたページが {limit} つあったため)",
     "memory": "メモリの上限 ({limit} MB) を超えたか、読み取りが異常終了しました (展開すると巨大になる描画命令 (圧縮爆弾) などの細工か、破損の疑い)",
 }
 
@@ -174,7 +181,8 @@ def _stopped(message: dict[str, Any], page: int) -> str:
 
 
 def _opening_failed(child: _Child) -> str:
-    if child.timed_out:
+    """Why the child gave no answer on opening the document (a bug of ours is raised, see failure)."""
+    if child.failure() == "time":
         return f"PDF を開くのに時間がかかりすぎるため中止しました ({_START_SECONDS:.0f} 秒)。ファイルが壊れている可能性があります。"
     return "PDF を開けませんでした (読み取り処理が異常終了しました)。ファイルが壊れている可能性があります。"
 

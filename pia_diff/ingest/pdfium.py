@@ -7,10 +7,10 @@ in its own process (`pdfchild` starts it), under a memory limit it sets on itsel
 parent keeps. What it does in Python is bounded here: page objects (those inside form XObjects
 included), path segments and characters are counted against budgets before they are walked.
 
-Run as a script, not imported as part of the package: it needs only the standard library and
-pypdfium2, so the child starts in a few tens of milliseconds. Its arguments are its budgets (JSON)
-and the first page to read; it writes messages (marshal, each after its length in 4 bytes), and
-marshal, not JSON, because a page is tens of thousands of numbers:
+Run as a script (the package imports it only for UNMAPPED), it needs nothing but the standard
+library and pypdfium2, so the child starts in a few tens of milliseconds. Its arguments are its
+budgets (JSON) and the first page to read. It writes messages, each marshalled (a page is tens of
+thousands of numbers: JSON would cost more than reading them) after its length in 4 bytes:
   {"pages": n, "memory_limited": bool}               the document opened
   {"refused": "password" | "security" | "damaged"}   it did not
   {"page": i, "size": [w, h], "chars": [...], "edges": [...]}
@@ -36,7 +36,7 @@ from typing import Any
 UNMAPPED = "\ufffd"
 # pdfium's error codes (fpdfview.h)
 _REFUSALS = {4: "password", 5: "security"}
-_TEXT, _PATH, _FORM = 1, 2, 5
+_PATH, _FORM = 2, 5
 _MOVETO, _LINETO = 2, 0
 # a segment this close to horizontal or vertical is a rule (coordinates come as 32-bit floats)
 _FLAT = 1e-3
@@ -158,8 +158,7 @@ class Budget:
         self.spent: Counter[str] = Counter()
 
     def over(self, what: str, count: int) -> dict[str, Any] | None:
-        """Spend count of what (per page: `page_<what>`; per document: `<what>`): the first budget
-        it would exceed, or None."""
+        """The page's budget of what (`page_<what>`) when count exceeds it, or None."""
         page_limit = self.limits.get(f"page_{what}")
         if page_limit is not None and count > page_limit:
             return {"over": what, "count": count, "limit": page_limit}
@@ -394,7 +393,7 @@ def _read_page(raw: Any, page: Any, limits: dict[str, int], budget: Budget) -> d
     if not text:
         return {"over": "damaged", "count": 0, "limit": 0}
     try:
-        count = raw.FPDFText_CountChars(text)
+        count = max(0, raw.FPDFText_CountChars(text))
         # spent even when the page is over its own budget: loading it was the cost
         stop = budget.spend("chars", count)
         if stop:
@@ -411,7 +410,7 @@ def _read_page(raw: Any, page: Any, limits: dict[str, int], budget: Budget) -> d
             text = raw.FPDFText_LoadPage(page)
             if not text:
                 return {"over": "damaged", "count": 0, "limit": 0}
-            count = raw.FPDFText_CountChars(text)
+            count = max(0, raw.FPDFText_CountChars(text))
         edges, over = reader.edges(paths, frame)
         if over:
             return over
