@@ -89,9 +89,11 @@ def run(args: list[str], folder: Path, watched: Path) -> Run:
 
 
 @pytest.fixture(scope="session")
-def corpus(request: pytest.FixtureRequest) -> dict[str, Path]:
-    """The cases' files, built on first use and kept in pytest's cache folder between sessions."""
-    folder = request.config.cache.mkdir("pdf_corpus")
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The cases' files, built on first use and kept in pytest's cache folder between sessions
+    (in a temporary one when the cache is switched off, -p no:cacheprovider)."""
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("pdf_corpus") if cache is not None else tmp_path_factory.mktemp("pdf_corpus")
     return {name: pdf_corpus.build(name, folder) for name in pdf_corpus.FAMILIES}
 
 
