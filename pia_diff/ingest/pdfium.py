@@ -43,7 +43,7 @@ _FLAT = 1e-3
 # what pdfium generates: spaces, line breaks, and hyphens it marks at line ends
 _MAYBE_GENERATED = frozenset({0x20, 0x0D, 0x0A, 0x02, 0x2D})
 # characters whose angle decides which way the page reads
-_ANGLE_SAMPLE = 400
+_ANGLE_SAMPLE = 64
 
 
 def limit_memory(limit: int) -> bool:
@@ -173,6 +173,19 @@ class Budget:
         return None
 
 
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle as a bare call returns it (a subclass, so that ctypes keeps it a pointer)."""
+
+
+def _bare(function: Any, restype: Any) -> Any:
+    """The C function behind a pypdfium2 binding, with its result type and no argument types: the
+    calls made once an object, segment or character, where ctypes' checks cost as much as the call.
+    Handles are passed as ctypes pointers, structures by reference."""
+    bare = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    bare.restype = restype
+    return bare
+
+
 class Page:
     """One loaded page: its ruling lines from the path objects (inside form XObjects too) and its
     characters from pdfium's text page."""
@@ -182,7 +195,7 @@ class Page:
         self.page = page
         self.limits = limits
         self.matrix = raw.FS_MATRIX()
-        self.point_x, self.point_y = ctypes.c_float(), ctypes.c_float()
+        self.get_matrix = _bare(raw.FPDFPageObj_GetMatrix, ctypes.c_int)
 
     def frame(self, text: Any, count: int) -> Frame:
         raw = self.raw
@@ -208,36 +221,36 @@ class Page:
         count = raw.FPDFPage_CountObjects(self.page)
         if count > limit:
             return [], count, {"over": "objects", "count": count, "limit": limit}
+        page_object, form_object = _bare(raw.FPDFPage_GetObject, _Handle), _bare(raw.FPDFFormObj_GetObject, _Handle)
+        kind_of, form_count = (
+            _bare(raw.FPDFPageObj_GetType, ctypes.c_int),
+            _bare(raw.FPDFFormObj_CountObjects, ctypes.c_int),
+        )
+        page = _Handle(ctypes.cast(self.page, ctypes.c_void_p).value)
         paths: list[tuple[Any, tuple[float, ...]]] = []
         seen = count
-        identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        # (container, next index, number of objects, matrix to the page, depth)
-        stack: list[tuple[Any, int, int, tuple[float, ...], int]] = [(None, 0, count, identity, 0)]
-        while stack:
-            container, index, total, outer, depth = stack.pop()
-            if index >= total:
-                continue
-            stack.append((container, index + 1, total, outer, depth))
-            if container is None:
-                obj = raw.FPDFPage_GetObject(self.page, index)
-            else:
-                obj = raw.FPDFFormObj_GetObject(container, index)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == _PATH:
-                paths.append((obj, _compose(outer, self._matrix(obj))))
-            elif kind == _FORM:
-                inner = raw.FPDFFormObj_CountObjects(obj)
-                seen += max(0, inner)
-                if seen > limit:
-                    return [], seen, {"over": "objects", "count": seen, "limit": limit}
-                if depth + 1 > self.limits["form_depth"]:
-                    return [], seen, {"over": "form_depth", "count": depth + 1, "limit": self.limits["form_depth"]}
-                stack.append((obj, 0, inner, _compose(outer, self._matrix(obj)), depth + 1))
+        # containers still to walk: (form object, or None for the page; its objects; matrix to the page; depth)
+        pending: list[tuple[Any, int, tuple[float, ...], int]] = [(None, count, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)]
+        while pending:
+            container, total, outer, depth = pending.pop()
+            for index in range(total):
+                obj = page_object(page, index) if container is None else form_object(container, index)
+                kind = kind_of(obj)
+                if kind == _PATH:
+                    paths.append((obj, _compose(outer, self._matrix(obj))))
+                elif kind == _FORM:
+                    inner = max(0, form_count(obj))
+                    seen += inner
+                    if seen > limit:
+                        return [], seen, {"over": "objects", "count": seen, "limit": limit}
+                    if depth + 1 > self.limits["form_depth"]:
+                        return [], seen, {"over": "form_depth", "count": depth + 1, "limit": self.limits["form_depth"]}
+                    pending.append((obj, inner, _compose(outer, self._matrix(obj)), depth + 1))
         return paths, seen, None
 
     def _matrix(self, obj: Any) -> tuple[float, ...]:
         m = self.matrix
-        if not self.raw.FPDFPageObj_GetMatrix(obj, m):
+        if not self.get_matrix(obj, ctypes.byref(m)):
             return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -247,29 +260,37 @@ class Page:
         """Every straight horizontal or vertical stretch of every path, in reading coordinates.
         Curves and slanted lines are no rules; a closed subpath's closing stretch counts."""
         raw = self.raw
+        count_segments, segment_at = (
+            _bare(raw.FPDFPath_CountSegments, ctypes.c_int),
+            _bare(raw.FPDFPath_GetPathSegment, _Handle),
+        )
+        point_of, kind_of = (
+            _bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int),
+            _bare(raw.FPDFPathSegment_GetType, ctypes.c_int),
+        )
+        closes = _bare(raw.FPDFPathSegment_GetClose, ctypes.c_int)
         limit = self.limits["page_segments"]
-        total = 0
-        for obj, _ in paths:
-            total += max(0, raw.FPDFPath_CountSegments(obj))
-            if total > limit:
-                return [], {"over": "segments", "count": total, "limit": limit}
+        counts = [max(0, count_segments(obj)) for obj, _ in paths]
+        if sum(counts) > limit:
+            return [], {"over": "segments", "count": sum(counts), "limit": limit}
         out: list[list[float]] = []
-        x, y = self.point_x, self.point_y
-        for obj, (a, b, c, d, e, f) in paths:
+        x, y = ctypes.c_float(), ctypes.c_float()
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+        for (obj, (a, b, c, d, e, f)), count in zip(paths, counts, strict=True):
             start: tuple[float, float] | None = None
             last: tuple[float, float] | None = None
-            for i in range(raw.FPDFPath_CountSegments(obj)):
-                segment = raw.FPDFPath_GetPathSegment(obj, i)
-                raw.FPDFPathSegment_GetPoint(segment, x, y)
+            for i in range(count):
+                segment = segment_at(obj, i)
+                point_of(segment, x_ref, y_ref)
                 px, py = x.value, y.value
                 here = frame.point(a * px + c * py + e, b * px + d * py + f)
-                kind = raw.FPDFPathSegment_GetType(segment)
+                kind = kind_of(segment)
                 if kind == _LINETO and last is not None:
                     _add_edge(out, last, here)
                 elif kind == _MOVETO:
                     start = here
                 last = here
-                if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                if closes(segment) and start is not None:
                     _add_edge(out, here, start)
                     last = start
         return out, None
@@ -284,12 +305,18 @@ class Page:
         if len(codes) != count:
             codes = [raw.FPDFText_GetUnicode(text, i) for i in range(count)]
         box = raw.FS_RECTF()
-        loose, font_size, map_error = (
-            raw.FPDFText_GetLooseCharBox,
-            raw.FPDFText_GetFontSize,
-            raw.FPDFText_HasUnicodeMapError,
+        # the calls made once a character, without ctypes' argument checks (which cost as much as
+        # the calls): the text page as a plain pointer, the box by reference
+        loose, font_size = (
+            _bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int),
+            _bare(raw.FPDFText_GetFontSize, ctypes.c_double),
         )
-        generated = raw.FPDFText_IsGenerated
+        map_error, generated = (
+            _bare(raw.FPDFText_HasUnicodeMapError, ctypes.c_int),
+            _bare(raw.FPDFText_IsGenerated, ctypes.c_int),
+        )
+        handle = ctypes.c_void_p(ctypes.cast(text, ctypes.c_void_p).value)
+        box_ref = ctypes.byref(box)
         place = frame.box
         # the common case, an upright page, without a call per character
         left, top_edge = (frame.left, frame.top) if frame.quarter == 0 else (None, None)
@@ -297,20 +324,20 @@ class Page:
         pending_space = False
         size, last_top, last_bottom = 0.0, math.nan, math.nan
         for i, code in enumerate(codes):
-            if code in _MAYBE_GENERATED and generated(text, i):
+            if code in _MAYBE_GENERATED and generated(handle, i):
                 # pdfium infers spaces and line breaks from gaps; the layout decides those, except a
                 # printed space that pdfium put its own in place of (see _restore_space)
                 pending_space = code == 0x20
                 continue
-            loose(text, i, box)
+            loose(handle, i, box_ref)
             if left is None:
                 x0, x1, top, bottom = place(box.left, box.bottom, box.right, box.top)
             else:
                 x0, x1, top, bottom = box.left - left, box.right - left, top_edge - box.top, top_edge - box.bottom
-            char = UNMAPPED if map_error(text, i) == 1 or not 0 < code < 0x110000 else chr(code)
+            char = UNMAPPED if map_error(handle, i) == 1 or not 0 < code < 0x110000 else chr(code)
             if box.top != last_top or box.bottom != last_bottom:
                 # a character as tall as the one before, on its line, is in its font and size
-                size, last_top, last_bottom = font_size(text, i), box.top, box.bottom
+                size, last_top, last_bottom = font_size(handle, i), box.top, box.bottom
             here = [char, x0, x1, top, bottom, size]
             if pending_space and out:
                 _restore_space(out, here)
