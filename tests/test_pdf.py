@@ -475,7 +475,7 @@ def test_the_child_reads_without_a_memory_limit_where_the_os_has_none(monkeypatc
     monkeypatch.setattr(sys, "platform", "linux")
     out = io.BytesIO()
     limits = {"pages": 300, "objects": 200_000, "page_objects": 50_000, "form_depth": 8, "page_segments": 100_000}
-    limits |= {"page_chars": 30_000, "chars": 400_000, "memory": 1 << 30}
+    limits |= {"page_chars": 30_000, "chars": 400_000, "memory": 1 << 30, "unmapped": UNMAPPED}
     monkeypatch.setattr(sys, "argv", ["pdfium.py", json.dumps(limits), "0"])
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(VALID_HEAD)))
     monkeypatch.setattr(sys, "stdout", types.SimpleNamespace(buffer=out))

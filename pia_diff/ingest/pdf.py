@@ -17,9 +17,8 @@ from pia_diff.errors import InputError
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.values import Certainty
 
-from .pdfcells import CellLimits, Line, OverBudget, join, page_lines
+from .pdfcells import UNMAPPED, CellLimits, Line, OverBudget, join, page_lines
 from .pdfchild import PageContent, ReadLimits, Skipped, pages, reason
-from .pdfium import UNMAPPED
 
 MAGIC = b"%PDF-"
 # Bounds for a hostile or runaway file; a real 様式3 is 5-40 pages of a few thousand characters each.

@@ -20,6 +20,8 @@ from functools import cache
 from itertools import groupby
 from typing import NamedTuple
 
+# A glyph the PDF gives no Unicode for: kept visible, and the item that holds it is uncertain.
+UNMAPPED = "\ufffd"
 # pdfplumber's defaults (table_settings), which the fixtures were read with
 SNAP = 3.0
 JOIN = 3.0

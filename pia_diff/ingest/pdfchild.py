@@ -22,7 +22,7 @@ from typing import Any
 
 from pia_diff.errors import InputError
 
-from .pdfcells import Box, Char
+from .pdfcells import UNMAPPED, Box, Char
 
 _SCRIPT = Path(__file__).resolve().with_name("pdfium.py")
 # a page's message is at most a few MB (30,000 characters); anything longer is not from our child
@@ -51,7 +51,7 @@ class ReadLimits:
         """The child's budgets, less what the children before it spent on earlier pages."""
         keys = ("pages", "objects", "page_objects", "form_depth", "page_segments", "page_chars", "chars", "memory")
         limits: dict[str, Any] = {key: getattr(self, key) for key in keys}
-        limits["spent"] = spent
+        limits.update(spent=spent, unmapped=UNMAPPED)
         return json.dumps(limits)
 
 

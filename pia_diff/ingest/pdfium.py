@@ -7,14 +7,14 @@ in its own process (`pdfchild` starts it), under a memory limit it sets on itsel
 parent keeps. What it does in Python is bounded here: page objects (those inside form XObjects
 included), path segments and characters are counted against budgets before they are walked.
 
-Run as a script (the package imports it only for UNMAPPED), it needs nothing but the standard
-library and pypdfium2, so the child starts in a few tens of milliseconds. Its arguments are its
-budgets (JSON) and the first page to read. It writes messages, each marshalled (a page is tens of
+Run as a script (the package does not import it), it needs nothing but the standard library and
+pypdfium2, so the child starts in a few tens of milliseconds. Its arguments are its budgets and
+what to write for a glyph without Unicode (JSON), and the first page to read. It writes messages, each marshalled (a page is tens of
 thousands of numbers: JSON would cost more than reading them) after its length in 4 bytes:
   {"pages": n, "memory_limited": bool}               the document opened
   {"refused": "password" | "security" | "damaged"}   it did not
   {"page": i, "size": [w, h], "chars": [...], "edges": [...]}
-      chars: [text (UNMAPPED: no Unicode), x0, x1, top, bottom, size], edges: [x0, top, x1, bottom]
+      chars: [text ("unmapped": no Unicode), x0, x1, top, bottom, size], edges: [x0, top, x1, bottom]
       (horizontal or vertical), all in reading order: the page turned so that its text runs left
       to right, top measured down from the page's top edge
   {"page": i, "over": what, "count": n, "limit": n}  the page is over a budget and was not read
@@ -32,8 +32,6 @@ import sys
 from collections import Counter
 from typing import Any
 
-# A glyph the PDF gives no Unicode for: kept visible, and the item that holds it is uncertain.
-UNMAPPED = "\ufffd"
 # pdfium's error codes (fpdfview.h)
 _REFUSALS = {4: "password", 5: "security"}
 _PATH, _FORM = 2, 5
@@ -153,7 +151,7 @@ class Frame:
 class Budget:
     """What one page and the whole document may cost; counts what has been spent."""
 
-    def __init__(self, limits: dict[str, int]) -> None:
+    def __init__(self, limits: dict[str, Any]) -> None:
         self.limits = limits
         self.spent: Counter[str] = Counter()
 
@@ -190,7 +188,7 @@ class Page:
     """One loaded page: its ruling lines from the path objects (inside form XObjects too) and its
     characters from pdfium's text page."""
 
-    def __init__(self, raw: Any, page: Any, limits: dict[str, int]) -> None:
+    def __init__(self, raw: Any, page: Any, limits: dict[str, Any]) -> None:
         self.raw = raw
         self.page = page
         self.limits = limits
@@ -297,6 +295,7 @@ class Page:
 
     def chars(self, text: Any, count: int, frame: Frame) -> list[list[Any]]:
         raw = self.raw
+        unmapped = self.limits["unmapped"]
         # the whole page's text in one call (one UTF-16 character a character of the page, or a
         # surrogate pair), then per character only what has no bulk call
         buffer = ctypes.create_string_buffer(2 * (count + 1))
@@ -334,7 +333,7 @@ class Page:
                 x0, x1, top, bottom = place(box.left, box.bottom, box.right, box.top)
             else:
                 x0, x1, top, bottom = box.left - left, box.right - left, top_edge - box.top, top_edge - box.bottom
-            char = UNMAPPED if map_error(handle, i) == 1 or not 0 < code < 0x110000 else chr(code)
+            char = unmapped if map_error(handle, i) == 1 or not 0 < code < 0x110000 else chr(code)
             if box.top != last_top or box.bottom != last_bottom:
                 # a character as tall as the one before, on its line, is in its font and size
                 size, last_top, last_bottom = font_size(handle, i), box.top, box.bottom
@@ -408,7 +407,7 @@ def read_pages(data: bytes, limits: dict[str, Any], first: int, emit: Any) -> No
     emit({"done": True})
 
 
-def _read_page(raw: Any, page: Any, limits: dict[str, int], budget: Budget) -> dict[str, Any]:
+def _read_page(raw: Any, page: Any, limits: dict[str, Any], budget: Budget) -> dict[str, Any]:
     reader = Page(raw, page, limits)
     paths, seen, over = reader.objects()
     if over:
