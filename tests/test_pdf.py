@@ -585,7 +585,7 @@ def _grid(xs: list[float], tops: list[float]) -> list[tuple[float, float, float,
 
 
 def test_rules_become_table_rows() -> None:
-    from pia_diff.ingest.pdfcells import CellLimits, find_cells
+    from pia_diff.ingest.pdfgrid import CellLimits, find_cells
 
     limits = CellLimits(rules=100, crossings=1000, checks=10_000)
     rows = find_cells(_grid([10, 60, 200], [100, 120, 150]), limits)
@@ -602,7 +602,7 @@ def test_rules_become_table_rows() -> None:
 
 
 def test_finding_cells_is_bounded() -> None:
-    from pia_diff.ingest.pdfcells import CellLimits, OverBudget, find_cells
+    from pia_diff.ingest.pdfgrid import CellLimits, OverBudget, find_cells
 
     lattice = _grid([10.0 + 5 * i for i in range(100)], [10.0 + 5 * i for i in range(100)])
     with pytest.raises(OverBudget) as caught:
@@ -618,7 +618,8 @@ def test_finding_cells_is_bounded() -> None:
 
 
 def test_characters_placed_in_their_cells() -> None:
-    from pia_diff.ingest.pdfcells import CellLimits, page_lines
+    from pia_diff.ingest.pdfcells import page_lines
+    from pia_diff.ingest.pdfgrid import CellLimits
 
     chars = [_char(ch, 12 + 9 * i, top=104) for i, ch in enumerate("部署")]
     chars += [_char(ch, 62 + 9 * i, top=104) for i, ch in enumerate("市民課")]

@@ -1,7 +1,7 @@
 """Reading a published 評価書 PDF: ruled table cells become cell-text rows for the text parser.
 
 pdfium (`pdfium`, run in a child process by `pdfchild`) gives each page's characters and ruling
-lines; `pdfcells` finds the table cells and puts the characters in them; each table row becomes
+lines; `pdfgrid` finds the table cells and `pdfcells` puts the characters in them; each table row becomes
 one line of TAB-joined cells, as the workbook reader makes, so the same parser reads both. Page
 headers, footers and page numbers are dropped; a row continued at the top of the next page (its
 first cell empty) is joined to the row it continues. A page that could not be read within its
@@ -17,8 +17,9 @@ from pia_diff.errors import InputError
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.values import Certainty
 
-from .pdfcells import UNMAPPED, CellLimits, Line, OverBudget, join, page_lines
+from .pdfcells import UNMAPPED, Line, join, page_lines
 from .pdfchild import PageContent, ReadLimits, Skipped, pages, reason
+from .pdfgrid import CellLimits, OverBudget
 
 MAGIC = b"%PDF-"
 # Bounds for a hostile or runaway file; a real 様式3 is 5-40 pages of a few thousand characters each.

@@ -22,7 +22,8 @@ from typing import Any
 
 from pia_diff.errors import InputError
 
-from .pdfcells import UNMAPPED, Box, Char
+from .pdfcells import UNMAPPED, Char
+from .pdfgrid import Box
 
 _SCRIPT = Path(__file__).resolve().with_name("pdfium.py")
 # a page's message is at most a few MB (30,000 characters); anything longer is not from our child
