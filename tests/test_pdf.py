@@ -148,6 +148,10 @@ def test_doubled_characters_removed() -> None:
     # two real letters side by side stay two
     roman = [_char("I", 0, width=2.5), _char("I", 2.6, width=2.5)]
     assert len(dedupe(roman)) == 2
+    # a line of 30,000 of one character (a hostile page): each is looked up among the others in
+    # logarithmic time, not against every one before it
+    assert len(dedupe([_char("x", 9.0 * i) for i in range(30_000)])) == 30_000
+    assert len(dedupe([_char("x", 9.0 * (i // 2) + 0.1 * (i % 2)) for i in range(30_000)])) == 15_000
 
 
 def test_cell_lines_back_into_paragraphs() -> None:
@@ -632,3 +636,20 @@ def test_characters_placed_in_their_cells() -> None:
         (["欄外"], False),
     ]
     assert lines[0].top == 100 / 800 and lines[-1].top == 300 / 800
+
+
+def test_placing_characters_is_bounded() -> None:
+    from pia_diff.ingest.pdfcells import page_lines
+    from pia_diff.ingest.pdfgrid import CellLimits, OverBudget
+
+    # 140 x 140 cells of 3.5 pt and 30,000 characters over them: every character would look at
+    # hundreds of cells of its band
+    steps = [10.0 + 3.5 * i for i in range(141)]
+    chars = [_char("x", 10 + (i % 490), top=10 + (i // 490) * 8, width=0.5) for i in range(30_000)]
+    with pytest.raises(OverBudget) as caught:
+        page_lines(chars, _grid(steps, steps), 800.0, CellLimits(rules=1000, crossings=10**6, checks=10**6))
+    assert caught.value.what == "placing"
+    # characters far off the page do not make the bands without end: they are read, outside any cell
+    far = [_char("a", 20, top=-1e12), _char("b", 20, top=1e12)]
+    lines = page_lines(far, _grid([10, 60, 200], [100, 120, 150]), 800.0, CellLimits(100, 1000, 10_000))
+    assert [ln.cells for ln in lines] == [["a"], ["b"]]

@@ -7,6 +7,7 @@ their centre; a cell's printed lines are joined back into its paragraphs.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import defaultdict
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from .pdfgrid import Box, CellLimits, find_cells
+from .pdfgrid import Box, CellLimits, OverBudget, find_cells
 
 # A glyph the PDF gives no Unicode for: kept visible, and the item that holds it is uncertain.
 UNMAPPED = "\ufffd"
@@ -25,8 +26,10 @@ _COMPATIBLE = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F))
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 # What starts a numbered or bulleted item of a list: ①…⑳, ・, ※, 【, (1)
 _NEW_ITEM = re.compile(r"[\u2460-\u2473・※【(（]")
-# a cell lookup band (points): cells are indexed by the bands their height spans
+# a cell lookup band (points): cells are indexed by the bands their height spans; a page whose
+# characters lie further apart than this many bands gets wider bands
 _BAND = 8.0
+_MAX_BANDS = 4096
 
 
 class Char(NamedTuple):
@@ -89,7 +92,7 @@ def page_lines(chars: list[Char], edges: list[Box], height: float, limits: CellL
                 indices.append(len(cells))
                 cells.append(box)
         rows.append(indices)
-    buckets, outside = _place(chars, cells)
+    buckets, outside = _place(chars, cells, limits.checks)
     lines = []
     for indices in rows:
         boxes = sorted(indices, key=lambda i: cells[i][0])
@@ -111,24 +114,40 @@ def page_lines(chars: list[Char], edges: list[Box], height: float, limits: CellL
     return lines
 
 
-def _place(chars: list[Char], cells: list[Box]) -> tuple[list[list[Char]], list[Char]]:
-    """Each character into the first cell (in the order given) that holds its centre; the rest outside."""
-    bands: dict[int, list[tuple[float, float, float, float, list[Char]]]] = defaultdict(list)
+def _place(chars: list[Char], cells: list[Box], limit: int) -> tuple[list[list[Char]], list[Char]]:
+    """Each character into the first cell (in the order given) that holds its centre; the rest outside.
+    Cells are indexed by the bands of height they span; the bands and the cells looked at per
+    character count against limit (a page of thousands of tiny cells, or coordinates far off the
+    page, would otherwise cost without bound)."""
     buckets: list[list[Char]] = [[] for _ in cells]
+    if not chars:
+        return buckets, []
+    centres = [(ch.top + ch.bottom) / 2 for ch in chars]
+    low, high = min(centres), max(centres)
+    band = max(_BAND, (high - low) / _MAX_BANDS)
+    bands: dict[int, list[tuple[float, float, float, float, list[Char]]]] = defaultdict(list)
+    work = 0
     for (x0, top, x1, bottom), bucket in zip(cells, buckets, strict=True):
-        for band in range(int(top // _BAND), int(bottom // _BAND) + 1):
-            bands[band].append((x0, top, x1, bottom, bucket))
+        first, last = int((max(top, low) - low) // band), int((min(bottom, high) - low) // band)
+        work += max(0, last - first + 1)
+        if work > limit:
+            raise OverBudget("placing", work, limit)
+        for at in range(first, last + 1):
+            bands[at].append((x0, top, x1, bottom, bucket))
     outside: list[Char] = []
     nowhere: list[tuple[float, float, float, float, list[Char]]] = []
-    for ch in chars:
+    for ch, y in zip(chars, centres, strict=True):
         x = (ch.x0 + ch.x1) / 2
-        y = (ch.top + ch.bottom) / 2
-        for x0, top, x1, bottom, bucket in bands.get(int(y // _BAND), nowhere):
+        candidates = bands.get(int((y - low) // band), nowhere)
+        work += len(candidates)
+        for x0, top, x1, bottom, bucket in candidates:
             if x0 <= x <= x1 and top <= y <= bottom:
                 bucket.append(ch)
                 break
         else:
             outside.append(ch)
+    if work > limit:
+        raise OverBudget("placing", work, limit)
     return buckets, outside
 
 
@@ -139,14 +158,15 @@ def dedupe(chars: list[Char]) -> list[Char]:
     out = []
     for ch in chars:
         key = (ch.text, round(ch.top))
-        near = seen.get(key)
+        near = seen.get(key)  # where the same character starts on this line, in order
         if near is None:
             seen[key] = [ch.x0]
         else:
             span = 0.3 * max(0.1, ch.x1 - ch.x0)
-            if any(abs(x0 - ch.x0) < span for x0 in near):
+            at = bisect.bisect_left(near, ch.x0)
+            if (at < len(near) and near[at] - ch.x0 < span) or (at and ch.x0 - near[at - 1] < span):
                 continue
-            near.append(ch.x0)
+            near.insert(at, ch.x0)
         out.append(ch)
     return out
 
@@ -181,24 +201,16 @@ def cell_text(chars: list[Char], right: float) -> tuple[str, bool]:
         return "", False
     text = ""
     wrapped = False
-    for group in _visual_lines(chars):
+    groups = _visual_lines(chars)
+    for index, group in enumerate(groups):
         line = _join_line(group)
         # a printer that wraps at a space leaves the space at the end of the line
         text = join(text + (" " if wrapped and line.endswith(" ") else ""), line.strip(), wrapped)
         wrapped = group[-1].x1 >= right - 2.5 * max(c.size for c in group)
-        if wrapped and line.rstrip().endswith("。") and _NEW_ITEM.match(_next_start(group, chars)):
+        below = groups[index + 1][0].text if index + 1 < len(groups) else ""
+        if wrapped and line.rstrip().endswith("。") and _NEW_ITEM.match(below):
             wrapped = False  # a sentence that happens to fill the line, then a numbered item: a new paragraph
     return text.strip(), wrapped
-
-
-def _next_start(group: list[Char], chars: list[Char]) -> str:
-    """The first character of the printed line below group, within the same cell."""
-    below = [c for c in chars if c.top > group[-1].top + 0.5 * group[-1].size]
-    if not below:
-        return ""
-    top = min(c.top for c in below)
-    first = min((c for c in below if abs(c.top - top) < 0.5 * c.size), key=lambda c: c.x0)
-    return first.text
 
 
 def join(text: str, more: str, wrapped: bool) -> str:

@@ -36,11 +36,12 @@ class CellLimits:
 
     rules: int  # horizontal and vertical stretches of ruling line
     crossings: int  # where a horizontal and a vertical rule meet
-    checks: int  # edge-connection checks while looking for each crossing's box
+    checks: int  # edge-connection checks while looking for each crossing's box; cells looked at to place characters
 
 
 def _snap(values: list[float]) -> dict[float, float]:
-    """Values within SNAP of their neighbour (in a chain) become the mean of their cluster (by edge)."""
+    """Values within SNAP of their neighbour (in a chain) become the mean of their cluster, each
+    value counted as often as it comes (one a rule), as pdfplumber averages them."""
     out: dict[float, float] = {}
     ordered = sorted(values)
     start = 0
