@@ -636,6 +636,7 @@ def test_characters_placed_in_their_cells() -> None:
         (["欄外"], False),
     ]
     assert lines[0].top == 100 / 800 and lines[-1].top == 300 / 800
+    assert page_lines(chars, [], 0.0, CellLimits(100, 1000, 10_000))[0].cells == ["部署 市民課"]  # no height: no crash
 
 
 def test_placing_characters_is_bounded() -> None:

@@ -108,6 +108,7 @@ def page_lines(chars: list[Char], edges: list[Box], height: float, limits: CellL
         if text.strip():
             lines.append(Line(group[0].top, group[0].bottom, [text.strip()], [], False, [False]))
     lines.sort(key=lambda ln: ln.top)
+    height = height if height > 0 else 1.0  # a page box of no height (pdfium gives one a default)
     for line in lines:
         line.top /= height
         line.bottom /= height
