@@ -31,6 +31,7 @@ import math
 import os
 import sys
 from collections import Counter
+from math import isfinite
 from typing import Any
 
 # pdfium's error codes (fpdfview.h)
@@ -334,6 +335,8 @@ class Page:
                 x0, x1, top, bottom = place(box.left, box.bottom, box.right, box.top)
             else:
                 x0, x1, top, bottom = box.left - left, box.right - left, top_edge - box.top, top_edge - box.bottom
+            if not isfinite(x0 + x1 + top + bottom):
+                continue  # placed off any page by a degenerate matrix: not printed anywhere
             char = unmapped if map_error(handle, i) == 1 or not 0 < code < 0x110000 else chr(code)
             if box.top != last_top or box.bottom != last_bottom:
                 # a character as tall as the one before, on its line, is in its font and size
@@ -373,6 +376,8 @@ def _compose(outer: tuple[float, ...], inner: tuple[float, ...]) -> tuple[float,
 
 def _add_edge(out: list[list[float]], p: tuple[float, float], q: tuple[float, float]) -> None:
     (x0, t0), (x1, t1) = p, q
+    if not isfinite(x0 + t0 + x1 + t1):
+        return  # a point a degenerate matrix sent off to infinity: no rule
     if abs(t0 - t1) <= _FLAT:
         out.append([min(x0, x1), t0, max(x0, x1), t0])
     elif abs(x0 - x1) <= _FLAT:
