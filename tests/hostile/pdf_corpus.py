@@ -4,7 +4,8 @@ the reader must refuse, each with the outcome the reader must give.
 Most cases are one hostile page put before the six pages of the real fixture 003_asahikawa.pdf by an
 incremental update (as an editing tool appends a page), so the case also shows that the pages after
 the hostile one are still read. Files are built on first use and cached in the folder the caller
-gives (a pytest cache folder); the 600 MB flate bomb takes a few seconds to pack, the rest are quick.
+gives (a pytest cache folder); the 600 MB flate bomb and the 2400 x 2400 grid (13 MB) take a few
+seconds each to pack, the rest well under one.
 """
 
 from __future__ import annotations
