@@ -17,8 +17,11 @@ OWNERS = {
         "pia_diff.report.into",
         "pia_diff.ingest.workbook",
     },
-    "pdfplumber": {"pia_diff.ingest.pdf"},
-    "pdfminer": {"pia_diff.ingest.pdf"},
+    # pdfium runs in a child process (pdfium.py as a script); nothing else touches a PDF library
+    "pypdfium2": {"pia_diff.ingest.pdfium"},
+    "pypdfium2_raw": {"pia_diff.ingest.pdfium"},
+    "pdfplumber": set(),
+    "pdfminer": set(),
     "typer": {"pia_diff.cli"},
     "click": set(),
     "deepdiff": {"pia_diff.compare.diff"},  # the field-level engine (issue 19)
