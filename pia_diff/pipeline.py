@@ -9,7 +9,7 @@ from pathlib import Path
 from .audit.findings import Finding
 from .audit.threshold import band_move, band_of, threshold_warnings
 from .compare.classify import DecisionStatus, Options, Row, blocking, classify, unknown_decisions
-from .compare.decisions import NONE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
+from .compare.decisions import NONE, UNPINNED_NOTE, Decisions, parse_decisions, read_decisions, what_changed
 from .compare.diff import differences
 from .compare.docform import for_audit, form_context, reconcile
 from .compare.excerpt import LONG_CELL
@@ -79,10 +79,14 @@ def compare(
     revision_date: dt.date,
     decisions_path: Path | None = None,
     full_text: bool = False,
+    decisions_text: str | None = None,
 ) -> Comparison:
+    """decisions_text: a decisions file's text, for callers that hold it in memory (the page of `serve`)."""
     old, new = reconcile(old, new)
     catalogue, table, stars = form_context(old, new)
     decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
+    if decisions_text is not None:
+        decisions = parse_decisions(decisions_text, "判断ファイル", table.exemptions)
     files = new.files or old.files
     found = differences(old, new, catalogue)
     rows = classify(
