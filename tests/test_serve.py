@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import io
 import logging
 import re
@@ -428,3 +429,39 @@ def test_every_asset_ships_in_the_package_and_nothing_is_fetched() -> None:
         assert not re.search(r"(?:src|href)=\"(?:https?:)?//", text)
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text)
         assert "@import" not in text and "@font-face" not in text
+
+
+def test_gaps_and_notes_come_first(client: TestClient, tmp_path: Path) -> None:
+    from .conftest import seed
+
+    case = Path(__file__).resolve().parent / "cases" / "system_deleted"
+    lines = (case / "new.txt").read_text(encoding="utf-8").split("\n")
+    # Ⅳ lost from the body of the new version (its second heading; the first is the table of contents)
+    part = [i for i, ln in enumerate(lines) if ln == "IV 開示請求、問合せ"][1]
+    end = [i for i, ln in enumerate(lines) if ln == "V 評価実施手続"][1]
+    new = tmp_path / "new.txt"
+    new.write_text("\n".join(lines[:part] + lines[end:]), encoding="utf-8")
+    old = seed("001")
+    files = {"old": (old.name, old.read_bytes(), "text/plain"), "new": ("new.txt", new.read_bytes(), "text/plain")}
+    page = client.post("/compare", files=files, data={"date": "令和8年4月1日"}).text
+    expected = remarks(compare_files(old, new, dt.date(2026, 4, 1)))
+    kinds = [kind for kind, _ in expected]
+    assert "確認できない部分" in kinds and "番号の振り直し" in kinds
+    shown = re.findall(r'<li class="remark \w+"><strong>(.*?):</strong> (.*?)</li>', page, re.S)
+    assert [(kind, " ".join(html.unescape(text).split())) for kind, text in shown] == [
+        (kind, " ".join(text.split())) for kind, text in expected
+    ]
+    # first: before the verdict (which the gap stops) and before the rows
+    assert page.index("先に確かめること") < page.index("リリース判定") < page.index('<article class="row ')
+    assert "確認できない部分があります (1 件)" in verdict(page)
+
+
+def test_a_document_read_by_its_own_structure_says_so(client: TestClient) -> None:
+    forms = Path(__file__).resolve().parent / "data" / "forms"
+    old, new = forms / "form4_old.txt", forms / "form4_new.txt"
+    files = {"old": (old.name, old.read_bytes(), "text/plain"), "new": (new.name, new.read_bytes(), "text/plain")}
+    page = client.post("/compare", files=files, data={"date": "令和8年4月1日"}).text
+    assert page.count('<li class="remark note"><strong>参考:</strong>') == 2
+    assert "文書自身の見出し・番号・繰り返しの構造から読み取りました (読み取り方: generic)" in page
+    expected = compare_files(old, new, dt.date(2026, 4, 1)).rows
+    assert [(r.item, r.timing) for r in shown_rows(page)] == [(r.項目, str(r.提出時期)) for r in expected]

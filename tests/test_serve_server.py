@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pia_diff.serve.server import addresses, is_loopback
+from pia_diff.serve.server import addresses, bind, is_loopback
 from pia_diff.serve.uploads import REQUEST_LIMIT
 
 from .serve_pages import NEW, OLD, ROOT, alert, running_server
@@ -59,6 +59,22 @@ def test_a_port_in_use_and_a_bad_host_are_bad_input() -> None:
     bad = _cli("serve", "--host", "no such host.invalid")
     assert bad.returncode == 2 and "というアドレスを使えません" in bad.stderr
     assert _cli("serve", "--port", "70000").returncode == 2
+
+
+@pytest.mark.parametrize("windows", [False, True])
+def test_binding_with_the_option_each_platform_has(monkeypatch: pytest.MonkeyPatch, windows: bool) -> None:
+    # Windows has SO_EXCLUSIVEADDRUSE (a port opened with SO_REUSEADDR there can be taken by another
+    # program); elsewhere it is absent. Here it stands in with a value this platform accepts.
+    if windows:
+        monkeypatch.setattr(socket, "SO_EXCLUSIVEADDRUSE", socket.SO_REUSEADDR, raising=False)
+    else:
+        monkeypatch.delattr(socket, "SO_EXCLUSIVEADDRUSE", raising=False)
+    sock = bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(sock.getsockname(), timeout=5):
+            pass  # listening as soon as bind returns: the printed address answers at once
+    finally:
+        sock.close()
 
 
 def test_the_address_lines() -> None:
