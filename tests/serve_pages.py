@@ -27,6 +27,18 @@ class ShownRow:
     uncertain: bool
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`pia-diff ARGS` in a subprocess (UTF-8 output, not checked)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pia_diff", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
 def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 

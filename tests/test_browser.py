@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .serve_pages import DATE, NEW, OLD, ROOT, Server, running_server
+from .serve_pages import DATE, NEW, OLD, ROOT, Server, cli, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -60,17 +58,6 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pia_diff", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-    )
-
-
 def _upload(page: Any, server: Server, old: Path = OLD, new: Path = NEW) -> None:
     page.goto(server.address)
     page.set_input_files("#old", str(old))
@@ -100,7 +87,7 @@ def _sheet_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_the_job_in_a_browser(page: Any, server: Server, tmp_path: Path) -> None:
-    diff = _cli("diff", str(OLD), str(NEW), "--date", DATE, "--format", "json")
+    diff = cli("diff", str(OLD), str(NEW), "--date", DATE, "--format", "json")
     expected = json.loads(diff.stdout)
     _upload(page, server)
     page.wait_for_selector("article.row")
@@ -125,7 +112,7 @@ def test_the_job_in_a_browser(page: Any, server: Server, tmp_path: Path) -> None
     first = tmp_path / "page.xlsx"
     caught.value.save_as(first)
     cli_book = tmp_path / "cli.xlsx"
-    assert _cli("diff", str(OLD), str(NEW), "--date", DATE, "-o", str(cli_book)).returncode == 0
+    assert cli("diff", str(OLD), str(NEW), "--date", DATE, "-o", str(cli_book)).returncode == 0
     assert _sheet_rows(first) == _sheet_rows(cli_book)
 
     # a confirmed exemption needs its 理由: the page says so and sends nothing without it
@@ -163,7 +150,7 @@ def test_the_job_in_a_browser(page: Any, server: Server, tmp_path: Path) -> None
     judged = tmp_path / "judged.xlsx"
     caught.value.save_as(judged)
     cli_judged = tmp_path / "cli_judged.xlsx"
-    done = _cli("diff", str(OLD), str(NEW), "--date", DATE, "--decisions", str(decisions), "-o", str(cli_judged))
+    done = cli("diff", str(OLD), str(NEW), "--date", DATE, "--decisions", str(decisions), "-o", str(cli_judged))
     assert done.returncode == 0, done.stderr
     assert _sheet_rows(judged) == _sheet_rows(cli_judged)
     betten2 = [r for r in _sheet_rows(judged)["別添2 変更箇所"][2:] if any(r)]
@@ -211,7 +198,7 @@ def test_the_audit_page_in_a_browser(page: Any, server: Server) -> None:
     page.set_input_files("#against", str(OLD))
     page.get_by_role("button", name="監査する", exact=True).click()
     page.wait_for_selector("section.audit")
-    audit = json.loads(_cli("audit", str(NEW), "--against", str(OLD), "--format", "json").stdout)
+    audit = json.loads(cli("audit", str(NEW), "--against", str(OLD), "--format", "json").stdout)
     assert page.locator("section.audit tbody tr").count() == len(audit["rows"])
     assert page.locator("li.finding").count() == len(audit["findings"])
     errors = sum(f["level"] == "error" for f in audit["findings"])

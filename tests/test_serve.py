@@ -386,17 +386,22 @@ def test_the_audit_page_says_what_audit_says(client: TestClient) -> None:
     assert bad.status_code == 400 and "memo.txt: 特定個人情報保護評価書として認識できません" in alert(bad.text)
 
 
-def test_a_published_pdf_compares_like_its_cli(client: TestClient) -> None:
+def test_a_published_pdf_pair(client: TestClient) -> None:
+    """The PDF revision case (tests/cases/asahikawa_pdf): its hand-written rows, through the page."""
+    import json
+
+    case = Path(__file__).resolve().parent / "cases" / "asahikawa_pdf"
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))["rows"]
     old, new = PDF_DIR / "003_asahikawa.pdf", PDF_DIR / "003_asahikawa_revised.pdf"
     files = {
         "old": (old.name, old.read_bytes(), "application/pdf"),
         "new": (new.name, new.read_bytes(), "application/pdf"),
     }
-    response = client.post("/compare", files=files, data={"date": "2024-04-01"})
-    expected = compare_files(old, new, dt.date(2024, 4, 1)).rows
-    assert [(r.item, r.timing, r.rule) for r in shown_rows(response.text)] == [
-        (r.項目, str(r.提出時期), r.根拠) for r in expected
-    ]
+    shown = shown_rows(client.post("/compare", files=files, data={"date": "令和6年4月1日"}).text)
+    assert len(shown) == len(expected) == 2
+    for row, want in zip(shown, expected, strict=True):
+        assert row.item.endswith(want["item"]) and row.timing == want["提出時期"]
+        assert row.star is (want["提出時期"] == "事前")
 
 
 def test_security_headers_and_the_host_check() -> None:

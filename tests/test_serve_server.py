@@ -18,27 +18,16 @@ import pytest
 from pia_diff.serve.server import addresses, bind, is_loopback
 from pia_diff.serve.uploads import REQUEST_LIMIT
 
-from .serve_pages import NEW, OLD, ROOT, alert, running_server
+from .serve_pages import NEW, OLD, ROOT, alert, cli, running_server
 
 WEB = ("starlette", "uvicorn", "jinja2", "python_multipart", "anyio")
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pia_diff", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=60,
-    )
 
 
 def test_help_imports_no_web_framework() -> None:
     code = f"import sys, pia_diff.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB!r}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
-    shown = _cli("serve", "--help")
+    shown = cli("serve", "--help")
     assert shown.returncode == 0
     assert (
         "ブラウザで使うページを始めます" in shown.stdout
@@ -52,13 +41,13 @@ def test_a_port_in_use_and_a_bad_host_are_bad_input() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        done = _cli("serve", "--port", str(port))
+        done = cli("serve", "--port", str(port))
     assert done.returncode == 2
     assert f"エラー: --port: 127.0.0.1 のポート {port} で待ち受けられません" in done.stderr
     assert "Traceback" not in done.stderr
-    bad = _cli("serve", "--host", "no such host.invalid")
+    bad = cli("serve", "--host", "no such host.invalid")
     assert bad.returncode == 2 and "というアドレスを使えません" in bad.stderr
-    assert _cli("serve", "--port", "70000").returncode == 2
+    assert cli("serve", "--port", "70000").returncode == 2
 
 
 @pytest.mark.parametrize("windows", [False, True])

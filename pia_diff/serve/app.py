@@ -291,23 +291,8 @@ async def judge(request: Request) -> Response:
     return await _work(request, task)
 
 
-@_guard("index.html")
-async def download_workbook(request: Request) -> Response:
-    form = await _read(request)
-    store: Store = request.app.state.store
-
-    def task() -> Response:
-        work = store.get(form.text("token"))
-        if work is None:
-            return _expired(form)
-        result = job.run(work, job.revision(form.text("date")), _carried(form))
-        return _attachment(job.workbook(result), XLSX, "別添2_変更箇所.xlsx", "betten2.xlsx")
-
-    return await _work(request, task)
-
-
-@_guard("index.html")
-async def download_decisions(request: Request) -> Response:
+async def _download(request: Request, make: Callable[[Work, dt.date, str, Comparison], Response]) -> Response:
+    """A download of the page's current state: its documents (by token), 変更日 and decisions, compared again."""
     form = await _read(request)
     store: Store = request.app.state.store
 
@@ -316,17 +301,33 @@ async def download_decisions(request: Request) -> Response:
         if work is None:
             return _expired(form)
         date, decisions = job.revision(form.text("date")), _carried(form)
-        result = job.run(work, date, decisions)
-        heading = f"旧: {work.old_name}、新: {work.new_name}、変更日: {to_wareki(date)}"
-        text = judgements.download(decisions, result.rows, job.exemptions(result), heading)
-        return _attachment(text.encode("utf-8"), "application/yaml; charset=utf-8", "判断.yaml", "decisions.yaml")
+        return make(work, date, decisions, job.run(work, date, decisions))
 
     return await _work(request, task)
 
 
+@_guard("index.html")
+async def download_workbook(request: Request) -> Response:
+    def make(work: Work, date: dt.date, decisions: str, result: Comparison) -> Response:
+        return _attachment(job.workbook(result), XLSX, "別添2_変更箇所.xlsx", "betten2.xlsx")
+
+    return await _download(request, make)
+
+
+@_guard("index.html")
+async def download_decisions(request: Request) -> Response:
+    def make(work: Work, date: dt.date, decisions: str, result: Comparison) -> Response:
+        heading = f"旧: {work.old_name}、新: {work.new_name}、変更日: {to_wareki(date)}"
+        text = judgements.download(decisions, result.rows, job.exemptions(result), heading)
+        return _attachment(text.encode("utf-8"), "application/yaml; charset=utf-8", "判断.yaml", "decisions.yaml")
+
+    return await _download(request, make)
+
+
 # The --into download (issue 18 §3: the new rows written into a copy of the new version's own workbook)
-# belongs here, as `download_into`, once the library function exists: the new version's bytes are kept
-# in `Work.new_workbook` when it is a workbook; answer with an .xlsx attachment like download_workbook.
+# belongs here, as `download_into` through `_download`, once the library function exists: the new
+# version's bytes are kept in `Work.new_workbook` when it is a workbook (answer InputError otherwise);
+# add its Route("/download/into") below and its button in templates/result.html (marked there).
 
 
 @_guard("index.html")
