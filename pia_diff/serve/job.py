@@ -67,18 +67,18 @@ def exemptions(result: Comparison) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Release:
     may_file: bool | None  # None: not judged (two different assessments compared on purpose)
     message: str
 
 
-def verdict(work: Work, result: Comparison) -> Verdict:
+def verdict(work: Work, result: Comparison) -> Release:
     """What `check` would say on the same two versions and decisions."""
     if work.allow_different:
-        return Verdict(None, "別の評価書どうしを比べたため、リリース判定 (check) はしません。")
+        return Release(None, "別の評価書どうしを比べたため、リリース判定 (check) はしません。")
     unacknowledged, audit_errors = release_blockers(result)
     may_file, message = release_text(len(result.rows), unacknowledged, result.gaps, audit_errors)
-    return Verdict(may_file, message)
+    return Release(may_file, message)
 
 
 def notes(*documents: Snapshot | None) -> list[str]:
