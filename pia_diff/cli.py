@@ -478,3 +478,17 @@ def main() -> None:
     except Exception as exc:  # anything else is a bug of ours: exit 3, never 1 (check's "not ready")
         internal_error(exc)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+@app.command(cls=_Command)
+def serve(
+    host: Annotated[str, typer.Option("--host", help="待ち受けるアドレス (0.0.0.0 でほかの PC からも)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="待ち受けるポート (0 = 空いている番号)", min=0, max=65535)] = 8000,
+) -> None:
+    """ブラウザで使うページを始めます (比較・判断・Excel の書き出し・監査)。既定ではこの PC からだけ開けます。"""
+    from .serve import run
+
+    try:
+        run(host, port, typer.echo)
+    except InputError as exc:
+        fail(exc)

@@ -15,7 +15,15 @@ from .audit.threshold import threshold_move
 from .catalogue import Catalogue
 from .compare.change import Change
 from .compare.classify import Options, Row, classify, unknown_decisions
-from .compare.decisions import NONE, OVERRIDE, UNPINNED_NOTE, Decisions, read_decisions, what_changed
+from .compare.decisions import (
+    NONE,
+    OVERRIDE,
+    UNPINNED_NOTE,
+    Decisions,
+    parse_decisions,
+    read_decisions,
+    what_changed,
+)
 from .compare.diff import differences
 from .compare.docform import DocumentCatalogue, for_audit, form_context, reconcile
 from .compare.excerpt import LONG_CELL
@@ -75,7 +83,7 @@ def _said(notice: Notice) -> str:
     return f"確認できない部分があります: {notice.text}" if notice.kind is NoticeKind.GAP else notice.text
 
 
-def _same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
+def same_assessment(old: Snapshot, new: Snapshot, new_name: str) -> None:
     for key, a, b in (
         ("評価書番号", old.meta.number, new.meta.number),
         ("評価実施機関名", old.meta.body, new.meta.body),
@@ -129,10 +137,14 @@ def compare(
     decisions_path: Path | None = None,
     full_text: bool = False,
     decisions: Decisions | None = None,
+    decisions_text: str | None = None,
 ) -> Comparison:
-    """Compare two read versions. Decisions come from a file (`decisions_path`) or already read."""
+    """Compare two read versions. Decisions come from a file (`decisions_path`), already read
+    (`decisions`), or as a file's text held in memory (`decisions_text`, the page of `serve`)."""
     old, new = reconcile(old, new)
     catalogue, table, stars = form_context(old, new)
+    if decisions is None and decisions_text is not None:
+        decisions = parse_decisions(decisions_text, "判断ファイル", table.exemptions)
     if decisions is None:
         decisions = read_decisions(decisions_path, table.exemptions) if decisions_path else NONE
     files = new.files or old.files
@@ -219,7 +231,7 @@ def compare_files(
 ) -> Comparison:
     old, new = read_document(old_path, form), read_document(new_path, form)
     if not allow_different:
-        _same_assessment(old, new, str(new_path))
+        same_assessment(old, new, str(new_path))
     return compare(old, new, revision_date, decisions_path, full_text)
 
 

@@ -25,6 +25,12 @@ OWNERS = {
     "typer": {"pia_diff.cli"},
     "click": set(),
     "deepdiff": {"pia_diff.compare.diff"},  # the field-level engine (issue 19)
+    # the web page: the framework in its app, the server in its start-up, forms and templates in theirs
+    "starlette": {"pia_diff.serve.app"},
+    "uvicorn": {"pia_diff.serve.server"},
+    "python_multipart": {"pia_diff.serve.uploads"},
+    "multipart": set(),
+    "jinja2": {"pia_diff.serve.pages"},
 }
 # What each layer may import besides itself and the shared model at the package's top level
 # ("core"): each stage reads what came before it, never what comes after; only __main__ imports cli.
@@ -36,10 +42,11 @@ LAYERS = {
     "report": {"compare", "audit"},
     "pipeline": {"ingest", "compare", "audit", "report"},
     "agreement": {"ingest", "compare", "pipeline"},
-    "cli": {"ingest", "compare", "audit", "report", "pipeline"},
+    "serve": {"ingest", "compare", "audit", "report", "pipeline"},
+    "cli": {"ingest", "compare", "audit", "report", "pipeline", "serve"},
     "__main__": {"cli"},
 }
-SUBPACKAGES = ("ingest", "compare", "audit", "report")
+SUBPACKAGES = ("ingest", "compare", "audit", "report", "serve")
 # Shared by the renderers; a renderer imports these, never another renderer.
 RENDER_HELPERS = {
     "pia_diff.report.cells",
@@ -141,6 +148,10 @@ def test_each_module_keeps_to_its_stage(module: Path) -> None:
         ("pia_diff.report.excel", "from pia_diff import cli\n", "(cli)"),
         ("pia_diff.compare.pairing", "import deepdiff\n", "imports deepdiff"),
         ("pia_diff.report.rows", "import openpyxl\n", "imports openpyxl"),
+        ("pia_diff.cli", "def f():\n    import uvicorn\n", "imports uvicorn"),
+        ("pia_diff.report.excel", "from starlette.responses import Response\n", "imports starlette"),
+        ("pia_diff.serve.job", "import jinja2\n", "imports jinja2"),
+        ("pia_diff.pipeline", "from pia_diff.serve import run\n", "(serve)"),
     ],
 )
 def test_the_checks_catch_a_crossing(name: str, source: str, problem: str) -> None:
@@ -155,6 +166,8 @@ def test_the_checks_catch_a_crossing(name: str, source: str, problem: str) -> No
         ("pia_diff.report.excel", "from pia_diff.compare.classify import Row\nfrom pia_diff.snapshot import Path\n"),
         ("pia_diff.compare.decisions", "from pia_diff.ingest import read_input\n"),
         ("pia_diff.__main__", "from .cli import main\n"),
+        ("pia_diff.cli", "def f():\n    from .serve import run\n"),
+        ("pia_diff.serve.app", "from starlette.routing import Route\nfrom pia_diff.pipeline import remarks\n"),
     ],
 )
 def test_the_checks_let_allowed_imports_pass(name: str, source: str) -> None:
