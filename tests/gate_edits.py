@@ -2,7 +2,7 @@
 gate run on each in process (issue 17's property: `check` never says 提出できます over a change it did not
 see, while the new version's 別添2 does not list the change).
 
-The documents are the repository's real ones (`documents()`): the seeds, the asahikawa sample, the small
+The documents are the repository's real ones (`document_names()`, `document(name)`): the seeds, the asahikawa sample, the small
 form documents, the new versions of `tests/cases/*`, the text the PDF reader makes of each fixture PDF (a
 document too: a person may edit it), and workbooks written by `pia-diff export`, edited cell by cell.
 
@@ -108,7 +108,7 @@ _LABEL_LIKE = re.compile(
 
 
 def key(text: str) -> str:
-    """Compare two texts as the tool does: width and spaces do not count."""
+    """A text folded for matching (NFKC, no spaces): width and spacing do not count, as in the tool."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
