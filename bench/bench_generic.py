@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pia_diff.agreement import case_agreement, document_agreement  # noqa: E402
 from pia_diff.ingest import parse_bytes  # noqa: E402
+from tests.agreement import case_agreement, document_agreement  # noqa: E402
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
 CASES = ROOT / "tests" / "cases"

@@ -90,7 +90,7 @@ class Catalogue:
     name: str
     ignore: frozenset[str]
     parts: list[Node]
-    history_table: str = "(別添2) 変更箇所"
+    history_table: str = ""  # the catalogue's own; its form's (forms.yaml) when it names none
     # the cover's header row (its cells name the items whose values are on the next line)
     cover_header: tuple[str, ...] = ()
 
@@ -241,9 +241,16 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         name=str(data["name"]),
         ignore=frozenset(label_key(s) for s in data.get("ignore", [])),
         parts=parts,
-        history_table=str(data.get("history_table", "(別添2) 変更箇所")),
+        history_table=str(data.get("history_table") or _form_history_table(str(data["form"]))),
         cover_header=tuple(str(s) for s in data.get("cover_header") or ()),
     )
+
+
+def _form_history_table(form: str) -> str:
+    from .forms import registry
+
+    known = registry().form(form)
+    return (known or registry().default).history_table
 
 
 @cache

@@ -280,7 +280,7 @@ def diff_(
         if output is not None:
             from .report.excel import workbook_bytes
 
-            book = partial(workbook_bytes, result.old.history, result.rows, remarks(result))
+            book = partial(workbook_bytes, result.old.history, result.rows, remarks(result), result.table_title)
             write_atomic(output, book, force, (old, new, decisions))  # openpyxl's temporary files beside the output
         if decisions_template is not None:
             _write_template(

@@ -6,7 +6,7 @@ Adding a form or an edition is adding data here (and a catalogue or rule table),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache, cached_property
 from importlib import resources
@@ -64,6 +64,8 @@ class Vocabulary:
     history_timing_word: str
     history_title_tail: str
     history_closing: frozenset[str]
+    history_number_words: tuple[str, ...]
+    file_name_label: str
     history_elisions: tuple[str, ...]
     option_list: str
     count_word: str
@@ -93,6 +95,7 @@ class ThresholdItems:
 
     people: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    subject_floors: dict[str, str] = field(default_factory=dict)
     staff: tuple[str, ...] = ()
     contractors: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
@@ -196,7 +199,9 @@ def _threshold_items(raw: dict[str, Any]) -> ThresholdItems:
         raise FormDataError(f"{FORMS_FILE}: unknown threshold item(s) {sorted(unknown)}")
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in ("handlers_500", "handlers_below_500"):
+        if key == "subject_floors":
+            values[key] = {str(k): str(v) for k, v in value.items()}
+        elif key in ("handlers_500", "handlers_below_500"):
             values[key] = frozenset(str(v) for v in value)
         elif isinstance(value, str):
             values[key] = value
@@ -221,6 +226,8 @@ def parse_registry(data: dict[str, Any]) -> Registry:
         history_timing_word=vocab["history_timing_word"],
         history_title_tail=vocab["history_title_tail"],
         history_closing=frozenset(_words(vocab["history_closing"])),
+        history_number_words=_words(vocab["history_number_words"]),
+        file_name_label=vocab["file_name_label"],
         history_elisions=_words(vocab["history_elisions"]),
         option_list=vocab["option_list"],
         count_word=vocab["count_word"],

@@ -141,12 +141,15 @@ def value_json(value: Value) -> object:
 
 @dataclass(frozen=True)
 class Field:
-    """One item's value as read, with where it came from and how sure we are."""
+    """One item's value as read, with where it came from and how sure we are; `copies`: what the
+    document says of the same item elsewhere where that differs (a repeated row, a name printed
+    beside an entity's heading), compared too (issue 17 §3)."""
 
     path: Path
     value: Value
     line: Source
     certainty: Certainty
+    copies: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,10 @@ class Snapshot:
             node = root
             for segment in path[:-1]:
                 node = node.setdefault(segment, {})
-            node[path[-1]] = {"value": value_json(item.value), "line": item.line, "certainty": str(item.certainty)}
+            leaf = {"value": value_json(item.value), "line": item.line, "certainty": str(item.certainty)}
+            if item.copies:
+                leaf["copies"] = [value_json(copy) for copy in item.copies]
+            node[path[-1]] = leaf
         return root
 
     def to_json(self) -> str:

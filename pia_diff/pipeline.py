@@ -67,6 +67,8 @@ class Comparison:
     gaps: list[Gap] = field(default_factory=list)
     # the changes the rows were made from (the audit of the new version checks its table against them)
     changes: list[Change] = field(default_factory=list)
+    # the form's change table as it titles it ((別添2) 変更箇所; 様式4: (別添3) 変更箇所)
+    table_title: str = ""
 
     @property
     def warnings(self) -> list[str]:
@@ -172,11 +174,11 @@ def compare(
     # the safety net: every line that differs is accounted for by a row, a gap or a named non-change
     lines_old, why_not = _lines_to_compare(old, new, catalogue)
     if lines_old is not None:
-        unread += unexplained(lines_old, new, catalogue, [r.item_path for r in rows], unread, found.alignment)
+        unread += unexplained(lines_old, new, catalogue, found.changes, unread, found.alignment)
     elif why_not:
         notices.append(Notice(NoticeKind.LINES, why_not))
     notices += [Notice(NoticeKind.GAP, gap.message) for gap in unread]
-    return Comparison(old, new, rows, notices, unread, found.changes)
+    return Comparison(old, new, rows, notices, unread, found.changes, catalogue.history_table)
 
 
 _KINDS = {"text": "テキスト", "pdf": "PDF", "workbook": "Excel ブック"}

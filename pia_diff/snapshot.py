@@ -102,7 +102,11 @@ def _leaves(tree: dict[str, Any], prefix: Path) -> list[Field]:
                     ) from None
                 value = _check_value(child["value"], (*where, "value"))
                 line = _check_line(child.get("line"), (*where, "line"))
-                out.append(Field((*base, key), value, line, certainty))
+                copies = child.get("copies", [])
+                if not isinstance(copies, list):
+                    raise SnapshotError(f"{_where((*where, 'copies'))}: 値の並びが必要です")
+                seen = tuple(_check_value(c, (*where, "copies", str(i))) for i, c in enumerate(copies))
+                out.append(Field((*base, key), value, line, certainty, seen))
             else:
                 stack.append(((*base, key), child))
     out.sort(key=lambda f: f.path)

@@ -194,3 +194,8 @@ def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:
         return Reading(None, Certainty.MISSING)
     value = CheckboxSet.of({option: states.get(option) for option in options}, details)
     return Reading(value, Certainty.OK if value.certain else Certainty.UNCERTAIN)
+
+
+def same_reading(a: Value, b: Value) -> bool:
+    """Two readings of one item that say the same (width, spaces and markup aside)."""
+    return compare_key(render(a)) == compare_key(render(b))

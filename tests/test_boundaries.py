@@ -41,7 +41,6 @@ LAYERS = {
     "audit": {"ingest", "compare"},
     "report": {"compare", "audit"},
     "pipeline": {"ingest", "compare", "audit", "report"},
-    "agreement": {"ingest", "compare", "pipeline"},
     "serve": {"ingest", "compare", "audit", "report", "pipeline"},
     "cli": {"ingest", "compare", "audit", "report", "pipeline", "serve"},
     "__main__": {"cli"},

@@ -75,3 +75,24 @@ def test_a_form2_document_is_judged_by_form2_thresholds() -> None:
     result = audit(new, for_audit(catalogue), table, old)
     moved = [f for f in result.findings if f.code == "band-moved"]
     assert moved and moved[0].項目 is not None and "しきい値判断項目" in moved[0].項目
+
+
+def test_a_form4_comparison_writes_its_change_table_as_bekkten3(tmp_path: object) -> None:
+    """Issue 19: 様式4's change table is (別添3) (RULES.md §1): the workbook `diff -o` writes says so."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from pia_diff.pipeline import compare_files
+    from pia_diff.report.excel import workbook_bytes
+
+    result = compare_files(FORMS / "form4_old.txt", FORMS / "form4_new.txt", dt.date(2026, 4, 1))
+    assert result.table_title == "(別添3) 変更箇所"
+    book = load_workbook(io.BytesIO(workbook_bytes(result.old.history, result.rows, [], result.table_title)))
+    assert book.sheetnames[0] == "別添3 変更箇所"
+    assert book.worksheets[0]["A1"].value == "（別添3）変更箇所"
+    form3 = compare_files(
+        DATA / "seeds" / "003_74a771ded86e46c6.txt", DATA / "seeds" / "003_74a771ded86e46c6.txt", dt.date(2026, 4, 1)
+    )
+    assert form3.table_title == "(別添2) 変更箇所"

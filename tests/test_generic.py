@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pia_diff.agreement import case_agreement, document_agreement
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, read_document
 from pia_diff.ingest.generic import segment, star_paths
 
+from .agreement import case_agreement, document_agreement
 from .conftest import CASES, ROOT, seed
 
 RISK7 = ("Ⅲ リスク対策", "7 特定個人情報の保管・消去", "リスク: 特定個人情報の漏えい・滅失・毀損リスク")

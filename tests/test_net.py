@@ -56,7 +56,8 @@ def test_a_sentence_typed_after_the_option_list_of_a_choice() -> None:
 
 
 def test_a_row_repeated_by_the_extract_is_compared_too() -> None:
-    """A value printed twice (the extract repeats a row): editing the second copy only is seen."""
+    """A value printed twice (the extract repeats a row): editing the second copy only is a change of
+    the item (both copies are compared, issue 17 §3), and the two readings in the new version are a gap."""
     lines = _lines()
     copy = lines[76]  # l.77 ①委託内容
     old_lines = [*lines[:77], copy, *lines[77:]]
@@ -64,9 +65,10 @@ def test_a_row_repeated_by_the_extract_is_compared_too() -> None:
     old = parse_bytes("\n".join(old_lines).encode("utf-8"), "old.txt")
     new = parse_bytes("\n".join(new_lines).encode("utf-8"), "new.txt")
     result = compare(old, new, DAY)
-    assert result.rows == []  # the first reading stands in both versions
-    found = _net(old, new)
-    assert len(found) == 1 and "①委託内容" in found[0]
+    assert [r.item_path[-1] for r in result.rows] == ["①委託内容"]
+    assert "（別の箇所の記載: COKAS-i国民年金システムにて行う報告書類(帳票)の出力）" in result.rows[0].変更後の全文
+    assert [g.path[-1] for g in result.gaps] == ["①委託内容"] and "2か所に違う記載" in result.gaps[0].message
+    assert _net(old, new) == []  # the line is accounted for by the row
     assert not release(result).may_file
 
 

@@ -655,3 +655,27 @@ def test_placing_characters_is_bounded() -> None:
     far = [_char("a", 20, top=-1e12), _char("b", 20, top=1e12)]
     lines = page_lines(far, _grid([10, 60, 200], [100, 120, 150]), 800.0, CellLimits(100, 1000, 10_000))
     assert [ln.cells for ln in lines] == [["a"], ["b"]]
+
+
+def _row(cells: list[str], xs: list[tuple[float, float]], in_table: bool = True) -> object:
+    from pia_diff.ingest.pdfcells import Line
+
+    return Line(0.0, 0.1, cells, xs, in_table, [False] * len(cells))
+
+
+def test_a_row_continues_on_the_next_page_only_under_the_same_columns() -> None:
+    """Issue 17 §10: a row at the top of a page with an empty first cell is the rest of the last row
+    of the page before only when its columns stand where that row's did (within COLUMN_TOLERANCE)."""
+    from pia_diff.ingest.pdf import COLUMN_TOLERANCE, _continues
+
+    last = _row(["①委託内容", "報告文書の出力"], [(50.0, 150.0), (150.0, 500.0)])
+    edge = COLUMN_TOLERANCE * 0.9
+    same = _row(["", "(帳票)"], [(50.0 + edge, 150.0 - edge), (150.0 + edge, 500.0)])
+    moved = _row(["", "(帳票)"], [(50.0, 150.0 + COLUMN_TOLERANCE), (150.0 + COLUMN_TOLERANCE, 500.0)])
+    assert _continues(last, same)  # type: ignore[arg-type]
+    assert not _continues(last, moved)  # type: ignore[arg-type]  # other columns: another table
+    other = _row(["", "a", "b"], [(50.0, 150.0), (150.0, 300.0), (300.0, 500.0)])
+    assert not _continues(last, other)  # type: ignore[arg-type]  # another number of columns
+    labelled = _row(["②委託先", "(帳票)"], [(50.0, 150.0), (150.0, 500.0)])
+    assert not _continues(last, labelled)  # type: ignore[arg-type]  # its own label: a row of its own
+    assert not _continues(last, _row(["", "x"], [(50.0, 150.0), (150.0, 500.0)], in_table=False))  # type: ignore[arg-type]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pia_diff.catalogue import Catalogue
-from pia_diff.compare.change import Change
+from pia_diff.catalogue import Catalogue, Kind
+from pia_diff.compare.change import Change, ChangeKind
 from pia_diff.forms import vocabulary
 from pia_diff.model import HISTORY_COLUMNS, Certainty, Path, Snapshot, render
 from pia_diff.snapshot import item_label
@@ -22,9 +22,28 @@ _WORDS = vocabulary()
 _ELIDED = (*_WORDS.history_elisions, *_WORDS.empty_values)
 
 
-def _covers(row_path: Path, change: Change) -> bool:
+def _covers(row_path: Path, change: Change, kind: ChangeKind | None = None) -> bool:
+    """A row covers the changes at, under or above its item; a row saying a whole entity was added
+    or removed covers only that addition or removal (an entity's number is the old version's in a
+    removal row and the new one's in an addition row: the same number may name another entity)."""
+    if kind is not None and change.kind is not kind:
+        return False
     n = min(len(row_path), len(change.path))
     return row_path[:n] == change.path[:n]
+
+
+def row_kind(cells: tuple[str, ...], paths: tuple[Path, ...], catalogue: Catalogue) -> ChangeKind | None:
+    """ADDED or REMOVED for a row naming whole entities it says were added or removed, else None."""
+    nodes = [catalogue.node_at(p) for p in paths]
+    if not paths or any(n is None or n.kind is not Kind.ENTITY for n in nodes):
+        return None
+    before, after = cells[2].strip(), cells[3].strip()
+    removed = (_WORDS.marks.removed, _WORDS.marks.removed.strip("()（）"))
+    if any(mark in after for mark in removed) or (_WORDS.is_empty(after) and not _WORDS.is_empty(before)):
+        return ChangeKind.REMOVED
+    if _WORDS.is_empty(before) and not _WORDS.is_empty(after):
+        return ChangeKind.ADDED
+    return None
 
 
 def _after_matches(published: str, snapshot: Snapshot, path: Path) -> bool | None:
@@ -32,11 +51,17 @@ def _after_matches(published: str, snapshot: Snapshot, path: Path) -> bool | Non
     item = snapshot.fields.get(path)
     if item is None or item.certainty is not Certainty.OK:
         return None
-    text = compare_key(published.replace("[ ]", "[]"))
+    text = _bare(published)
     if not text or any(mark in published for mark in _ELIDED):
         return None
-    actual = compare_key(render(item.value).replace("[ ]", "[]"))
+    actual = _bare(render(item.value))
     return text in actual or actual in text
+
+
+def _bare(text: str) -> str:
+    """A cell's text as a row's 変更後の記載 is matched with the document: width, spaces and the
+    brackets of a choice aside (「[委託する] (2)件」 is 「委託する (2) 件」)."""
+    return compare_key(text).replace("[", "").replace("]", "")
 
 
 def revision_rows(doc: Snapshot, rows: list[AuditRow], old: Snapshot) -> list[AuditRow]:
@@ -76,14 +101,15 @@ def against(
     covering = [
         judged_paths(r.item_paths or (), dict(zip(HISTORY_COLUMNS, r.cells, strict=True)), catalogue) for r in current
     ]
+    kinds = [row_kind(r.cells, paths, catalogue) for r, paths in zip(current, covering, strict=True)]
     for change in changes:
-        if not any(_covers(p, change) for paths in covering for p in paths):
+        if not any(_covers(p, change, k) for paths, k in zip(covering, kinds, strict=True) for p in paths):
             # an uncertain change needs its row as much as any other (issue 17 §2): always 要対応
             unsure = "" if change.certainty is Certainty.OK else " (読み取りが不確かな項目です。原本で確認してください)"
             findings.append(Finding(FindingCode.CHANGE_WITHOUT_ROW, {"unsure": unsure}, item_label(change.path, files)))
-    for row, paths in zip(current, covering, strict=True):
+    for row, paths, kind in zip(current, covering, kinds, strict=True):
         for path in paths:
-            if not any(_covers(path, c) for c in changes):
+            if not any(_covers(path, c, kind) for c in changes):
                 seen = [f for s in (old, doc) for p, f in s.fields.items() if p[: len(path)] == path]
                 if not seen:
                     code = FindingCode.ROW_ITEM_NOT_FOUND

@@ -96,5 +96,12 @@ def audit(
     if overdue is not None:
         result.findings.append(overdue)
     if against is not None:
-        result.findings.extend(against_findings(doc, against, result.rows, catalogue, changes))
+        found = against_findings(doc, against, result.rows, catalogue, changes)
+        # a ※ row filed 事後 for an item that did not change at all is no breach (issue 17 §9): its
+        # row-without-change warning says what is wrong with it
+        unchanged = {f.line for f in found if f.code is FindingCode.ROW_WITHOUT_CHANGE}
+        result.findings = [
+            f for f in result.findings if not (f.code is FindingCode.STAR_AFTER_UNEXPLAINED and f.line in unchanged)
+        ]
+        result.findings.extend(found)
     return result

@@ -30,9 +30,6 @@ LEVEL_NAMES = registry().levels
 # 対象人数 bands as forms print them, smallest first (RULES.md §6).
 BANDS: tuple[str, ...] = registry().bands.names
 _BAND_LEVELS = registry().bands.levels
-# 本人の数 (様式3 Ⅱ-2 ②): the 対象人数 band each answer's lower bound falls in (1万人以上… → 1万 and up).
-_SUBJECT_FLOOR = {"1万人未満": 0, "1万人以上10万人未満": 2, "10万人以上100万人未満": 3}
-_SUBJECT_FLOOR_HIGH = 4  # 100万人以上…, 1,000万人以上: 対象人数 30万人以上
 
 
 @dataclass(frozen=True)
@@ -139,9 +136,9 @@ def evidence(snapshot: Snapshot) -> Evidence:
         people = f"対象人数「{band}」"
     else:
         floors = [
-            (_SUBJECT_FLOOR.get(str(item.value), _SUBJECT_FLOOR_HIGH), str(item.value), path)
+            (BANDS.index(items.subject_floors[str(item.value)]), str(item.value), path)
             for path, item in _items(snapshot, items.subjects)
-            if isinstance(item.value, str) and item.value
+            if isinstance(item.value, str) and items.subject_floors.get(str(item.value)) in BANDS
         ]
         if floors:
             floor, said, _ = max(floors)

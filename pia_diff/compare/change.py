@@ -3,6 +3,7 @@ by, and its fingerprint: the one definition of "the same change" that decisions 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -38,10 +39,17 @@ class Change:
     # a checkbox set's options ticked and unticked (DeepDiff's set report)
     ticked: tuple[str, ...] = ()
     unticked: tuple[str, ...] = ()
+    # what each version says of the item elsewhere, where it differs (Field.copies)
+    before_copies: tuple[Value, ...] = ()
+    after_copies: tuple[Value, ...] = ()
 
 
 def comparable(item: Field) -> Any:
-    """What two versions of an item are compared by: width, spaces and wrapping do not count."""
+    """What two versions of an item are compared by: width, spaces and wrapping do not count; an item
+    the document prints twice is compared with its other readings too."""
+    if item.copies:
+        main = comparable(dataclasses.replace(item, copies=()))
+        return (main, tuple(comparable(Field((), copy, None, Certainty.OK)) for copy in item.copies))
     value = item.value
     if item.certainty is Certainty.MISSING:
         return ""  # not found reads like blank: an empty cell in an edited workbook is no change
@@ -56,11 +64,11 @@ def comparable(item: Field) -> Any:
     return value
 
 
-def _side(value: Value, text: str) -> str:
+def _side(value: Value, text: str, copies: tuple[Value, ...] = ()) -> str:
     """One side of a change as the diff compares it (width, spaces and wrapping do not count)."""
     if value is None:
         value = text  # added/removed entities carry text only
-    normal = comparable(Field(path=(), value=value, line=None, certainty=Certainty.OK))
+    normal = comparable(Field(path=(), value=value, line=None, certainty=Certainty.OK, copies=copies))
     return json.dumps(normal if normal is not None else "", ensure_ascii=False, sort_keys=True)
 
 
@@ -71,7 +79,9 @@ def _digest(text: str) -> str:
 def fingerprint(change: Change) -> str:
     """`before-after`: the first 8 hex digits of sha256 over each normalised side. The one definition
     of "the same change"; two halves so that a stale decision can say which side moved."""
-    return f"{_digest(_side(change.before_value, change.before))}-{_digest(_side(change.after_value, change.after))}"
+    before = _side(change.before_value, change.before, change.before_copies)
+    after = _side(change.after_value, change.after, change.after_copies)
+    return f"{_digest(before)}-{_digest(after)}"
 
 
 def what_changed(pinned: str, current: str) -> str:

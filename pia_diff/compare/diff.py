@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from .pairing import Alignment, Renumbering, align
 
 __all__ = ["Change", "ChangeKind", "Differences", "comparable", "diff", "differences"]
 
+_FILE_KEY = re.compile(r"^\(\d+\)$")
 # Cover fields that change with every publication and are never a 変更箇所 (RULES.md §3).
 NOT_CHANGES = vocabulary().not_changes
 
@@ -72,10 +74,11 @@ def _entity_text(fields: dict[Path, Field], prefix: Path) -> str:
     return "\n".join(lines)
 
 
-def _entity_name(fields: dict[Path, Field], prefix: Path, files: Mapping[str, str]) -> str:
-    """What names an entity in a 別添2 row: its first item's value, or the file's name."""
-    if len(prefix) == 2 and prefix[1] in files:
-        return files[prefix[1]]
+def _entity_name(fields: dict[Path, Field], prefix: Path, files: Mapping[str, str], own: Path) -> str:
+    """What names an entity in a 別添2 row: its first item's value, or the file's name (`own`: the
+    entity's path in the version that has it, whose file keys `files` names)."""
+    if len(own) == 2 and own[1] in files:
+        return files[own[1]]
     first = next((f for p, f in fields.items() if p[: len(prefix)] == prefix and len(p) == len(prefix) + 1), None)
     return render(first.value).strip() if first is not None and isinstance(first.value, str) else ""
 
@@ -108,6 +111,17 @@ def not_found_on_one_side(before: Field | None, after: Field | None) -> bool:
     return len(lost) == 1 and len(shown) == 1
 
 
+# How a second reading of an item is shown in its row (what the document says of it elsewhere).
+ELSEWHERE = "（別の箇所の記載: {}）"
+
+
+def _shown(item: Field | None) -> str:
+    """An item's text for its row: its value, and what the document says of it elsewhere where that differs."""
+    if item is None:
+        return ""
+    return "\n".join([render(item.value), *(ELSEWHERE.format(render(copy)) for copy in item.copies)])
+
+
 def _certainty(*items: Field | None) -> Certainty:
     if any(item is None or item.certainty is not Certainty.OK for item in items):
         return Certainty.UNCERTAIN
@@ -138,6 +152,8 @@ _JOIN = "\x1f"
 def _engine_value(value: Any) -> Any:
     """An item's comparable value as DeepDiff compares it: a checkbox set's options as sets by
     state, so that its report says which options were ticked or unticked."""
+    if isinstance(value, tuple):  # an item with other readings: (value, copies)
+        return (_engine_value(value[0]), tuple(_engine_value(copy) for copy in value[1]))
     if not isinstance(value, dict):
         return value
     by_state: dict[str, Any] = {"checked": set(), "unchecked": set(), "unknown": set()}
@@ -228,8 +244,8 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
     ):
         for path in only:
             unit = _unit(path, other)
-            if unit == path:
-                leaves.add(path)
+            if unit == path and not (len(path) == 2 and _FILE_KEY.match(path[1].rstrip("+"))):
+                leaves.add(path)  # (a part that is one text per file, 別添1, goes with its file)
             else:
                 entities[unit] = kind
 
@@ -244,8 +260,8 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
             Change(
                 path=aligned.to_new(path) if after is not None else path,
                 kind=ChangeKind.MODIFIED,
-                before=render(before.value) if before else "",
-                after=render(after.value) if after else "",
+                before=_shown(before),
+                after=_shown(after),
                 certainty=_certainty(before, after),
                 detail=_checkbox_detail(
                     before.value if before else None,
@@ -255,6 +271,8 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
                 ),
                 before_value=before.value if before else None,
                 after_value=after.value if after else None,
+                before_copies=before.copies if before else (),
+                after_copies=after.copies if after else (),
                 ticked=tuple(sorted(report.ticked.get(path, ()))),
                 unticked=tuple(sorted(report.unticked.get(path, ()))),
             )
@@ -267,6 +285,10 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
             continue  # its items stand in the other version's text, outside any heading: a lost header
         text = _entity_text(fields, path)
         sure = all(f.certainty is Certainty.OK for p, f in fields.items() if p[: len(path)] == path)
+        # an entity the other version lacks is surely gone (or new) only if that version was read whole:
+        # with text it could not place, the entity may stand there unread (issue 21 §4)
+        lacking = new if kind is ChangeKind.REMOVED else old
+        sure = sure and not lacking.meta.unplaced
         changes.append(
             Change(
                 path=aligned.to_new(path) if kind is ChangeKind.ADDED else path,
@@ -275,7 +297,12 @@ def differences(old: Snapshot, new: Snapshot, catalogue: Catalogue) -> Differenc
                 after=text if kind is ChangeKind.ADDED else "",
                 certainty=Certainty.OK if sure else Certainty.UNCERTAIN,
                 entity=node is not None and node.kind is Kind.ENTITY,
-                name=_entity_name(fields, path, old.files if kind is ChangeKind.REMOVED else new.files),
+                name=_entity_name(
+                    fields,
+                    path,
+                    old.files if kind is ChangeKind.REMOVED else new.files,
+                    path if kind is ChangeKind.REMOVED else aligned.to_new(path),
+                ),
             )
         )
     changes.sort(key=lambda c: (catalogue.order_key(c.path), c.kind is ChangeKind.ADDED))

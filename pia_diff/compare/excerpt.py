@@ -8,6 +8,7 @@ from typing import Literal, NamedTuple
 
 from pia_diff.forms import vocabulary
 from pia_diff.model import CheckboxSet
+from pia_diff.text import compare_key
 
 # A value longer than this (characters, either side) is shown as its changed sentences with 「（略）」.
 LONG_CELL = 200
@@ -85,8 +86,10 @@ def excerpt(before: str, after: str, limit: int = LONG_CELL) -> tuple[str, str]:
     if max(len(before), len(after)) <= limit or not before or not after:
         return before, after
     old, new = sentences(before), sentences(after)
-    # Sentences are matched without their surrounding spaces and line breaks (a reflowed line is no change).
-    codes = SequenceMatcher(None, [s.strip() for s in old], [s.strip() for s in new], autojunk=False).get_opcodes()
+    # Sentences are matched by the comparison's own key (width, spaces and line breaks aside: a reflowed
+    # line or 「（紙）」 written 「(紙)」 is no change, issue 17 §7).
+    keys_old, keys_new = [compare_key(s) for s in old], [compare_key(s) for s in new]
+    codes = SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes()
     keep_old = [False] * len(old)
     for tag, i1, i2, _j1, _j2 in codes:
         if tag in ("insert", "delete"):

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pia_diff.catalogue import Catalogue, Kind, Node
+from pia_diff.model import render
 from pia_diff.snapshot import Path, Snapshot, item_label
 from pia_diff.values import Certainty
 
@@ -120,7 +121,30 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
                 path,
             )
         )
-    return found + _unplaced(old, new, "前の版") + _unplaced(new, old, "新しい版")
+    return found + _unplaced(old, new, "前の版") + _unplaced(new, old, "新しい版") + _two_readings(new, old)
+
+
+def _two_readings(new: Snapshot, old: Snapshot) -> list[Gap]:
+    """Items the new version prints in two places with two different values (a repeated row, a name
+    beside an entity's heading): which one is meant cannot be told (issue 17 §3). One the old version
+    already printed the same way is not this revision's doing."""
+    out = []
+    for path, item in new.fields.items():
+        before = old.fields.get(path)
+        if not item.copies or (before is not None and before.copies == item.copies and before.value == item.value):
+            continue
+        for copy in item.copies:
+            shown = (render(item.value)[:40], render(copy)[:40])
+            out.append(
+                Gap(
+                    "新しい版",
+                    new.source or "新しい版",
+                    item_label(path, new.files),
+                    f"同じ項目が2か所に違う記載で書かれています (「{shown[0]}」と「{shown[1]}」)。どちらが正しいか原本で確認してください",
+                    path,
+                )
+            )
+    return out
 
 
 def _lacks(snapshot: Snapshot, path: Path) -> bool:

@@ -22,6 +22,7 @@ from pia_diff.snapshot import item_label
 from pia_diff.text import compare_key
 from pia_diff.values import BARE, CHECKED, UNCHECKED, unify_markers
 
+from .change import Change, ChangeKind
 from .gaps import Gap
 from .pairing import Alignment
 
@@ -159,19 +160,19 @@ def unexplained(
     old: Snapshot,
     new: Snapshot,
     catalogue: Catalogue,
-    row_paths: Iterable[Path],
+    changes: Iterable[Change],
     gaps: Iterable[Gap],
     alignment: Alignment | None,
 ) -> list[Gap]:
-    """Gaps for what differs between the two versions' lines and nothing accounts for. `row_paths`:
-    the items (and entities) the rows name, in either version's numbering; `gaps`: those already
-    reported. Versions of different kinds (a text and a workbook) are compared item by item only:
-    lines holding several items, and lines no item took, are laid out differently in each kind."""
+    """Gaps for what differs between the two versions' lines and nothing accounts for. `changes`: the
+    changes the rows were made from (a removal names the old version's path, any other change the
+    new one's); `gaps`: those already reported. Versions of different kinds (a text and a workbook)
+    are compared item by item only: lines holding several items, and lines no item took, are laid
+    out differently in each kind."""
     if old.text is None or new.text is None:
         return []  # a snapshot read from JSON holds its items only: the item diff saw all of them
     to_old = _forward(alignment)
-    named = list(row_paths)
-    covering = set(named) | {to_old(p) for p in named}
+    covering = {c.path if c.kind is ChangeKind.REMOVED else to_old(c.path) for c in changes}
     covering |= {g.path for g in gaps if g.path} | {to_old(g.path) for g in gaps if g.path}
     cover = vocabulary().cover
     covering |= {(cover, word) for word in vocabulary().not_changes}  # 公表日, 様式版: never a change

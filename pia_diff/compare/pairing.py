@@ -48,13 +48,15 @@ def _instances(texts: Mapping[Path, str], is_entity: Callable[[Path], bool]) -> 
 def _similarity(a: Content, b: Content, name: Path | None) -> float:
     from rapidfuzz import fuzz
 
-    keys = sorted(set(a) | set(b))
+    # items empty in both say nothing of whether two entities are one (a file's many empty items
+    # would make any two files look alike)
+    keys = sorted(k for k in set(a) | set(b) if a.get(k) or b.get(k))
     if not keys:
         return 100.0
     scores = [100.0 if a.get(k, "") == b.get(k, "") else fuzz.ratio(a.get(k, ""), b.get(k, "")) for k in keys]
     overall = sum(scores) / len(scores)
-    if name is None or not (a.get(name) or b.get(name)):
-        return overall
+    if name is None or not (a.get(name) and b.get(name)):
+        return overall  # a name one version does not show (its heading line lost) weighs nothing
     named = 100.0 if a.get(name, "") == b.get(name, "") else fuzz.ratio(a.get(name, ""), b.get(name, ""))
     return NAME_WEIGHT * named + (1 - NAME_WEIGHT) * overall
 
@@ -137,16 +139,34 @@ def _name_item(catalogue: Catalogue, slot: Path) -> Path | None:
     return (node.children[0].segment,)
 
 
-def _file_pairs(old: Snapshot, new: Snapshot) -> list[tuple[str, str, float]]:
-    """Files of a multi-file document paired by name: (OLD key, NEW key, similarity)."""
+def _file_contents(texts: Mapping[Path, str], files: Mapping[str, str]) -> dict[str, Content]:
+    """Per file key: its items' comparable texts, by path inside the file (part + the rest)."""
+    out: dict[str, Content] = {key: {} for key in files}
+    for path, text in texts.items():
+        if len(path) > 1 and path[1] in out:
+            out[path[1]][(path[0], *path[2:])] = text
+    return out
+
+
+def _file_pairs(
+    old: Snapshot, new: Snapshot, old_texts: Mapping[Path, str], new_texts: Mapping[Path, str]
+) -> list[tuple[str, str, float]]:
+    """Files of a multi-file document paired as entities are: by name (weighing NAME_WEIGHT) and by
+    everything they hold, so that a file replaced by an unrelated one under a similar name
+    (「…情報ファイル」) is a removal and an addition, not a row per item: (OLD key, NEW key, similarity)."""
     from rapidfuzz import fuzz
 
     if not old.files or not new.files:
         return []
     olds, news = sorted(old.files), sorted(new.files)
-    matrix = [
-        [fuzz.ratio(old.files[o], new.files[n]) + (SAME_NUMBER_BONUS if o == n else 0.0) for n in news] for o in olds
-    ]
+    before, after = _file_contents(old_texts, old.files), _file_contents(new_texts, new.files)
+
+    def score(o: str, n: str) -> float:
+        overall = _similarity(before[o], after[n], None)
+        named = fuzz.ratio(old.files[o], new.files[n])
+        return NAME_WEIGHT * named + (1 - NAME_WEIGHT) * overall + (SAME_NUMBER_BONUS if o == n else 0.0)
+
+    matrix = [[score(o, n) for n in news] for o in olds]
     return [(olds[i], news[j], matrix[i][j]) for i, j in assign(matrix) if matrix[i][j] >= MIN_SIMILARITY]
 
 
@@ -192,7 +212,7 @@ def align(
     renumbered: list[Renumbering] = []
     # 1. files: the file key is the second segment of a per-file part's paths
     file_map: dict[str, str] = {}
-    for old_file, new_file, score in _file_pairs(old, new):
+    for old_file, new_file, score in _file_pairs(old, new, old_texts, new_texts):
         file_map[new_file] = old_file
         if old_file != new_file:
             renumbered.append(Renumbering((old_file,), (new_file,), round(score, 1)))

@@ -242,7 +242,7 @@ class GenericReader:
         if _ENTITY_RANGE.match(key) and first_index == 0:
             self._close()
             self.scope.entity = None
-            self._own(LineRole.FURNITURE)
+            self._own(LineRole.HEADING, (*self._base(), key))  # what else its row holds is compared
             return
         entity = _ENTITY.match(key)
         if entity and first_index == 0 and self.scope.section is not None and not _SECTION.match(plain):
@@ -603,7 +603,7 @@ def read_generic(
     files: dict[str, str] = {}
     for item in reader.items:
         item.path = filed(item.path)
-        if item.path[0] in multi and item.path[-1].endswith("ファイル名") and item.raw:
+        if item.path[0] in multi and item.path[-1].endswith(_WORDS.file_name_label) and item.raw:
             first = next((ln for ln in html_to_text("\n".join(item.raw)).splitlines() if ln.strip()), "")
             files.setdefault(item.path[1], _FILE_KEY_PREFIX.sub("", first).strip())
     fields: dict[Path, Field] = {}

@@ -132,7 +132,7 @@ def file_names(hits: list[Hit]) -> dict[int, str]:
     """File number → name, from the II/III 'ファイル名' items ('(1) 被保険者台帳情報ファイル')."""
     names: dict[int, str] = {}
     for hit in hits:
-        if hit.node.label.endswith("特定個人情報ファイル名") and hit.file:
+        if hit.node.label.endswith(_WORDS.file_name_label) and hit.file:
             text = "\n".join(hit.raw)
             first = next((ln for ln in html_to_text(text).splitlines() if ln.strip()), "")
             match = _FILE_NAME.match(first)

@@ -116,12 +116,20 @@ def _row_text(line: Line) -> str:
     return "\t".join(cells)
 
 
+# How far (points) a column's edge may move between the last row of a page and the first of the next
+# for the two to be one row broken by the page end: ruling lines drawn twice differ by a fraction.
+COLUMN_TOLERANCE = 2.0
+
+
 def _continues(previous: Line, line: Line) -> bool:
     """A table row at the top of a page with its first cell empty, under the same columns as the
     last row of the previous page: the rest of that row, broken by the page end."""
     if not (previous.in_table and line.in_table) or line.cells[0] or len(line.xs) != len(previous.xs):
         return False
-    return all(abs(a[0] - b[0]) < 2 and abs(a[1] - b[1]) < 2 for a, b in zip(previous.xs, line.xs, strict=True))
+    return all(
+        abs(a[0] - b[0]) < COLUMN_TOLERANCE and abs(a[1] - b[1]) < COLUMN_TOLERANCE
+        for a, b in zip(previous.xs, line.xs, strict=True)
+    )
 
 
 def _read_pages(data: bytes, name: str) -> list[list[Line] | Skipped]:

@@ -202,7 +202,8 @@ class _Child:
         threading.Thread(target=self._read, daemon=True).start()
         self.drain = threading.Thread(target=self._drain, daemon=True)
         self.drain.start()
-        assert self.process.stdin is not None
+        if self.process.stdin is None:  # a child started with pipes has them
+            raise RuntimeError("pdfium child without its pipes")
         try:
             self.process.stdin.write(data)
             self.process.stdin.close()
@@ -211,7 +212,8 @@ class _Child:
 
     def _read(self) -> None:
         stream = self.process.stdout
-        assert stream is not None
+        if stream is None:  # a child started with pipes has them
+            raise RuntimeError("pdfium child without its pipes")
         try:
             while len(head := stream.read(4)) == 4:
                 size = int.from_bytes(head, "little")
@@ -226,7 +228,8 @@ class _Child:
             self.messages.put(None)
 
     def _drain(self) -> None:
-        assert self.process.stderr is not None
+        if self.process.stderr is None:  # a child started with pipes has them
+            raise RuntimeError("pdfium child without its pipes")
         for chunk in iter(lambda: self.process.stderr.read(65536), b""):  # type: ignore[union-attr]
             if sum(map(len, self.errors)) < 1024 * 1024:
                 self.errors.append(chunk)

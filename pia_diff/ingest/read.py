@@ -4,6 +4,7 @@ read_input (pia_diff.fileio) and decode (.encoding) are re-exported here for the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from pia_diff.fileio import read_input as read_input
 from pia_diff.forms import registry
 from pia_diff.model import CheckboxSet, Choice, Owner
 from pia_diff.snapshot import Field, Path, Snapshot, Source, from_json
-from pia_diff.values import Certainty, choice_option
+from pia_diff.values import Certainty, choice_option, same_reading
 
 from .assemble import Walked, assemble
 from .encoding import decode as decode
@@ -172,6 +173,14 @@ def parse_text(
         reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
         path = filed(hit.path, hit.file)
         fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
+    for copy in result.copies:  # second readings of an item: kept where they say something else
+        reading = read_hit(copy, result.cell_style, False, multi)
+        path = filed(copy.path, copy.file)
+        known = fields.get(path)
+        if known is None:
+            fields[path] = Field(path, reading.value, source(copy.line), Certainty.UNCERTAIN)
+        elif not same_reading(known.value, reading.value) and reading.value is not None:
+            fields[path] = dataclasses.replace(known, copies=(*known.copies, reading.value))
 
     # Items of the form that the document does not show: listed as missing, never invented.
     entities = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}

@@ -42,6 +42,7 @@ class ParseResult:
     unseen: list[Path]  # parts and sections of the form whose heading never appeared
     # per line (index = line number - 1): who it belongs to, as (role, path without file key, file number)
     owners: list[list[Claim]]
+    copies: list[Hit]  # second readings of items the document prints twice
 
 
 def parse(catalogue: Catalogue, text: str) -> ParseResult:
@@ -67,12 +68,21 @@ class _Walk:
         self.cover_values_next = False
         self.gaps = GapLog(self.index)
         self.owners: list[list[Claim]] = [[] for _ in lines]
+        # second readings of an item the document prints twice (a repeated row, a name beside an
+        # entity's heading): compared too (issue 17 §3)
+        self.copies: list[Hit] = []
+        # an entity whose heading line the extract lost, entered by a label only it has: its path, and
+        # where in the entity the last item placed stands (issue 17 §4)
+        self.headless: tuple[Node, Path, int] | None = None
+        self.unplaced_run: list[Line] = []  # lines no item took since the last one placed
 
     def _own(self, number: int, role: LineRole, path: Path = ()) -> None:
         """Say who line `number` belongs to (a line may hold several items, or headings and an item)."""
         claim = (role, path, self.file if role is not LineRole.FURNITURE else 0)
         if claim not in self.owners[number - 1]:
             self.owners[number - 1].append(claim)
+        if role in (LineRole.ITEM, LineRole.HEADING, LineRole.COPY):
+            self.unplaced_run = []
 
     @property
     def file(self) -> int:
@@ -155,6 +165,7 @@ class _Walk:
             files_seen=max([1, *self.file_count.values()]),
             unseen=self.gaps.unseen(),
             owners=self.owners,
+            copies=self.copies,
         )
 
     def _line(self, line: Line) -> None:
@@ -197,7 +208,9 @@ class _Walk:
             return
         if kind is LineKind.ENTITY_RANGE:
             self._close_pending()
-            self._own(line.number, LineRole.FURNITURE)  # 「システム8～10」: a heading over empty entities
+            # 「委託事項6～10」: a heading over entities left empty; what else its row holds is compared
+            head = next((c for c in line.cells if c.strip()), line.raw)
+            self._own(line.number, LineRole.HEADING, (self.cursor.part.segment, compare_key(head)))
             return
         if self.index.is_bare_history_title(line.key):
             self._own(line.number, LineRole.FURNITURE)
@@ -208,6 +221,7 @@ class _Walk:
 
     def _part(self, part: Node, number: int) -> None:
         self._close_pending()
+        self.headless = None
         self.heading_since_last = True
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
         self.cursor = Cursor.at_part(part)
@@ -240,6 +254,9 @@ class _Walk:
             if found is None and may_hold_marker(cells[i]) and has_marker(cells[i]):
                 found = self.cursor.find_marker_item(cell_key(_MARKUP.sub("", cells[i])), self.index)
             elsewhere = False
+            if found is not None and found.node.is_leaf and self._restarts_headless(found):
+                found = self._unique_elsewhere(key, again=True)  # an item back at the start: the next one
+                elsewhere = found is not None
             if found is None:
                 found = self._unique_elsewhere(key)
                 elsewhere = found is not None
@@ -251,6 +268,7 @@ class _Walk:
             self.cursor = found.cursor
             if not found.node.is_leaf:
                 self._own(line.number, LineRole.HEADING, found.path)
+                self.headless = None
             if found.node.parent is not None and found.node.parent.parent is None:
                 self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
             rest = after_label(cells[i], key[: found.length])
@@ -265,10 +283,18 @@ class _Walk:
             i += 1
         return matched
 
-    def _unique_elsewhere(self, key: str) -> Match | None:
+    def _restarts_headless(self, found: Match) -> bool:
+        """In an entity entered without its heading, an item at or before the last one placed there
+        (a second ①システムの名称) begins the next entity of that kind, whose heading was lost too."""
+        if self.headless is None or found.path[: len(self.headless[1])] != self.headless[1]:
+            return False
+        entity = self.headless[0]
+        return found.node in entity.leaves() and entity.leaves().index(found.node) <= self.headless[2]
+
+    def _unique_elsewhere(self, key: str, again: bool = False) -> Match | None:
         """An item out of the cursor's reach whose label names it alone in the whole form (the
-        extract lost the section or part heading before it). Not inside a repeated entity: which
-        one it would belong to is unknown."""
+        extract lost the section or part heading before it). Inside a repeated entity whose heading
+        line was lost, it is placed by its order in the entity (see _headless)."""
         found = [
             c.node
             for c in self.index.candidates(key)
@@ -276,15 +302,57 @@ class _Walk:
             and self.index.unique_item(key[: c.length]) is c.node
             and c.node.parent is not None
             and (c.length == len(key) or not self.cell_style)
-            and not any(a.kind is Kind.ENTITY for a in c.node.ancestors())
             and c.node not in self.index.marker_items  # 「接続しない」 is option text too
         ]
         if len(found) != 1:
             return None
         node = found[0]
+        entity = next((a for a in node.ancestors() if a.kind is Kind.ENTITY), None)
+        if entity is not None:
+            # which entity it belongs to is told by its order only where rows keep their cells (not in a
+            # PDF dump, which interleaves them): there it stays unplaced, and is reported
+            return self._headless(node, entity, key, again) if self.cell_style else None
         cursor = Cursor.at_part(node.part).enter(0, node)
         path = cursor.scopes[-1].path if not node.is_leaf else (*cursor.scopes[-1].path, node.segment)
         return Match(node, path, len(key) if self.cell_style else len(node.keys[0]), cursor)
+
+    def _headless(self, node: Node, entity: Node, key: str, again: bool = False) -> Match | None:
+        """An item of a repeated entity whose heading line the extract lost (「移転先1 ⇥ 市民課」
+        missing, ④…⑦ following): the entity being read that way if the item comes after the last one
+        placed in it, else the next number of that entity in its part. Its items are uncertain, and the
+        lines just before it that no item took are placed in it too when they are its earlier items."""
+        order = entity.leaves().index(node) if node in entity.leaves() else 0
+        base = Cursor.at_part(entity.part).at_entity(entity, f"{entity.label}1").scopes[-1].path[:-1]
+        if self.headless is not None and self.headless[0] is entity and order > self.headless[2] and not again:
+            segment = self.headless[1][-1]
+        else:
+            taken = {
+                int(path[len(base)][len(entity.label) :])
+                for file, path in self.filled
+                if file == self.file
+                and path[: len(base)] == base
+                and len(path) > len(base)
+                and path[len(base)][len(entity.label) :].isdigit()
+                and path[len(base)].startswith(entity.label)
+            }
+            segment = f"{entity.label}{max(taken, default=0) + 1}"
+        cursor = self.cursor.at_entity(entity, segment)
+        match = cursor.find(key, self.index, self._filled)
+        if match is None:
+            return None
+        self.headless = (entity, cursor.scopes[-1].path, order)
+        earlier = list(self.unplaced_run)
+        for line in earlier:  # its earlier items, taken for text no item took before it appeared
+            first = cell_key(next((c for c in line.cells if c.strip()), ""))
+            before = cursor.find(first, self.index, self._filled) if first else None
+            if before is not None and before.node.is_leaf and entity.leaves().index(before.node) < order:
+                self.owners[line.number - 1] = []
+                rest = after_label(next(c for c in line.cells if c.strip()), first[: before.length])
+                cells = list(line.cells)
+                at = next(i for i, c in enumerate(cells) if c.strip())
+                self._leaf(before.node, before.path, line.number, "\t".join([rest, *cells[at + 1 :]]), True)
+                self._close_pending()
+        return match
 
     def _enter_entity(self, label: str, segment: str, rest: list[str], number: int) -> bool:
         entity = self.index.entity(label, self.cursor.part)
@@ -292,12 +360,22 @@ class _Walk:
             return False
         self._close_pending()
         self.heading_since_last = True
+        self.headless = None
         self.cursor = self.cursor.at_entity(entity, segment)
         self._own(number, LineRole.HEADING, self.cursor.scopes[-1].path)
         if entity.title:
             title = next(c for c in entity.children if c.label == TITLE)
             self._leaf(title, self.cursor.title_path(), number, "\t".join(rest))
             self.heading_since_last = False  # the entity's own line holds its title: a value
+        elif self.cell_style and compare_key("\t".join(rest)) and entity.children and entity.children[0].is_leaf:
+            # the name printed beside the heading (「システム2 ⇥ 住民記録システム」): a second reading of
+            # the entity's first item (①システムの名称), compared with it (issue 17 §3). Not in a PDF
+            # dump, where what follows a heading on its line is as often some other cell.
+            first = entity.children[0]
+            path = (*self.cursor.scopes[-1].path, first.segment)
+            self.copies.append(self._hit(first, path, number, same_line=True))
+            self.copies[-1].raw.append("\t".join(rest))
+            self._own(number, LineRole.COPY, path)
         return True
 
     def _cover_values(self, line: Line) -> None:
@@ -316,12 +394,20 @@ class _Walk:
 
     def _leaf(self, node: Node, path: Path, number: int, raw: str, without_heading: bool = False) -> None:
         if (self.file, path) in self.filled:
-            self.last = None  # a duplicated row: the first reading stands (the safety net compares the copy)
+            self.last = None  # a duplicated row: the first reading stands, the copy is compared too
             self._own(number, LineRole.COPY, path)
+            if compare_key(raw) and self.cell_style:  # a PDF dump repeats and mixes rows: its lines are compared
+                copy = self._hit(node, path, number, same_line=True)
+                copy.raw.append(raw)
+                self.copies.append(copy)
             return
         self._own(number, LineRole.ITEM, path)
         hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
-        hit.without_heading = without_heading
+        in_headless = self.headless is not None and path[: len(self.headless[1])] == self.headless[1]
+        hit.without_heading = without_heading or in_headless
+        if self.headless is not None and in_headless and node in self.headless[0].leaves():
+            # where in the headless entity the walk now stands
+            self.headless = (self.headless[0], self.headless[1], self.headless[0].leaves().index(node))
         if hit.same_line:
             hit.raw.append(raw)
             self._store(hit)
@@ -391,6 +477,7 @@ class _Walk:
             # nothing takes it: reported, or (checkbox and choice debris) compared as layout
             placed = self.gaps.unplaced(line)
             self._own(line.number, LineRole.UNPLACED if placed else LineRole.LAYOUT)
+            self.unplaced_run.append(line)
         else:
             self._own(line.number, LineRole.FURNITURE)  # the cover's title is no item
 

@@ -3,10 +3,12 @@ changed items, and the 判定根拠 sheet saying how each row was decided."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pia_diff.compare.classify import Row
 from pia_diff.compare.excerpt import EMPTY, Piece, redline
+from pia_diff.forms import registry
 from pia_diff.snapshot import HISTORY_COLUMNS, HistoryRow
 from pia_diff.values import Certainty
 
@@ -15,7 +17,7 @@ from .cells import put_text
 from .layout import Grid, Slot, row_height
 from .sheets import Column, Value, Written
 
-SHEET = "別添2 変更箇所"
+SHEET = "別添2 変更箇所"  # the default form's (diff_workbook names the sheet after the form's table)
 COMPARISON_SHEET = "新旧対照表"
 BASIS_SHEET = "判定根拠"
 TITLE = "（別添2）変更箇所"
@@ -117,19 +119,36 @@ def _remarks(sheet: Any, row: int, remarks: list[tuple[str, str]]) -> None:
 
 
 def diff_workbook(
-    published: list[HistoryRow], rows: list[Row], remarks: list[tuple[str, str]] | None = None
+    published: list[HistoryRow],
+    rows: list[Row],
+    remarks: list[tuple[str, str]] | None = None,
+    table_title: str = "",
 ) -> Written:
     """The workbook `diff -o` writes, and a warning for each text that had to run on over rows
-    because one cell cannot keep it."""
+    because one cell cannot keep it. `table_title`: the form's change table, as the form registry
+    names it ((別添2) 変更箇所; 様式4's is (別添3)); the default form's when not given."""
     book = sheets.new_book()
     table = [list(h.cells) for h in published]
     table.extend([str(r.as_json()[c]) for c in HISTORY_COLUMNS] for r in rows)
-    warnings = sheets.history_sheet(book, SHEET, TITLE, table)
+    title = table_title or registry().default.history_table
+    warnings = sheets.history_sheet(book, _sheet_name(title), _full_width(title), table)
     warnings += comparison_sheet(book, rows)
     warnings += basis_sheet(book, rows, remarks or [])
     return sheets.save(book, warnings)
 
 
-def workbook_bytes(published: list[HistoryRow], rows: list[Row], remarks: list[tuple[str, str]] | None = None) -> bytes:
+def workbook_bytes(
+    published: list[HistoryRow], rows: list[Row], remarks: list[tuple[str, str]] | None = None, table_title: str = ""
+) -> bytes:
     """diff_workbook's bytes (for callers that print no warnings)."""
-    return diff_workbook(published, rows, remarks).data
+    return diff_workbook(published, rows, remarks, table_title).data
+
+
+def _sheet_name(title: str) -> str:
+    """(別添2) 変更箇所 → 別添2 変更箇所 (a sheet name holds no brackets of this kind)."""
+    return re.sub(r"^[(（]([^()（）]*)[)）]\s*", r"\1 ", title).strip()[:31]
+
+
+def _full_width(title: str) -> str:
+    """(別添2) 変更箇所 → （別添2）変更箇所, as the form prints its heading."""
+    return re.sub(r"^\(([^()]*)\)\s*", r"（\1）", title)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import Path, Snapshot
 from pia_diff.values import choice_option, render
 
@@ -98,8 +99,9 @@ def sheets_of(snapshot: Snapshot, catalogue: Catalogue) -> list[tuple[str, list[
             lines = _part_lines(part, (part.segment,), snapshot)
             if part is catalogue.parts[0]:
                 version = snapshot.meta.form_version or ""
-                lines = [Line(0, f"特定個人情報保護評価書({catalogue.name})", None, heading=True), *lines[1:]]
-                lines = [line for line in lines if line.label != "様式版"]
+                cover_title = f"{vocabulary().title}({catalogue.name})"
+                lines = [Line(0, cover_title, None, heading=True), *lines[1:]]
+                lines = [line for line in lines if line.label != vocabulary().cover_meta["form_version"]]
                 if version:
                     lines.append(Line(0, str(version), None, heading=True))
             out.append((name, lines))

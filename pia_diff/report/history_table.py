@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pia_diff.errors import InputError
+from pia_diff.forms import vocabulary
 from pia_diff.snapshot import HISTORY_COLUMNS
 from pia_diff.text import compare_key
 from pia_diff.wareki import to_wareki
 
-DATE_WORDS = ("変更日", "変更年月日")
-NUMBER_WORDS = ("no", "no.", "№", "番号", "項番", "連番")
-CLOSING = ("以上",)
+_WORDS = vocabulary()
+DATE_WORDS = _WORDS.history_date_words
+NUMBER_WORDS = _WORDS.history_number_words
+CLOSING = tuple(_WORDS.history_closing)
 NUMBER = "No."
 DEFAULT_WIDTH = 8.43  # Excel's column width when the sheet sets none
 NO_TABLE = (
@@ -52,7 +54,7 @@ def _text(value: object) -> str:
 def _header_columns(cells: Sequence[object]) -> dict[str, int] | None:
     """The column (1-based) of each of the six 別添2 cells, when these cells are its header row."""
     keys = [compare_key(_text(c)).replace("※", "") for c in cells]
-    if not any(k in DATE_WORDS for k in keys) or not any("提出時期" in k for k in keys):
+    if not any(k in DATE_WORDS for k in keys) or not any(_WORDS.history_timing_word in k for k in keys):
         return None
     return {name: next((i + 1 for i, k in enumerate(keys) if _is_column(name, k)), 0) for name in HISTORY_COLUMNS}
 

@@ -90,7 +90,7 @@ def workbook(result: Comparison) -> bytes:
     """The 別添2 workbook `diff -o` writes: the old version's published rows, then the new ones."""
     from pia_diff.report.excel import workbook_bytes
 
-    return workbook_bytes(result.old.history, result.rows, remarks(result))
+    return workbook_bytes(result.old.history, result.rows, remarks(result), result.table_title)
 
 
 def audit_upload(doc: Upload, against: Upload | None, form: str | None) -> tuple[Audit, list[str]]:

@@ -8,13 +8,13 @@ from pathlib import Path as FsPath
 
 import yaml
 
-from .catalogue import load_catalogue
-from .compare.diff import comparable
-from .ingest.generic import star_paths
-from .ingest.read import parse_bytes
-from .snapshot import Path
-from .values import Certainty
-from .wareki import parse_date
+from pia_diff.catalogue import load_catalogue
+from pia_diff.compare.diff import comparable
+from pia_diff.ingest.generic import star_paths
+from pia_diff.ingest.read import parse_bytes
+from pia_diff.snapshot import Path
+from pia_diff.values import Certainty
+from pia_diff.wareki import parse_date
 
 
 @dataclass
@@ -90,7 +90,7 @@ def document_agreement(data: bytes, name: str) -> Agreement:
 
 def case_agreement(cases: FsPath) -> dict[str, tuple[int, int]]:
     """Per case folder: rows equal (項目, 提出時期, 変更前/変更後) between catalogue and generic mode."""
-    from .pipeline import compare
+    from pia_diff.pipeline import compare
 
     out: dict[str, tuple[int, int]] = {}
     for folder in sorted(p for p in cases.iterdir() if (p / "case.yaml").exists()):
