@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pia_diff.audit.batch import DocumentAudit
@@ -67,11 +68,11 @@ SUMMARY_COLUMNS = ["文書", "状態", "行", "不整合", "特定不能", "要�
 
 
 def summary_frame(audits: list[DocumentAudit]) -> Any:
-    """A folder audit's summary: one line per document (its path, whether it was audited, the counts,
+    """A folder audit's summary: one line per document (its file name, whether it was audited, the counts,
     and why it could not be read); no totals line, so that the frame can be summed and filtered."""
     records = [
         {
-            "文書": item.file,
+            "文書": Path(item.file).name,
             "状態": "監査済み" if item.result is not None else "読めません",
             **item.counts,
             "理由": item.error or "",
