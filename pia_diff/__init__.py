@@ -18,7 +18,12 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import TYPE_CHECKING, Any
+
+# typing's TYPE_CHECKING without importing typing (milliseconds at every start): type checkers take a
+# module constant of this name as theirs
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "audit", "audit_folder", "check", "compare", "load_decisions", "read"]
