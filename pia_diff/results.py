@@ -37,7 +37,7 @@ def output_format(path: PathLike, allowed: Sequence[str]) -> str:
     if suffix in allowed:
         return suffix
     named = f"拡張子「{Path(path).suffix}」" if Path(path).suffix else "拡張子のない名前"
-    which = allowed[0] if len(allowed) == 1 else f"{'、'.join(allowed)} のどれか"
+    which = f"{allowed[0]} " if len(allowed) == 1 else f"{'、'.join(allowed)} のどれか"
     raise InputError(str(path), f"{named}では書き出せません。出力先の名前を {which}で終えてください。")
 
 

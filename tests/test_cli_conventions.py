@@ -171,10 +171,10 @@ def test_diff_output_format_follows_the_extension(tmp_path: Path) -> None:
     [
         (["diff", OLD, NEW], "out.txt", ".xlsx、.csv、.json のどれか"),
         (["diff", OLD, NEW], "out", ".xlsx、.csv、.json のどれか"),
-        (["import", NEW], "snapshot.yaml", ".json"),
-        (["export", NEW], "book.csv", ".xlsx"),
+        (["import", NEW], "snapshot.yaml", ".json "),
+        (["export", NEW], "book.csv", ".xlsx "),
         (["audit", NEW], "audit.pdf", ".xlsx、.csv、.json のどれか"),
-        (["diff", OLD, NEW, "--into", NEW], "out.csv", ".xlsx"),
+        (["diff", OLD, NEW, "--into", NEW], "out.csv", ".xlsx "),
     ],
 )
 def test_an_output_extension_no_format_has_is_refused(

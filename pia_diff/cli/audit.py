@@ -12,7 +12,7 @@ import typer
 
 from pia_diff.errors import InputError
 
-from .common import ForceOpt, FormOpt, QuietOpt, Say, app, document, fail, one_stdin
+from .common import ForceOpt, FormOpt, QuietOpt, Say, app, check_output, document, fail, one_stdin
 from .documents import ShowFormat
 from .japanese import _Command
 
@@ -48,14 +48,11 @@ def audit_(
 ) -> None:
     """公表済みの別添2 を監査します (提出時期の妥当性、漏れ、しきい値判断、5年の再評価)。"""
     from pia_diff.api import audit
-    from pia_diff.fileio import check_target
-    from pia_diff.results import ROW_FORMATS, output_format
+    from pia_diff.results import ROW_FORMATS
 
     say = Say(quiet)
     try:
-        if output is not None:
-            check_target(output, force)
-            output_format(output, ROW_FORMATS)
+        check_output(output, force, ROW_FORMATS)
     except InputError as exc:
         fail(exc)
     if doc.is_dir():

@@ -4,6 +4,7 @@ document named `-` read from standard input, the 注意/参考 lines (--quiet), 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -116,6 +117,18 @@ class Say:
 def fail(exc: InputError) -> NoReturn:
     typer.echo(f"エラー: {exc.source}: {exc.problem}", err=True)
     raise typer.Exit(2)
+
+
+def check_output(path: Path | None, force: bool, formats: Sequence[str], inputs: Sequence[Path | None] = ()) -> None:
+    """Refuse an output before any work is done: where it cannot be written (fileio.check_target), then
+    an extension that names none of this command's formats."""
+    if path is None:
+        return
+    from pia_diff.fileio import check_target
+    from pia_diff.results import output_format
+
+    check_target(path, force, inputs)
+    output_format(path, formats)
 
 
 def is_stdin(path: Path | None) -> bool:

@@ -22,6 +22,7 @@ from .common import (
     QuietOpt,
     Say,
     app,
+    check_output,
     document,
     fail,
     file_input,
@@ -84,7 +85,7 @@ def diff_(
     from pia_diff.api import compare
     from pia_diff.fileio import check_distinct, check_target
     from pia_diff.report.rows import rows_csv, rows_json, rows_table
-    from pia_diff.results import ROW_FORMATS, output_format
+    from pia_diff.results import ROW_FORMATS
     from pia_diff.wareki import revision_date
 
     say = Say(quiet)
@@ -93,12 +94,10 @@ def diff_(
     try:
         one_stdin(old, new)
         check_distinct(output, decisions_template)
-        for target in (output, decisions_template):
-            if target is not None:
-                check_target(target, force, inputs)
-        if output is not None:
-            output_format(output, (".xlsx",) if into is not None else ROW_FORMATS)
-        elif into is not None:
+        if decisions_template is not None:
+            check_target(decisions_template, force, inputs)
+        check_output(output, force, (".xlsx",) if into is not None else ROW_FORMATS, inputs)
+        if output is None and into is not None:
             raise InputError(
                 "--into",
                 "行を書き加えたブックの出力先を -o (.xlsx) で指定してください (--into のブックは書き換えません)。",

@@ -12,7 +12,7 @@ import typer
 
 from pia_diff.errors import InputError
 
-from .common import Doc, ForceOpt, FormOpt, QuietOpt, Say, app, fail, file_input, read_doc
+from .common import Doc, ForceOpt, FormOpt, QuietOpt, Say, app, check_output, fail, file_input, read_doc
 from .japanese import _Command
 
 
@@ -32,14 +32,11 @@ def import_(
     quiet: QuietOpt = False,
 ) -> None:
     """評価書を読み、snapshot (JSON) にします。"""
-    from pia_diff.fileio import check_target, write_atomic
-    from pia_diff.results import output_format
+    from pia_diff.fileio import write_atomic
 
     say = Say(quiet)
     try:
-        if output is not None:
-            check_target(output, force, (file_input(doc),))
-            output_format(output, (".json",))
+        check_output(output, force, (".json",), (file_input(doc),))
         text = read_doc(doc, form, say).to_json()
         if output is None:
             sys.stdout.write(text)
@@ -60,9 +57,8 @@ def export(
 ) -> None:
     """評価書を、様式どおりに並べた編集用の Excel ブックに書き出します。"""
     from pia_diff.compare.docform import form_context
-    from pia_diff.fileio import check_target, write_atomic
+    from pia_diff.fileio import write_atomic
     from pia_diff.report.export import export_workbook
-    from pia_diff.results import output_format
 
     say = Say(quiet)
     warnings: list[str] = []
@@ -73,8 +69,7 @@ def export(
         return written.data
 
     try:
-        check_target(output, force, (file_input(doc),))
-        output_format(output, (".xlsx",))
+        check_output(output, force, (".xlsx",), (file_input(doc),))
         snapshot = read_doc(doc, form, say)
         say.generic(snapshot)
         write_atomic(output, workbook, force, (file_input(doc),))  # openpyxl's temporary files beside the output

@@ -302,11 +302,16 @@ async def _download(request: Request, make: Callable[[Work, dt.date, str, Compar
     store: Store = request.app.state.store
 
     def task() -> Response:
-        work = store.get(form.text("token"))
+        token = form.text("token")
+        work = store.get(token)
         if work is None:
             return _expired(form)
         date, decisions = job.revision(form.text("date")), _carried(form)
-        return make(work, date, decisions, job.run(work, date, decisions))
+        result = job.run(work, date, decisions)
+        try:
+            return make(work, date, decisions, result)
+        except InputError as exc:  # what this download cannot be made from: said on the page it came from
+            return _result(token, work, date, decisions, result, 400, error=exc.problem, error_source=exc.source)
 
     return await _work(request, task)
 
@@ -333,25 +338,14 @@ async def download_decisions(request: Request) -> Response:
 async def download_into(request: Request) -> Response:
     """`diff --into` on the page: the new rows written into a copy of the new version's own workbook. A
     version that is no workbook, or a workbook without a 別添2 table, is said on the result page."""
-    form = await _read(request)
-    store: Store = request.app.state.store
 
-    def task() -> Response:
-        token = form.text("token")
-        work = store.get(token)
-        if work is None:
-            return _expired(form)
-        date, decisions = job.revision(form.text("date")), _carried(form)
-        result = job.run(work, date, decisions)
-        try:
-            if work.new_workbook is None:
-                raise InputError(work.new_name, NOT_A_WORKBOOK)
-            written = into_workbook(work.new_workbook, result.rows, work.new_name)
-        except InputError as exc:
-            return _result(token, work, date, decisions, result, 400, error=exc.problem, error_source=exc.source)
+    def make(work: Work, date: dt.date, decisions: str, result: Comparison) -> Response:
+        if work.new_workbook is None:
+            raise InputError(work.new_name, NOT_A_WORKBOOK)
+        written = into_workbook(work.new_workbook, result.rows, work.new_name)
         return _attachment(written.data, XLSX, f"{PurePath(work.new_name).stem}_別添2追記.xlsx", "into.xlsx")
 
-    return await _work(request, task)
+    return await _download(request, make)
 
 
 @_guard("index.html")
