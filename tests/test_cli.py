@@ -170,7 +170,7 @@ def test_output_in_a_missing_folder_is_refused() -> None:
 
 
 def test_help_is_fast_and_imports_nothing_heavy() -> None:
-    code = "import sys, pia_diff.cli; print(sorted(m for m in ('pandas','openpyxl','deepdiff') if m in sys.modules))"
+    code = "import sys, pia_diff.cli; print(sorted(m for m in ('pandas','openpyxl','deepdiff','rich') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -84,12 +84,12 @@ class _Runs:
             for each in commands:
                 folder = self.work / f"{case.path.name}-{each}"
                 folder.mkdir(parents=True, exist_ok=True)
-                outs.append(folder / "out.file")
+                outs.append(folder / corpus.output_name(each))
                 jobs.append((corpus.argv(each, case.path, outs[-1], self.seed), folder))
             before = _sha(case.path)
             results = run_many(jobs)
             for each, (_, folder), out, result in zip(commands, jobs, outs, results, strict=True):
-                leftovers = [p for p in folder.iterdir() if p.name != "out.file" or result.returncode != 0]
+                leftovers = [p for p in folder.iterdir() if p != out or result.returncode != 0]
                 check = result.returncode in (0, 1) and case.spec is not None and case.spec.visible_only
                 written = _written(out) if check else ""
                 self.done[(name, each)] = (case, Run(result, bool(leftovers), before, _sha(case.path), written))
@@ -319,7 +319,7 @@ def test_an_output_may_not_be_an_input(tmp_path: Path, command: str) -> None:
 def test_special_outputs(tmp_path: Path) -> None:
     doc = tmp_path / "x.txt"
     doc.write_text(corpus.seed_text(), encoding="utf-8")
-    fifo = tmp_path / "pipe"
+    fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     dangling = tmp_path / "dangling.json"
     dangling.symlink_to(tmp_path / "nowhere.json")

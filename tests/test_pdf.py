@@ -374,7 +374,7 @@ def test_cli_refuses_bad_pdf_exit_2_no_output(case: str, tmp_path: Path) -> None
 def test_every_command_refuses_a_scanned_pdf(command: str, tmp_path: Path) -> None:
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(SCANNED)
-    out = tmp_path / "out.xlsx"
+    out = tmp_path / ("out.json" if command == "import" else "out.xlsx")  # -o's extension chooses the format
     args = {
         "show": ["show", str(bad)],
         "import": ["import", str(bad), "-o", str(out)],

@@ -221,7 +221,7 @@ import pia_diff.pipeline
 from pia_diff.cli import main
 def broken(*args, **kwargs):
     raise ZeroDivisionError("a bug of ours")
-pia_diff.pipeline.compare_files = broken
+pia_diff.pipeline.compare = broken  # what pia_diff.api.compare (and so `diff`) calls
 time.strftime = lambda *args: "20260101-000000"
 sys.argv = ["pia-diff", *sys.argv[1:]]
 main()

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from functools import cache
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pia_diff.errors import InputError
 from pia_diff.pipeline import Comparison, remarks
+from pia_diff.report.into import into_workbook
 from pia_diff.wareki import to_wareki
 
 from . import job, judgements, pages
@@ -41,6 +43,9 @@ EXPIRED = "読み込んだ文書は、時間が経ったか破棄されたため
 BUSY = "ただいま混み合っています。しばらくしてからもう一度送ってください。"
 STALE_PAGE = "ページが古くなっています (行が見つかりません)。結果を表示し直しました。もう一度操作してください。"
 FORGOTTEN = "文書を破棄しました。サーバーには何も残っていません。"
+NOT_A_WORKBOOK = (
+    "新しい版が Excel ブック (.xlsx) ではないため、行を書き加えられません。新しい版をブックで選んでください。"
+)
 MAX_READING = 4  # request bodies read at once: each may hold up to REQUEST_LIMIT in memory
 MAX_WORKING = 2  # comparisons at once (a PDF keeps a core busy for seconds)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,11 +302,16 @@ async def _download(request: Request, make: Callable[[Work, dt.date, str, Compar
     store: Store = request.app.state.store
 
     def task() -> Response:
-        work = store.get(form.text("token"))
+        token = form.text("token")
+        work = store.get(token)
         if work is None:
             return _expired(form)
         date, decisions = job.revision(form.text("date")), _carried(form)
-        return make(work, date, decisions, job.run(work, date, decisions))
+        result = job.run(work, date, decisions)
+        try:
+            return make(work, date, decisions, result)
+        except InputError as exc:  # what this download cannot be made from: said on the page it came from
+            return _result(token, work, date, decisions, result, 400, error=exc.problem, error_source=exc.source)
 
     return await _work(request, task)
 
@@ -324,10 +334,18 @@ async def download_decisions(request: Request) -> Response:
     return await _download(request, make)
 
 
-# The --into download (issue 18 §3: the new rows written into a copy of the new version's own workbook)
-# belongs here, as `download_into` through `_download`, once the library function exists: the new
-# version's bytes are kept in `Work.new_workbook` when it is a workbook (answer InputError otherwise);
-# add its Route("/download/into") below and its button in templates/result.html (marked there).
+@_guard("index.html")
+async def download_into(request: Request) -> Response:
+    """`diff --into` on the page: the new rows written into a copy of the new version's own workbook. A
+    version that is no workbook, or a workbook without a 別添2 table, is said on the result page."""
+
+    def make(work: Work, date: dt.date, decisions: str, result: Comparison) -> Response:
+        if work.new_workbook is None:
+            raise InputError(work.new_name, NOT_A_WORKBOOK)
+        written = into_workbook(work.new_workbook, result.rows, work.new_name)
+        return _attachment(written.data, XLSX, f"{PurePath(work.new_name).stem}_別添2追記.xlsx", "into.xlsx")
+
+    return await _download(request, make)
 
 
 @_guard("index.html")
@@ -429,6 +447,7 @@ def create_app(store: Store | None = None, hosts: Iterable[str] | None = None) -
         Route("/judge", judge, methods=["POST"]),
         Route("/download/workbook", download_workbook, methods=["POST"]),
         Route("/download/decisions", download_decisions, methods=["POST"]),
+        Route("/download/into", download_into, methods=["POST"]),
         Route("/forget", forget, methods=["POST"]),
         Route("/audit", audit_form, methods=["GET"]),
         Route("/audit", audit_document, methods=["POST"]),

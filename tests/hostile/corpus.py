@@ -75,6 +75,14 @@ class Case:
 DATE = "令和7年1月1日"
 
 
+# The -o of each command that writes one: its extension chooses the format (.json, .xlsx).
+OUTPUT_NAMES = {"import": "out.json", "export": "out.xlsx", "diff": "out.xlsx"}
+
+
+def output_name(command: str) -> str:
+    return OUTPUT_NAMES.get(command, "out.file")
+
+
 def argv(command: str, doc: Path, out: Path, seed: Path) -> list[str]:
     """How each command is run on a case: diff and check against the seed, outputs to `out`."""
     return {
