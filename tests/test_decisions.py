@@ -395,3 +395,18 @@ def test_a_decisions_file_that_is_not_a_regular_file_is_refused(tmp_path: Path, 
         os.mkfifo(target)
     with pytest.raises(InputError, match="通常のファイルではありません"):
         read_decisions(target, TABLE.exemptions)
+
+
+def test_the_template_shows_the_whole_changed_passage() -> None:
+    """Issue 17 §6: the person confirming an exemption sees every changed line, not a preview cut at
+    80 characters (the added 条例 of a citation change was cut off)."""
+    from pia_diff.report.decision_template import decisions_template
+
+    old = sample()
+    path = ("Ⅰ 基本情報", "4 個人番号の利用", "法令上の根拠")
+    added = "・法第9条第2項 川口市個人番号の利用及び特定個人情報の提供に関する条例 第3条第1項第二号の事務であって主務省令で定めるもの"
+    new = edited(old, path, f"{old.fields[path].value}\n{added}")
+    rows = classify(diff(old, new, CAT), CAT, TABLE, Options(DAY))
+    text = decisions_template(rows, TABLE.exemptions, "x")
+    assert added in text  # whole, on a comment line of its own
+    assert all(line.startswith("#") or not line.strip() for line in text.splitlines())

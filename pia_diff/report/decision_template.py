@@ -42,10 +42,17 @@ def _about(number: int, row: Row) -> list[str]:
     lines = [
         f"## {number}. {_flat(row.項目, 200)}",
         f"##    ツールの判定: {row.提出時期} ({row.根拠}){'  ※' if row.重要 else ''}",
-        f"##    変更前: {_flat(row.変更前の記載) or '—'}",
-        f"##    変更後: {_flat(row.変更後の記載) or '—'}",
+        *_passage("変更前", row.変更前の記載),
+        *_passage("変更後", row.変更後の記載),
     ]
     return lines + [f"##    提案: {_flat(s, 200)}" for s in row.提案]
+
+
+def _passage(side: str, text: str) -> list[str]:
+    """The whole changed passage a person confirms an exemption for (issue 17 §6: a cut preview hid an
+    added line), one comment line per line of the cell (「（略）」 stands for what did not change)."""
+    lines = [_flat(line, len(line) + 1) for line in text.splitlines() if line.strip()] or ["—"]
+    return [f"##    {side}: {lines[0]}", *(f"##          {line}" for line in lines[1:])]
 
 
 def _blank(row: Row) -> list[str]:
