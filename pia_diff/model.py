@@ -139,7 +139,7 @@ def value_json(value: Value) -> object:
     return None if value is None else str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long document has hundreds of thousands
 class Field:
     """One item's value as read, with where it came from and how sure we are."""
 

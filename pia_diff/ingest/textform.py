@@ -41,7 +41,7 @@ class ParseResult:
     files_seen: int  # the most times one per-file part's heading was seen
     unseen: list[Path]  # parts and sections of the form whose heading never appeared
     # per line (index = line number - 1): who it belongs to, as (role, path without file key, file number)
-    owners: list[list[Claim]]
+    owners: list[tuple[Claim, ...]]
 
 
 def parse(catalogue: Catalogue, text: str) -> ParseResult:
@@ -66,13 +66,15 @@ class _Walk:
         self.heading_since_last = False  # a heading came after it: an empty-first-cell row is not its
         self.cover_values_next = False
         self.gaps = GapLog(self.index)
-        self.owners: list[list[Claim]] = [[] for _ in lines]
+        # tuples rather than lists: most lines have one owner, and a long document has many lines
+        self.owners: list[tuple[Claim, ...]] = [()] * len(lines)
 
     def _own(self, number: int, role: LineRole, path: Path = ()) -> None:
         """Say who line `number` belongs to (a line may hold several items, or headings and an item)."""
         claim = (role, path, self.file if role is not LineRole.FURNITURE else 0)
-        if claim not in self.owners[number - 1]:
-            self.owners[number - 1].append(claim)
+        held = self.owners[number - 1]
+        if claim not in held:
+            self.owners[number - 1] = (*held, claim)
 
     @property
     def file(self) -> int:
