@@ -4,6 +4,7 @@ marker (skipped unless --run-slow or -m slow) and the cached hostile corpus."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: seconds per test, a code path a quicker test covers too (run with --run-slow or -m slow)"
     )
+    # the packaged data's parse cache (pia_diff.datacache) in pytest's cache folder, not the user's own;
+    # set before any test imports the package (and inherited by the CLI's subprocesses)
+    cache = getattr(config, "cache", None)
+    os.environ["PIA_DIFF_CACHE"] = str(cache.mkdir("pia-diff-data")) if cache is not None else "off"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
