@@ -139,10 +139,10 @@ def _name_item(catalogue: Catalogue, slot: Path) -> Path | None:
 
 def _file_pairs(old: Snapshot, new: Snapshot) -> list[tuple[str, str, float]]:
     """Files of a multi-file document paired by name: (OLD key, NEW key, similarity)."""
-    from rapidfuzz import fuzz
-
     if not old.files or not new.files:
         return []
+    from rapidfuzz import fuzz  # only when there are files to score: most documents hold one
+
     olds, news = sorted(old.files), sorted(new.files)
     matrix = [
         [fuzz.ratio(old.files[o], new.files[n]) + (SAME_NUMBER_BONUS if o == n else 0.0) for n in news] for o in olds
