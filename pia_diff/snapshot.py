@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TextIO
 
 from .catalogue import TITLE
 from .model import (
@@ -27,6 +28,7 @@ from .model import (
     Source,
     UnplacedBlock,
     Value,
+    value_json,
 )
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "UnplacedBlock",
     "from_json",
     "item_label",
+    "json_chunks",
+    "write_json",
 ]
 
 # The item tree is a few levels deep (part / file / section / entity / item); far more is hostile.
@@ -254,3 +258,64 @@ def item_label(path: Path, files: Mapping[str, str] | None = None) -> str:
             segment = f"{segment}{files[segment]}"
         words.append(segment)
     return " ".join(words)
+
+
+# Snapshot JSON is the text of json_text(data, sort_keys=True): 2-space indent, keys sorted, no ASCII escapes.
+_INDENT = "  "
+
+
+def json_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """A snapshot's JSON in pieces, the very text of `Snapshot.to_json` without ever holding it whole:
+    the items are written leaf by leaf from the sorted paths (no nested tree of them is built)."""
+    from .fileio import json_safe, json_text
+
+    def nested(data: object, depth: int) -> str:
+        """json_text's text of `data`, standing `depth` levels in (its lines carry on that indent)."""
+        return json_text(data, sort_keys=True)[:-1].replace("\n", "\n" + _INDENT * depth)
+
+    yield "{\n" + _INDENT + '"history": '
+    yield nested([{**row.as_dict(), "line": row.line} for row in snapshot.history], 1)
+    yield ",\n" + _INDENT + '"items": '
+    yield from _items(snapshot, nested, json_safe)
+    yield ",\n" + _INDENT + '"meta": '
+    yield nested(snapshot.meta.to_json(), 1)
+    yield "\n}\n"
+
+
+def _items(snapshot: Snapshot, nested: Callable[[object, int], str], json_safe: Callable[[str], str]) -> Iterator[str]:
+    """The `items` object at depth 1: the tree of Snapshot.tree, written from its sorted leaf paths."""
+    paths = sorted(snapshot.fields)
+    if any(a == b[: len(a)] for a, b in itertools.pairwise(paths)):
+        # an item path that is another's prefix: the tree merges them, and only the tree says how
+        yield nested(snapshot.tree(), 1)
+        return
+    if not paths:
+        yield "{}"
+        return
+    open_path: Path = ()  # the objects written and not closed yet, below `items`
+    for number, path in enumerate(paths):
+        item = snapshot.fields[path]
+        shared = 0
+        while shared < min(len(open_path), len(path) - 1) and open_path[shared] == path[shared]:
+            shared += 1
+        out = []
+        for depth in range(len(open_path), shared, -1):  # close the objects this path leaves
+            out.append("\n" + _INDENT * (depth + 1) + "}")
+        out.append("{" if number == 0 else ",")
+        for depth, segment in enumerate(path[shared:-1], start=shared + 2):  # open the ones it enters
+            out.append("\n" + _INDENT * depth + _key(segment, json_safe) + "{")
+        leaf = {"certainty": str(item.certainty), "line": item.line, "value": value_json(item.value)}
+        out.append("\n" + _INDENT * (len(path) + 1) + _key(path[-1], json_safe) + nested(leaf, len(path) + 1))
+        open_path = path[:-1]
+        yield "".join(out)
+    yield "".join("\n" + _INDENT * (depth + 1) + "}" for depth in range(len(open_path), -1, -1))
+
+
+def _key(key: str, json_safe: Callable[[str], str]) -> str:
+    return json_safe(json.dumps(key, ensure_ascii=False)) + ": "
+
+
+def write_json(snapshot: Snapshot, stream: TextIO) -> None:
+    """Write a snapshot's JSON to a text stream piece by piece (see json_chunks)."""
+    for chunk in json_chunks(snapshot):
+        stream.write(chunk)
