@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pia_diff.catalogue import Catalogue, Kind, Node
 from pia_diff.forms import vocabulary
@@ -15,14 +15,34 @@ from pia_diff.text import cached_when_short, compare_key, fold
 _BUCKET = 2
 
 
-@cached_when_short(limit=2000, maxsize=16384)
+_V = TypeVar("_V")
+
+
+def remember(cache: dict[str, _V], text: str, value: _V, longest: int, held: int) -> _V:
+    """Keep `value` as the answer for `text` unless the text is longer than `longest` (documents repeat
+    their labels and short rows; a copy of a long cell would hold on to the document); a cache that
+    holds `held` answers is emptied first. A plain dict asked before the work costs less than a cache
+    wrapped around the function, and the walk asks for every line and cell."""
+    if len(text) <= longest:
+        if len(cache) >= held:
+            cache.clear()
+        cache[text] = value
+    return value
+
+
+_CELL_KEYS: dict[str, str] = {}
+
+
 def cell_key(raw: str) -> str:
     """A cell's text as label keys are compared: folded, no spaces, no ※ (cached: a line's cells
     are asked for by the classifier and again by the walk)."""
-    if "<" in raw or "&" in raw:
-        return compare_key(raw).replace("※", "")
-    # compare_key without markup (the common line), inlined: this runs once per line and cell
-    return "".join(fold(raw).split()).replace("※", "")
+    known = _CELL_KEYS.get(raw)
+    if known is not None:
+        return known
+    # compare_key without markup (the common line) inlined
+    plain = "<" not in raw and "&" not in raw
+    key = "".join(fold(raw).split()) if plain else compare_key(raw)
+    return remember(_CELL_KEYS, raw, key.replace("※", ""), 2000, 16384)
 
 
 class Candidate(NamedTuple):

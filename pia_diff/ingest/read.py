@@ -170,11 +170,15 @@ def _walked(result: ParseResult, cat: Catalogue, source: Callable[[int | None], 
     names = file_names(result.hits)
     files = _Files(max([*names, result.files_seen]))
     unique = _unique_keys(cat)
+    alone: dict[Node, bool] = {}  # whether the item's label names it alone in its part, per item
     fields: dict[Path, Field] = {}
     hits, result.hits = result.hits[::-1], []
     while hits:
         hit = hits.pop()  # in document order, each let go once read
-        reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], files.multi)
+        node = hit.node
+        if node not in alone:
+            alone[node] = node.keys[0] in unique[id(node.part)]
+        reading = read_hit(hit, result.cell_style, alone[node], files.multi)
         path = files.path(hit.path, hit.file)
         fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
 
@@ -252,6 +256,10 @@ class _FormOrder:
 
     def __init__(self, cat: Catalogue) -> None:
         self._memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+        # per list of siblings (by id: the catalogue keeps them): the first index of each segment, and
+        # the indices of its entity items
+        self._siblings: dict[int, tuple[dict[str, int], list[int]]] = {}
+        self._numbers: dict[str, int] = {}
 
     def __call__(self, path: Path) -> tuple[tuple[int, int], ...]:
         key, nodes = self._prefix(path[:-1])
@@ -266,15 +274,30 @@ class _FormOrder:
             known = self._memo[path] = ((*key, step), nodes if node is None else node.children)
         return known
 
-    @staticmethod
-    def _step(nodes: list[Node], segment: str) -> tuple[tuple[int, int], Node | None]:
-        """(index among its siblings, its number) of one path segment, and its node if it has one."""
-        digits = _NUMBER.search(segment)
-        number = int(digits.group(1)) if digits else 0
-        for i, node in enumerate(nodes):
-            if node.segment == segment or (node.kind is Kind.ENTITY and segment.startswith(node.label)):
-                return (i, number), node
-        return (-1, number), None
+    def _step(self, nodes: list[Node], segment: str) -> tuple[tuple[int, int], Node | None]:
+        """(index among its siblings, its number) of one path segment, and its node if it has one: the
+        first sibling whose segment it is, or an entity item whose label it starts with."""
+        number = self._numbers.get(segment)
+        if number is None:
+            digits = _NUMBER.search(segment)
+            number = self._numbers[segment] = int(digits.group(1)) if digits else 0
+        known = self._siblings.get(id(nodes))
+        if known is None:  # the catalogue's lists of siblings live as long as it does
+            exact: dict[str, int] = {}
+            for i, node in enumerate(nodes):
+                exact.setdefault(node.segment, i)
+            known = self._siblings[id(nodes)] = (exact, [i for i, n in enumerate(nodes) if n.kind is Kind.ENTITY])
+        exact, entities = known
+        found = exact.get(segment, len(nodes))
+        for i in entities:
+            if i >= found:
+                break
+            if segment.startswith(nodes[i].label):
+                found = i
+                break
+        if found == len(nodes):
+            return (-1, number), None
+        return (found, number), nodes[found]
 
 
 def _entities_by_parent(fields: dict[Path, Field]) -> dict[Path, list[Path]]:
