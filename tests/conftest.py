@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import compileall
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -28,6 +29,17 @@ def seed(prefix: str) -> Path:
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     assert found, f"sample {prefix} not found in {SEEDS}"
     return found[0]
+
+
+@functools.cache
+def exported_sample(prefix: str) -> bytes:
+    """A sample written out by `export` as read (bytes, so no test can change another's): made once a
+    session, where dozens of workbook tests start from it."""
+    from pia_diff.catalogue import load_catalogue
+    from pia_diff.ingest import read_document
+    from pia_diff.report.export import export_bytes
+
+    return export_bytes(read_document(seed(prefix)), load_catalogue())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
