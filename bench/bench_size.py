@@ -70,10 +70,10 @@ def max_rss() -> int:
 
 def write_snapshot(snapshot: Any, path: Path) -> None:
     """The snapshot's JSON into a file, as `pia-diff import -o` writes it."""
-    writer = getattr(snapshot, "write_json", None)
-    if writer is not None:
+    chunks = getattr(snapshot, "json_chunks", None)
+    if chunks is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            writer(handle)
+            handle.writelines(chunks())
     else:  # the tool before the JSON was streamed: the whole text first
         path.write_bytes(snapshot.to_json().encode("utf-8"))
 

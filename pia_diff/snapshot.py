@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
+from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from .catalogue import TITLE
@@ -304,15 +305,43 @@ def _items(snapshot: Snapshot, nested: Callable[[object, int], str], json_safe: 
         out.append("{" if number == 0 else ",")
         for depth, segment in enumerate(path[shared:-1], start=shared + 2):  # open the ones it enters
             out.append("\n" + _INDENT * depth + _key(segment, json_safe) + "{")
-        leaf = {"certainty": str(item.certainty), "line": item.line, "value": value_json(item.value)}
-        out.append("\n" + _INDENT * (len(path) + 1) + _key(path[-1], json_safe) + nested(leaf, len(path) + 1))
+        out.append("\n" + _INDENT * (len(path) + 1) + _key(path[-1], json_safe) + _leaf(item, nested, json_safe))
         open_path = path[:-1]
         yield "".join(out)
     yield "".join("\n" + _INDENT * (depth + 1) + "}" for depth in range(len(open_path), -1, -1))
 
 
 def _key(key: str, json_safe: Callable[[str], str]) -> str:
-    return json_safe(json.dumps(key, ensure_ascii=False)) + ": "
+    return json_safe(encode_basestring(key)) + ": "
+
+
+def _leaf(item: Field, nested: Callable[[object, int], str], json_safe: Callable[[str], str]) -> str:
+    """An item's {certainty, line, value} as the encoder writes it at the item's depth. The common leaf
+    (a text or nothing, a line number or place) is written here with the encoder's own string and
+    number writers; a checkbox set goes through the encoder."""
+    depth = len(item.path) + 1
+    value, line = value_json(item.value), item.line
+    if not (value is None or isinstance(value, str)) or not (line is None or type(line) in (int, str)):
+        return nested({"certainty": str(item.certainty), "line": line, "value": value}, depth)
+    inner = "\n" + _INDENT * (depth + 1)
+    written = "null" if line is None else int.__repr__(line) if isinstance(line, int) else encode_basestring(line)
+    return json_safe(
+        "{"
+        + inner
+        + '"certainty": '
+        + encode_basestring(str(item.certainty))
+        + ","
+        + inner
+        + '"line": '
+        + written
+        + ","
+        + inner
+        + '"value": '
+        + ("null" if value is None else encode_basestring(value))
+        + "\n"
+        + _INDENT * depth
+        + "}"
+    )
 
 
 def write_json(snapshot: Snapshot, stream: TextIO) -> None:
