@@ -304,7 +304,9 @@ def _entities_by_parent(fields: dict[Path, Field]) -> dict[Path, list[Path]]:
     """The entity paths the document has ('… 委託事項3'), sorted, under their parent's path: the walk
     below asks once per part and file which entities stand under a path (a scan of every entity each
     time was quadratic in a long document)."""
-    found = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}
+    parents = {path[:-1] for path in fields}  # items share their parents: look at each once
+    found = {parent[: i + 1] for parent in parents for i, seg in enumerate(parent) if seg[-1:].isdigit()}
+    found.update(path for path in fields if path[-1][-1:].isdigit())
     out: dict[Path, list[Path]] = {}
     for path in sorted(found):
         out.setdefault(path[:-1], []).append(path)
