@@ -67,7 +67,7 @@ def form_version(folded: str) -> str | None:
     return f"[{match.group(1)} {match.group(2)}]" if match else None
 
 
-_Fields = tuple[str, str, "LineKind", tuple[str, ...], Node | None, str | None, str | None]
+_Fields = tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]
 # _classify's answers, per index and style (see labels.remember)
 _CLASSIFIED: dict[tuple[LabelIndex, bool], dict[str, _Fields]] = {}
 
@@ -84,9 +84,7 @@ def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line
     return Line(number, *fields)
 
 
-def _classify(
-    raw: str, index: LabelIndex, cell_style: bool
-) -> tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]:
+def _classify(raw: str, index: LabelIndex, cell_style: bool) -> _Fields:
     """Line's fields after its number."""
     key = cell_key(raw)
     folded = fold(raw)
