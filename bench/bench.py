@@ -1,8 +1,13 @@
 """Benchmark pia-diff on the samples and a synthetic large assessment, against the alternatives a
 user has (DeepDiff on raw lines, difflib on the texts, DeepDiff ignore_order on the snapshots).
 
-Run from the repository root:  .venv/bin/python bench/bench.py [--docs 100]
-Prints markdown tables (the README quotes one). A script, not a timed test: numbers vary by machine.
+First the ratios against yardsticks run side by side in this same measurement (bench/yardsticks.py):
+the whole `diff` process against a bare DeepDiff process of the raw lines (旭川 and the largest
+document), `--help` against `import typer`, a 25-page PDF against `pdftotext -layout`; and where the
+time of one `diff` process goes. Then per stage, per size (bench/bench_size.py has 1-10 MB) and batch.
+
+Run from the repository root:  .venv/bin/python bench/bench.py [--docs 100] [--rounds 9]
+Prints markdown tables (the README quotes them). A script, not a timed test: numbers vary by machine.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +38,10 @@ from pia_diff.compare.rules import load_rules  # noqa: E402
 from pia_diff.ingest import parse_text  # noqa: E402
 from pia_diff.report.excel import workbook_bytes  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import yardsticks  # noqa: E402
+from documents import synthetic  # noqa: E402
+
 CAT, RULES = load_catalogue(), load_rules()
 
 
@@ -45,49 +53,6 @@ def timed(function: Callable[[], object], repeat: int = 5) -> tuple[float, objec
         result = function()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
-
-
-def synthetic(systems: int = 50, entrusted: int = 40, files: int = 10, variant: bool = False) -> str:
-    """A large 評価書 in cell text, built from sample 001's own lines."""
-    lines = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8").split("\n")
-    cover, part_i_head, part_i_tail = lines[:46], lines[35:46], lines[77:99]
-    out = cover[:35] + part_i_head
-    for n in range(1, systems + 1):
-        name = f"業務システム{n}" + ("改" if variant and n == 7 else "")
-        out += [
-            f"システム{n}\t",
-            f"①システムの名称\t{name}",
-            f"②システムの機能\t{name}の機能 {n}",
-            "③他のシステムとの接続\t[] 情報提供ネットワークシステム [○] 庁内連携システム [] 住民基本台帳ネットワークシステム "
-            "[] 既存住民基本台帳システム [] 宛名システム等 [] 税務システム [] その他 ()",
-        ]
-    out += part_i_tail
-    part_ii = lines[99:125]
-    for f in range(1, files + 1):
-        out += [*part_ii[:3], f"({f}) 特定個人情報ファイル{f}\t\t", *part_ii[4:]]
-        out += [
-            "4. 特定個人情報ファイルの取扱いの委託\t\t\t",
-            "委託の有無 ※\t[委託する]\t<選択肢> 1) 委託する 2) 委託しない",
-        ]
-        for n in range(1, entrusted + 1):
-            again = "しない" if variant and f == 3 and n == 12 else "する"
-            out += [
-                f"委託事項{n}\t委託業務{n}",
-                f"①委託内容\t業務{n}の委託",
-                "②委託先における取扱者数\t[10人未満]",
-                f"③委託先名\t株式会社委託{n}",
-                f"再委託\t④再委託の有無 ※\t[再委託{again}]",
-                "\t⑤再委託の許諾方法\t書面による",
-                f"\t⑥再委託事項\t業務{n}の一部",
-            ]
-        keep = [ln.replace("生体認証", "静脈認証") if variant and f == 5 else ln for ln in lines[127:156]]
-        out += keep
-    for _ in range(files):
-        out += lines[156:204]
-    for _ in range(files):
-        out += lines[204:313]
-    out += lines[313:]
-    return "\n".join(out)
 
 
 def pipeline(old_text: str, new_text: str) -> dict[str, float]:
@@ -163,13 +128,6 @@ def per_megabyte() -> list[tuple[str, float, float, float]]:
     return out
 
 
-def startup() -> tuple[float, float]:
-    cli = [sys.executable, str(ROOT / "cli.py"), "--help"]
-    bare = [sys.executable, "-c", "pass"]
-    run = lambda cmd: timed(lambda: subprocess.run(cmd, capture_output=True, check=True), 10)[0]  # noqa: E731
-    return run(cli), run(bare)
-
-
 def batch(docs: int) -> list[tuple[int, float]]:
     folder = Path(tempfile.mkdtemp(prefix="pia-bench-"))
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -186,10 +144,19 @@ def batch(docs: int) -> list[tuple[int, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=100, help="documents in the batch-audit folder")
+    parser.add_argument("--rounds", type=int, default=9, help="paired runs of each process against its yardstick")
     args = parser.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"マシン: {platform.machine()}、{os.cpu_count()} コア、Python {platform.python_version()}、{platform.system()}\n"
+        f"マシン: {platform.machine()}、{os.cpu_count()} コア、Python {platform.python_version()}、{platform.system()}、"
+        f"負荷 (1分平均) {load:.2f}\n"
     )
+    yardsticks.compiled()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(yardsticks.table(yardsticks.pairs(args.rounds, Path(tmp))))
+    print("\n`diff` (旭川) の1プロセスの内訳:\n")
+    print(yardsticks.breakdown(ROOT / "samples" / "asahikawa" / "old.txt", ROOT / "samples" / "asahikawa" / "new.txt"))
+    print()
 
     print("| 入力 | 読み取り (2版) | 差分 | 判定 | Excel 出力 | 行数 |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -226,10 +193,6 @@ def main() -> None:
     for name, megabytes, ms_per_mb, us_per_line in per_megabyte():
         print(f"| {name} | {megabytes:.2f} | {ms_per_mb:.0f} | {us_per_line:.1f} |")
 
-    cli, bare = startup()
-    print(
-        f"\n`pia-diff --help` の起動: {cli * 1000:.0f} ms (素の `python -c pass`: {bare * 1000:.0f} ms、比 {cli / bare:.1f})"
-    )
     print(f"\n一括監査 ({args.docs} 文書):")
     for workers, rate in batch(args.docs):
         print(f"- {workers} ワーカー: {rate:.1f} 文書/秒")

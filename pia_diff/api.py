@@ -7,10 +7,9 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import pipeline
-from .audit.gate import Release
 from .compare.decisions import MAX_BYTES as DECISIONS_MAX_BYTES
 from .compare.decisions import NONE, Decisions, parse_decisions
 from .compare.docform import form_context
@@ -18,6 +17,9 @@ from .errors import InputError
 from .fileio import MAX_BYTES, read_input
 from .model import Snapshot
 from .results import Audited, Compared, FolderAudit
+
+if TYPE_CHECKING:  # the audit loads only when a check or an audit asks for it (a diff never does)
+    from .audit.gate import Release
 
 Input = str | os.PathLike[str] | bytes | BinaryIO
 Document = Input | Snapshot

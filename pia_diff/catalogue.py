@@ -6,10 +6,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
-from importlib import resources
 
-import yaml
-
+from .forms import load_data
 from .text import label_key
 
 _NUMBERED = re.compile(r"^(\d+)\.\s*")
@@ -231,7 +229,13 @@ def _build(raw: dict[str, object], parent: Node | None, inherited_star: bool, wh
 
 
 def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
-    data = yaml.safe_load(text)
+    import yaml
+
+    return catalogue_from(yaml.safe_load(text), source)
+
+
+def catalogue_from(data: object, source: str = "<catalogue>") -> Catalogue:
+    """A catalogue from its parsed data (a YAML file's)."""
     if not isinstance(data, dict) or not isinstance(data.get("parts"), list):
         raise CatalogueError(f"{source}: a catalogue needs a 'parts' list")
     parts = [_build(part, None, False, source) for part in data["parts"]]
@@ -255,6 +259,5 @@ def _form_history_table(form: str) -> str:
 
 @cache
 def load_catalogue(name: str = "form3_r6_10.yaml") -> Catalogue:
-    """A packaged catalogue, read once."""
-    text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
-    return parse_catalogue(text, name)
+    """A packaged catalogue, read once (through the form registry's data cache)."""
+    return catalogue_from(load_data(name), name)

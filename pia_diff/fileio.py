@@ -179,12 +179,16 @@ def _new_file_mode() -> int:
 
 
 def write_atomic(
-    path: PathLike, data: bytes | Callable[[], bytes], force: bool = False, inputs: Iterable[PathLike | None] = ()
+    path: PathLike,
+    data: bytes | Callable[[], bytes] | Iterable[bytes],
+    force: bool = False,
+    inputs: Iterable[PathLike | None] = (),
 ) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename it into place.
 
     data may be a function giving the bytes: it then runs with its own temporary files (openpyxl
-    writes each sheet to one) in a folder beside the target, not in TMPDIR, removed whatever happens."""
+    writes each sheet to one) in a folder beside the target, not in TMPDIR, removed whatever happens.
+    Or pieces of bytes, written as they come (a long document's snapshot is never whole in memory)."""
     target = check_target(path, force, inputs)
     folder = _folder(target)
     tmp: str | None = None
@@ -196,7 +200,10 @@ def write_atomic(
             fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
             _set_mode(fd, tmp, _new_file_mode())
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes | bytearray):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
@@ -316,7 +323,12 @@ _RAW_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
 def json_text(data: Any, sort_keys: bool = False) -> str:
     """Strict JSON for programs: UTF-8 text, 2-space indent, never NaN or Infinity, no raw control character."""
     text = json.dumps(_finite(data), ensure_ascii=False, indent=2, sort_keys=sort_keys, allow_nan=False)
-    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_safe(text) + "\n"
+
+
+def json_safe(text: str) -> str:
+    """JSON text (or any whole piece of it) with DEL, the C1 controls and lone surrogates escaped."""
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class OutputFailed(Exception):

@@ -18,12 +18,11 @@ FORMS_FILE = "forms.yaml"
 
 
 def load_data(name: str) -> Any:
-    """A packaged YAML data file, parsed with libyaml where it is available (ten times faster)."""
-    import yaml
+    """A packaged YAML data file, parsed once per version of it: kept as JSON in the user's cache folder,
+    tied to the file's sha256 (datacache), parsed with libyaml when the cache does not hold it."""
+    from .datacache import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = resources.files("pia_diff.data").joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=loader)  # a safe loader, packaged data
+    return load_yaml(resources.files("pia_diff.data").joinpath(name).read_bytes(), name)
 
 
 class Level(IntEnum):

@@ -139,7 +139,7 @@ def value_json(value: Value) -> object:
     return None if value is None else str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long document has hundreds of thousands
 class Field:
     """One item's value as read, with where it came from and how sure we are; `copies`: what the
     document says of the same item elsewhere where that differs (a repeated row, a name printed
@@ -341,11 +341,11 @@ class Snapshot:
         return root
 
     def to_json(self) -> str:
-        from .output import json_text
+        """The snapshot JSON (deterministic: sorted keys, 2-space indent); see json_chunks."""
+        return "".join(self.json_chunks())
 
-        data = {
-            "meta": self.meta.to_json(),
-            "items": self.tree(),
-            "history": [{**row.as_dict(), "line": row.line} for row in self.history],
-        }
-        return json_text(data, sort_keys=True)
+    def json_chunks(self) -> Iterator[str]:
+        """The snapshot JSON in pieces, to be written as they come (a long document's is never whole)."""
+        from .snapshot import json_chunks
+
+        return json_chunks(self)

@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .audit.findings import Finding
-from .audit.gate import Release
 from .audit.threshold import threshold_move
 from .catalogue import Catalogue
 from .compare.change import Change
@@ -36,6 +35,10 @@ from .ingest.read import read_document
 from .model import Certainty
 from .snapshot import Snapshot, item_label
 from .text import compare_key
+
+if TYPE_CHECKING:  # the audit itself is imported when the gate is decided (`release`), not by every diff
+    from .audit.findings import Finding
+    from .audit.gate import Release
 
 
 class NoticeKind(StrEnum):

@@ -9,12 +9,8 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .audit.batch import DocumentAudit, folder_failed, folder_json
-from .audit.findings import Finding
-from .audit.gate import Release
-from .audit.published import Audit, AuditRow
 from .compare.classify import Row
 from .compare.decisions import Decisions
 from .compare.gaps import Gap
@@ -22,6 +18,12 @@ from .errors import InputError
 from .fileio import json_text, write_atomic
 from .model import Snapshot
 from .pipeline import Comparison, release, remarks
+
+if TYPE_CHECKING:  # the audit loads only when a check or an audit asks for it (a diff never does)
+    from .audit.batch import DocumentAudit
+    from .audit.findings import Finding
+    from .audit.gate import Release
+    from .audit.published import Audit, AuditRow
 
 PathLike = str | os.PathLike[str]
 ROW_FORMATS = (".xlsx", ".csv", ".json")
@@ -239,10 +241,14 @@ class FolderAudit:
     @property
     def failed(self) -> bool:
         """A document could not be read, or one has a finding that needs action (`audit` exits 1)."""
+        from .audit.batch import folder_failed
+
         return folder_failed(self.documents)
 
     def to_json(self) -> str:
         """The folder audit as `audit FOLDER --format json` prints it."""
+        from .audit.batch import folder_json
+
         return json_text(folder_json(self.documents))
 
     def to_frame(self) -> Any:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from json.encoder import encode_basestring
+from typing import Any, TextIO
 
 from .catalogue import TITLE
 from .model import (
@@ -27,6 +29,7 @@ from .model import (
     Source,
     UnplacedBlock,
     Value,
+    value_json,
 )
 
 __all__ = [
@@ -41,6 +44,8 @@ __all__ = [
     "UnplacedBlock",
     "from_json",
     "item_label",
+    "json_chunks",
+    "write_json",
 ]
 
 # The item tree is a few levels deep (part / file / section / entity / item); far more is hostile.
@@ -258,3 +263,95 @@ def item_label(path: Path, files: Mapping[str, str] | None = None) -> str:
             segment = f"{segment}{files[segment]}"
         words.append(segment)
     return " ".join(words)
+
+
+# Snapshot JSON is the text of json_text(data, sort_keys=True): 2-space indent, keys sorted, no ASCII escapes.
+_INDENT = "  "
+
+
+def json_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """A snapshot's JSON in pieces, the very text of `Snapshot.to_json` without ever holding it whole:
+    the items are written leaf by leaf from the sorted paths (no nested tree of them is built)."""
+    from .fileio import json_safe, json_text
+
+    def nested(data: object, depth: int) -> str:
+        """json_text's text of `data`, standing `depth` levels in (its lines carry on that indent)."""
+        return json_text(data, sort_keys=True)[:-1].replace("\n", "\n" + _INDENT * depth)
+
+    yield "{\n" + _INDENT + '"history": '
+    yield nested([{**row.as_dict(), "line": row.line} for row in snapshot.history], 1)
+    yield ",\n" + _INDENT + '"items": '
+    yield from _items(snapshot, nested, json_safe)
+    yield ",\n" + _INDENT + '"meta": '
+    yield nested(snapshot.meta.to_json(), 1)
+    yield "\n}\n"
+
+
+def _items(snapshot: Snapshot, nested: Callable[[object, int], str], json_safe: Callable[[str], str]) -> Iterator[str]:
+    """The `items` object at depth 1: the tree of Snapshot.tree, written from its sorted leaf paths."""
+    paths = sorted(snapshot.fields)
+    if any(a == b[: len(a)] for a, b in itertools.pairwise(paths)):
+        # an item path that is another's prefix: the tree merges them, and only the tree says how
+        yield nested(snapshot.tree(), 1)
+        return
+    if not paths:
+        yield "{}"
+        return
+    open_path: Path = ()  # the objects written and not closed yet, below `items`
+    for number, path in enumerate(paths):
+        item = snapshot.fields[path]
+        shared = 0
+        while shared < min(len(open_path), len(path) - 1) and open_path[shared] == path[shared]:
+            shared += 1
+        out = []
+        for depth in range(len(open_path), shared, -1):  # close the objects this path leaves
+            out.append("\n" + _INDENT * (depth + 1) + "}")
+        out.append("{" if number == 0 else ",")
+        for depth, segment in enumerate(path[shared:-1], start=shared + 2):  # open the ones it enters
+            out.append("\n" + _INDENT * depth + _key(segment, json_safe) + "{")
+        out.append("\n" + _INDENT * (len(path) + 1) + _key(path[-1], json_safe) + _leaf(item, nested, json_safe))
+        open_path = path[:-1]
+        yield "".join(out)
+    yield "".join("\n" + _INDENT * (depth + 1) + "}" for depth in range(len(open_path), -1, -1))
+
+
+def _key(key: str, json_safe: Callable[[str], str]) -> str:
+    return json_safe(encode_basestring(key)) + ": "
+
+
+def _leaf(item: Field, nested: Callable[[object, int], str], json_safe: Callable[[str], str]) -> str:
+    """An item's {certainty, (copies,) line, value} as the encoder writes it at the item's depth. The common leaf
+    (a text or nothing, a line number or place) is written here with the encoder's own string and
+    number writers; a checkbox set goes through the encoder."""
+    depth = len(item.path) + 1
+    value, line = value_json(item.value), item.line
+    if item.copies or not (value is None or isinstance(value, str)) or not (line is None or type(line) in (int, str)):
+        leaf: dict[str, object] = {"certainty": str(item.certainty), "line": line, "value": value}
+        if item.copies:
+            leaf["copies"] = [value_json(copy) for copy in item.copies]
+        return nested(leaf, depth)
+    inner = "\n" + _INDENT * (depth + 1)
+    written = "null" if line is None else int.__repr__(line) if isinstance(line, int) else encode_basestring(line)
+    return json_safe(
+        "{"
+        + inner
+        + '"certainty": '
+        + encode_basestring(str(item.certainty))
+        + ","
+        + inner
+        + '"line": '
+        + written
+        + ","
+        + inner
+        + '"value": '
+        + ("null" if value is None else encode_basestring(value))
+        + "\n"
+        + _INDENT * depth
+        + "}"
+    )
+
+
+def write_json(snapshot: Snapshot, stream: TextIO) -> None:
+    """Write a snapshot's JSON to a text stream piece by piece (see json_chunks)."""
+    for chunk in json_chunks(snapshot):
+        stream.write(chunk)

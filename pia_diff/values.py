@@ -161,9 +161,18 @@ def _read_option(options: tuple[str, ...], raw: str) -> Reading:
 def _after_option(text: str, option: str) -> str:
     """What follows an option's label in the text ('評価実施機関内の他部署 (市民課)' → ' (市民課)')."""
     folded = fold(text)
-    pattern = r"\s*".join(re.escape(ch) for ch in compare_key(option))
-    match = re.match(r"\s*" + pattern, folded)
-    return folded[match.end() :] if match else ""
+    key = compare_key(option)
+    if not key:
+        return folded.lstrip()
+    # a scan, not a regular expression per option: spaces may stand before and inside the label
+    at, end = 0, len(folded)
+    for ch in key:
+        while at < end and folded[at].isspace():
+            at += 1
+        if at == end or folded[at] != ch:
+            return ""
+        at += 1
+    return folded[at:]
 
 
 def read_checkbox(options: tuple[str, ...], raw: str) -> Reading:

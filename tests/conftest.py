@@ -1,10 +1,18 @@
 """Shared fixtures: the sample documents (copied into tests/data), the golden-file switch, the slow
-marker (skipped unless --run-slow or -m slow) and the cached hostile corpus."""
+marker (skipped unless --run-slow or -m slow) and the cached hostile corpus; the package's bytecode
+compiled once for the command-line runs, and a line on the terminal while a test runs long."""
 
 from __future__ import annotations
 
+import compileall
+import contextlib
+import functools
 import json
+import os
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +31,17 @@ def seed(prefix: str) -> Path:
     return found[0]
 
 
+@functools.cache
+def exported_sample(prefix: str) -> bytes:
+    """A sample written out by `export` as read (bytes, so no test can change another's): made once a
+    session, where dozens of workbook tests start from it."""
+    from pia_diff.catalogue import load_catalogue
+    from pia_diff.ingest import read_document
+    from pia_diff.report.export import export_bytes
+
+    return export_bytes(read_document(seed(prefix)), load_catalogue())
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -36,6 +55,47 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: seconds per test, a code path a quicker test covers too (run with --run-slow or -m slow)"
     )
+    # the packaged data's parse cache (pia_diff.datacache) in pytest's cache folder, not the user's own;
+    # set before any test imports the package (and inherited by the CLI's subprocesses)
+    cache = getattr(config, "cache", None)
+    os.environ["PIA_DIFF_CACHE"] = str(cache.mkdir("pia-diff-data")) if cache is not None else "off"
+    # Hundreds of tests run the command in a process of its own. Where PYTHONDONTWRITEBYTECODE is set,
+    # each would compile the whole package again (~35 ms a run): compile it once, as pip does at install
+    # (only what changed since the last run; Python checks each file's bytecode against its source).
+    compileall.compile_dir(ROOT / "pia_diff", quiet=2)
+    # the terminal as it is now (output capture is off while plugins configure): a test's output is
+    # captured at the file descriptor, so only a copy of the descriptor taken here still reaches it
+    global _TERMINAL
+    with contextlib.suppress(OSError, ValueError):
+        _TERMINAL = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace", closefd=True)
+
+
+_TERMINAL: Any = None
+
+
+# A test that runs longer than this says so on the terminal, and again as often (pytest -q prints a
+# dot per test, and nothing while one runs).
+HEARTBEAT = 5.0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    finished = threading.Event()
+    started = time.monotonic()
+
+    def beat() -> None:
+        while not finished.wait(HEARTBEAT) and _TERMINAL is not None:
+            with contextlib.suppress(OSError, ValueError):
+                _TERMINAL.write(f"\n  ... {item.nodeid}: still running after {time.monotonic() - started:.0f} s\n")
+                _TERMINAL.flush()
+
+    watcher = threading.Thread(target=beat, name="test heartbeat", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -16,10 +16,9 @@ from openpyxl.cell.text import InlineFont
 
 from pia_diff.errors import InputError
 from pia_diff.ingest import parse_bytes, workbook
-from pia_diff.report.export import export_bytes
 from pia_diff.values import Certainty
 
-from .helpers import CAT, sample
+from .conftest import exported_sample
 from .hostile import corpus
 from .hostile.runner import run
 
@@ -28,7 +27,7 @@ LABEL = "②所属長の役職名"
 
 
 def _exported() -> bytes:
-    return export_bytes(sample("003"), CAT)
+    return exported_sample("003")
 
 
 def _with_value(value: object, data_type: str | None = None) -> bytes:

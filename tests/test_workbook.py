@@ -17,7 +17,7 @@ from pia_diff.ingest import parse_bytes
 from pia_diff.report.export import export_bytes
 from pia_diff.values import Certainty
 
-from .conftest import seed
+from .conftest import exported_sample, seed
 from .helpers import CAT, sample
 
 runner = CliRunner()
@@ -110,7 +110,7 @@ def test_rows_inserted_above_sections_and_merged_labels_read_the_same() -> None:
 
 
 def test_labels_split_over_two_cells_and_values_in_the_cell_below() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = load_workbook(io.BytesIO(data))
     sheet = book["Ⅰ 基本情報"]
     row = _find_row(sheet, "①部署")
@@ -153,7 +153,7 @@ def test_a_value_typed_on_into_the_next_row_is_read_as_one_value() -> None:
 def test_a_stray_row_below_a_heading_continues_nothing_above_it() -> None:
     """Text with column A empty right under a section heading is no continuation of the item before
     the heading: it is reported where it stands, and that item keeps its value."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = load_workbook(io.BytesIO(data))
     sheet = book["Ⅱ ファイルの概要"]
     row = _find_row(sheet, "2. 基本情報")
@@ -167,7 +167,7 @@ def test_a_stray_row_below_a_heading_continues_nothing_above_it() -> None:
 
 
 def test_formulas_are_read_as_their_cached_values() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = load_workbook(io.BytesIO(data))
     sheet = book["Ⅰ 基本情報"]
     row = _find_row(sheet, "②所属長の役職名")
@@ -253,7 +253,7 @@ def test_export_refuses_to_overwrite_and_writes_sheets_per_file(tmp_path: Path) 
 
 
 def test_choices_and_checkboxes_are_shown_the_way_the_form_shows_them() -> None:
-    book = load_workbook(io.BytesIO(export_bytes(sample("003"), CAT)))
+    book = load_workbook(io.BytesIO(exported_sample("003")))
     sheet = book["Ⅱ ファイルの概要"]
     assert sheet.cell(row=_find_row(sheet, "④再委託の有無"), column=2).value == "[再委託する]"
     moved = sheet.cell(row=_find_row(sheet, "⑥移転方法"), column=2).value
@@ -261,7 +261,7 @@ def test_choices_and_checkboxes_are_shown_the_way_the_form_shows_them() -> None:
 
 
 def test_workbook_values_name_their_sheet_and_row() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     snapshot = parse_bytes(data, "003.xlsx")
     chief = snapshot.fields[("Ⅰ 基本情報", "6 評価実施機関における担当部署", "②所属長の役職名")]
     sheet_name, row = str(chief.line).split("!")
@@ -275,7 +275,7 @@ def test_rich_text_cells_read_as_plain_text() -> None:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = load_workbook(io.BytesIO(data), rich_text=True)
     sheet = book["Ⅰ 基本情報"]
     row = _find_row(sheet, "①部署")
@@ -329,7 +329,7 @@ def _unplaced(snapshot) -> list[str]:
 
 
 def test_a_note_under_a_part_heading_continues_nothing_above_it() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     plain = _read(_one_sheet(data))
     book = _one_sheet(data)
     sheet = book.active
@@ -342,12 +342,12 @@ def test_a_note_under_a_part_heading_continues_nothing_above_it() -> None:
 
 
 def test_labels_indented_under_headings_read_as_the_plain_export() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     assert _ok_values(_read(_indented(data))) == _ok_values(parse_bytes(data, "plain.xlsx"))
 
 
 def test_an_unknown_label_in_an_indented_layout_is_reported_not_merged() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = _indented(data)
     sheet = book["Ⅱ ファイルの概要"]
     row = next(r[0].row for r in sheet.iter_rows() if r[1].value == "⑤保有開始日")
@@ -360,7 +360,7 @@ def test_an_unknown_label_in_an_indented_layout_is_reported_not_merged() -> None
 
 
 def test_an_entity_range_row_in_an_indented_layout_closes_the_entity() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = _indented(data)
     sheet = book["Ⅱ ファイルの概要"]
     row = next(r[0].row for r in sheet.iter_rows() if r[1].value == "⑥再委託事項")
@@ -378,7 +378,7 @@ def test_an_entity_range_row_in_an_indented_layout_closes_the_entity() -> None:
 def test_a_note_under_a_date_or_a_choice_is_reported_not_merged(sheet_name: str, label: str) -> None:
     """A date or a choice is one cell: text typed below it is something else (RULES.md §2 ※ items
     such as ①ファイルの種類 must not change because of a note)."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     book = load_workbook(io.BytesIO(data))
     sheet = book[sheet_name]
     row = _find_row(sheet, label)
@@ -394,7 +394,7 @@ def _history(book) -> list[tuple[str, ...]]:
 
 
 def test_the_change_table_keeps_rows_with_an_empty_date_and_joins_rows_carried_on() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     assert len(original) == 18
     book = load_workbook(io.BytesIO(data))
@@ -417,7 +417,7 @@ def test_the_change_table_keeps_rows_with_an_empty_date_and_joins_rows_carried_o
 
 
 def test_the_change_table_with_a_number_column_before_the_date() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     book = load_workbook(io.BytesIO(data))
     sheet = book["別添2 変更箇所"]
@@ -434,7 +434,7 @@ def _history_book(data: bytes):
 
 
 def test_rows_with_a_date_missing_or_unreadable_are_kept_as_printed() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     book, sheet = _history_book(data)
     sheet.cell(row=3, column=1).value = None  # the first row: nothing above to share a date with
@@ -460,7 +460,7 @@ def _saved(book) -> Path:
 def test_two_rows_for_one_item_with_date_and_item_merged_stay_two_rows() -> None:
     """The 11th and 12th rows of 003's table both change 保管場所; written with 変更日 and 項目 merged over
     both, the second keeps its own texts and 提出時期 (it is no continuation of the first)."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     first, second = 13, 14  # sheet rows of those two table rows (the title and the header above)
     assert original[first - 3][1] == original[second - 3][1]
@@ -479,7 +479,7 @@ def test_two_rows_for_one_item_with_date_and_item_merged_stay_two_rows() -> None
 
 
 def test_text_below_the_table_is_reported_not_made_part_of_a_row() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     book, sheet = _history_book(data)
     end = sheet.max_row
@@ -495,7 +495,7 @@ def test_text_below_the_table_is_reported_not_made_part_of_a_row() -> None:
 
 @pytest.mark.parametrize("layout", ["header line break", "title without brackets", "title with a date", "no title"])
 def test_the_table_is_found_however_its_title_and_header_are_written(layout: str) -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     book, sheet = _history_book(data)
     if layout == "header line break":
@@ -515,7 +515,7 @@ def test_the_table_is_found_however_its_title_and_header_are_written(layout: str
 
 
 def test_a_row_typed_on_that_starts_like_a_label_is_more_of_the_value_above() -> None:
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     plain = _ok_values(parse_bytes(data, "plain.xlsx"))
     book = load_workbook(io.BytesIO(data))
     sheet = book["Ⅱ ファイルの概要"]
@@ -532,7 +532,7 @@ def test_a_row_typed_on_that_starts_like_a_label_is_more_of_the_value_above() ->
 
 def test_a_sheet_after_the_change_table_is_no_part_of_it() -> None:
     """A list of 選択肢 kept on a sheet after the 別添2: its rows are reported, the table is unchanged."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     original = [h.cells for h in parse_bytes(data, "plain.xlsx").history]
     book = load_workbook(io.BytesIO(data))
     extra = book.create_sheet("選択肢")
@@ -547,7 +547,7 @@ def test_a_sheet_after_the_change_table_is_no_part_of_it() -> None:
 def test_the_change_table_sheet_may_stand_anywhere(offset: int) -> None:
     """The 別添2 sheet moved before Ⅴ, before Ⅲ, right after the cover, first: the sheets after it are
     still read as the form, the table is the same."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     plain = parse_bytes(data, "plain.xlsx")
     book = load_workbook(io.BytesIO(data))
     book.move_sheet("別添2 変更箇所", offset=offset)
@@ -561,7 +561,7 @@ def test_the_change_table_sheet_may_stand_anywhere(offset: int) -> None:
 def test_a_table_run_on_to_a_second_sheet_keeps_its_rows() -> None:
     """The 別添2 rows from the 9th on moved to a second sheet without a header row, led by a row
     that only names a part (Ⅲ リスク対策, read already): no row lost, no second file made up."""
-    data = export_bytes(sample("003"), CAT)
+    data = exported_sample("003")
     plain = parse_bytes(data, "plain.xlsx")
     original = [h.cells for h in plain.history]
     book = load_workbook(io.BytesIO(data))

@@ -4,6 +4,21 @@ the table checked against the real differences (`published`), the しきい値 a
 
 `pia_diff.audit.audit` is the call (a document in, an `Audit` out)."""
 
-from .published import Audit, audit
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .published import Audit, audit
 
 __all__ = ["Audit", "audit"]
+
+
+def __getattr__(name: str) -> Any:
+    """`audit` and `Audit`, imported when first asked for: a comparison uses this package's しきい値
+    checks (`threshold`) without loading the audit itself."""
+    if name in __all__:
+        from . import published
+
+        return getattr(published, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,11 @@ from pia_diff.errors import InputError
 from .common import ForceOpt, FormOpt, QuietOpt, Say, app, check_output, document, fail, one_stdin
 from .documents import ShowFormat
 from .japanese import _Command
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pia_diff.audit.batch import DocumentAudit
 
 OutputOpt = Annotated[
     Path | None,
@@ -81,23 +86,51 @@ def audit_(
 
 
 def _audit_folder(folder: Path, format: ShowFormat, workers: int, output: Path | None, force: bool, say: Say) -> None:
-    from pia_diff.api import audit_folder
-    from pia_diff.report.listing import folder_table
+    """Each document's line (or JSON element) written as soon as it is audited, in the folder's order,
+    the totals last and what the audit cost on stderr; a folder of thousands is never held whole,
+    except for the summary file -o asks for."""
+    import time
+
+    from pia_diff.audit.batch import FolderTotals, audits, folder_files, folder_json_chunks, worker_count
+    from pia_diff.report.listing import folder_table_lines
+    from pia_diff.results import FolderAudit
 
     from .progress import progress_bar
 
     try:
-        with progress_bar("監査中", shown=not say.quiet and sys.stderr.isatty()) as advance:
-            audits = audit_folder(folder, workers or None, advance)
-        if output is not None:
-            audits.write(output, force)
+        files = folder_files(folder)
+        check_output(output, force, (".csv", ".xlsx", ".json"), [Path(f) for f in files])
     except InputError as exc:
         fail(exc)
-    if format is ShowFormat.json:
-        sys.stdout.write(audits.to_json())
-    else:
-        sys.stdout.write(folder_table(audits.documents) + "\n")
+    totals = FolderTotals()
+    kept: list[DocumentAudit] = []
+    started = time.perf_counter()
+    # the lines themselves show the progress on a terminal: a bar only when they go elsewhere
+    shown = not say.quiet and sys.stderr.isatty() and not sys.stdout.isatty()
+    with progress_bar("監査中", shown=shown) as advance:
+
+        def passing() -> Iterator[DocumentAudit]:
+            for done, audited in enumerate(audits(files, workers or None), start=1):
+                if advance:
+                    advance(done, len(files))
+                if output is not None:
+                    kept.append(audited)
+                yield totals.add(audited)
+
+        if format is ShowFormat.json:
+            pieces = folder_json_chunks(passing())
+        else:
+            pieces = (line + "\n" for line in folder_table_lines(files, passing(), totals))
+        for piece in pieces:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
     if output is not None:
-        say.wrote(f"書き出しました: {output} ({len(audits.documents)} 文書)")
-    if audits.failed:
+        try:
+            FolderAudit(kept, folder).write(output, force)
+        except InputError as exc:
+            fail(exc)
+        say.wrote(f"書き出しました: {output} ({len(kept)} 文書)")
+    used = min(worker_count(workers or None), len(files))
+    say.note(totals.cost_note(time.perf_counter() - started, used))
+    if totals.needs_action:
         raise typer.Exit(1)

@@ -37,11 +37,12 @@ def import_(
     say = Say(quiet)
     try:
         check_output(output, force, (".json",), (file_input(doc),))
-        text = read_doc(doc, form, say).to_json()
+        snapshot = read_doc(doc, form, say)
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.writelines(snapshot.json_chunks())
             return
-        write_atomic(output, text.encode("utf-8"), force, (file_input(doc),))
+        # written piece by piece: a long document's JSON is never whole in memory
+        write_atomic(output, (chunk.encode("utf-8") for chunk in snapshot.json_chunks()), force, (file_input(doc),))
     except InputError as exc:
         fail(exc)
     say.wrote(f"書き出しました: {output}")

@@ -15,7 +15,6 @@ from pia_diff.text import compare_key, fold
 from pia_diff.wareki import parse_date
 
 from .change import fingerprint, what_changed
-from .safeyaml import load_yaml
 
 __all__ = ["NONE", "Decision", "Decisions", "fingerprint", "parse_decisions", "read_decisions", "what_changed"]
 
@@ -134,6 +133,8 @@ def _fingerprint(raw: dict[str, Any], where: str, source: str) -> str | None:
 def parse_decisions(text: str, source: str, exemptions: tuple[str, ...]) -> Decisions:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise InputError(source, f"判断ファイルが大きすぎます ({MAX_BYTES:,} バイトまで)。")
+    from .safeyaml import load_yaml  # yaml only when there is a decisions file
+
     data, lines = load_yaml(text, source)
     data = data or []
     if isinstance(data, dict) and ({"判断", "decisions"} & set(data)):

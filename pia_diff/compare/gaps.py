@@ -46,17 +46,20 @@ def _sections(catalogue: Catalogue) -> list[tuple[Node, Path]]:
     return out
 
 
-def _shown(snapshot: Snapshot, section: Path, filled: bool) -> bool:
-    """Whether the version shows anything under a section: any item found, or (filled) any item
-    found with a value (file keys of multi-file documents skipped)."""
-    width = len(section)
+def _shown(snapshot: Snapshot) -> tuple[set[Path], set[Path]]:
+    """The parts and sections (paths of one and two segments, file keys of multi-file documents
+    skipped) under which the version found an item, and found one with a value: each item looked
+    at once, not once per section."""
+    found: set[Path] = set()
+    filled: set[Path] = set()
     for path, item in snapshot.fields.items():
-        if item.certainty is Certainty.MISSING or (filled and item.value in (None, "")):
+        if item.certainty is Certainty.MISSING:
             continue
         key = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
-        if key[:width] == section:
-            return True
-    return False
+        found.update((key[:1], key[:2]))
+        if item.value not in (None, ""):
+            filled.update((key[:1], key[:2]))
+    return found, filled
 
 
 def _unplaced(snapshot: Snapshot, other: Snapshot, version: str) -> list[Gap]:
@@ -90,11 +93,12 @@ def gaps(old: Snapshot, new: Snapshot, catalogue: Catalogue, not_found: list[Pat
     (diff.Differences.not_found), and what either parser could not place."""
     found: list[Gap] = []
     lost: set[Path] = set()
+    (old_found, old_filled), (new_found, new_filled) = _shown(old), _shown(new)
     for node, section in _sections(catalogue):
         # lost: one version has values there and the other did not find a single item of it (an
         # exported workbook shows the empty items a text lacked: that loses nothing)
-        lost_new = _shown(old, section, filled=True) and not _shown(new, section, filled=False)
-        lost_old = _shown(new, section, filled=True) and not _shown(old, section, filled=False)
+        lost_new = section in old_filled and section not in new_found
+        lost_old = section in new_filled and section not in old_found
         if not (lost_new or lost_old) or section[:1] in lost:
             continue  # a part reported as a whole is not reported again section by section
         lost.add(section)

@@ -154,10 +154,10 @@ def _file_pairs(
     """Files of a multi-file document paired as entities are: by name (weighing NAME_WEIGHT) and by
     everything they hold, so that a file replaced by an unrelated one under a similar name
     (「…情報ファイル」) is a removal and an addition, not a row per item: (OLD key, NEW key, similarity)."""
-    from rapidfuzz import fuzz
-
     if not old.files or not new.files:
         return []
+    from rapidfuzz import fuzz  # only when there are files to score: most documents hold one
+
     olds, news = sorted(old.files), sorted(new.files)
     before, after = _file_contents(old_texts, old.files), _file_contents(new_texts, new.files)
 

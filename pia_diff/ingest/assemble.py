@@ -62,18 +62,19 @@ def _blocks(lines: list[str], owners: list[tuple[Owner, ...]]) -> list[_Block]:
     """Runs of lines no item took: a block starts at an unplaced line and goes on over unplaced
     lines (blank lines do not end it); any other line with text ends it."""
     blocks: list[_Block] = []
-    open_block: list[int] | None = None
+    start, shown = 0, ""  # the open block's first line and how it starts
+    keys: list[str] = []  # its lines' keys, kept in a list until it ends (a tuple grown per line was quadratic)
     for number, line in enumerate(lines, start=1):
         roles = {owner.role for owner in owners[number - 1]}
         if roles == {LineRole.UNPLACED}:
-            if open_block is None:
-                open_block = [number]
-                blocks.append(_Block(number, " ".join(html_to_text(line).split())[:SHOWN], ()))
-            else:
-                open_block.append(number)
-            blocks[-1] = _Block(blocks[-1].line, blocks[-1].text, (*blocks[-1].keys, cell_key(line)))
-        elif cell_key(line) or "\f" in line:
-            open_block = None
+            if not keys:
+                start, shown = number, " ".join(html_to_text(line).split())[:SHOWN]
+            keys.append(cell_key(line))
+        elif (cell_key(line) or "\f" in line) and keys:
+            blocks.append(_Block(start, shown, tuple(keys)))
+            keys = []
+    if keys:
+        blocks.append(_Block(start, shown, tuple(keys)))
     return blocks
 
 

@@ -81,19 +81,26 @@ class Cursor:
         for depth in range(len(self.scopes) - 1, -1, -1):
             scope = self.scopes[depth]
             places = reachable(scope.node)
-            best: tuple[int, bool, int] | None = None
-            found: tuple[Node, Path] | None = None
+            # the longest labels in reach; whether an item is filled only decides among those
+            longest = 0
+            tied: list[tuple[int, Node, Path]] = []
             for candidate in candidates:
                 place = places.get(candidate.node)
-                if place is None:
+                if place is None or candidate.length < longest:
                     continue
-                order, relative = place
+                if candidate.length > longest:
+                    longest, tied = candidate.length, []
+                tied.append((place[0], candidate.node, place[1]))
+            if not tied:
+                continue
+            if len(tied) == 1:
+                _, node, relative = tied[0]
                 path = scope.path + relative
-                rank = (candidate.length, not filled(path), -order)
-                if best is None or rank > best:
-                    best, found = rank, (candidate.node, path)
-            if found is not None and best is not None:
-                return Match(found[0], found[1], best[0], self.enter(depth, found[0]))
+            else:
+                ranked = [(not filled(scope.path + relative), -order, node, relative) for order, node, relative in tied]
+                _, _, node, relative = max(ranked, key=lambda rank: rank[:2])
+                path = scope.path + relative
+            return Match(node, path, longest, self.enter(depth, node))
         sections = [
             c.node
             for c in candidates

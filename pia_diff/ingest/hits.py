@@ -19,7 +19,7 @@ from .labels import cell_key
 _FILE_NAME = re.compile(r"^\s*[(（]\s*([0-9０-９]+)\s*[)）]\s*(\S.*)$")
 
 
-@dataclass
+@dataclass(slots=True)  # one per item found: slots keep a long document's walk small
 class Hit:
     """A leaf found in the document, before its value is read."""
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple, TypeVar
 
 from pia_diff.catalogue import Catalogue, Kind, Node
 from pia_diff.forms import vocabulary
@@ -15,19 +15,39 @@ from pia_diff.text import cached_when_short, compare_key, fold
 _BUCKET = 2
 
 
-@cached_when_short(limit=2000, maxsize=16384)
+_V = TypeVar("_V")
+
+
+def remember(cache: dict[str, _V], text: str, value: _V, longest: int, held: int) -> _V:
+    """Keep `value` as the answer for `text` unless the text is longer than `longest` (documents repeat
+    their labels and short rows; a copy of a long cell would hold on to the document); a cache that
+    holds `held` answers is emptied first. A plain dict asked before the work costs less than a cache
+    wrapped around the function, and the walk asks for every line and cell."""
+    if len(text) <= longest:
+        if len(cache) >= held:
+            cache.clear()
+        cache[text] = value
+    return value
+
+
+_CELL_KEYS: dict[str, str] = {}
+
+
 def cell_key(raw: str) -> str:
     """A cell's text as label keys are compared: folded, no spaces, no ※ (cached: a line's cells
     are asked for by the classifier and again by the walk)."""
-    if "<" in raw or "&" in raw:
-        return compare_key(raw).replace("※", "")
-    # compare_key without markup (the common line), inlined: this runs once per line and cell
-    return "".join(fold(raw).split()).replace("※", "")
+    known = _CELL_KEYS.get(raw)
+    if known is not None:
+        return known
+    # compare_key without markup (the common line) inlined
+    plain = "<" not in raw and "&" not in raw
+    key = "".join(fold(raw).split()) if plain else compare_key(raw)
+    return remember(_CELL_KEYS, raw, key.replace("※", ""), 2000, 16384)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A catalogue item a cell key starts with, and the length of the key it starts with."""
+class Candidate(NamedTuple):
+    """A catalogue item a cell key starts with, and the length of the key it starts with (a tuple:
+    the walk makes one or two for every line)."""
 
     node: Node
     length: int
@@ -168,13 +188,38 @@ def reachable(scope: Node) -> dict[Node, tuple[int, Path]]:
     return out
 
 
-@cache
-def _label_regex(key: str) -> re.Pattern[str]:
-    """A label key at the start of folded raw text, allowing spaces, ※ and tags inside it.
+def label_end(folded: str, key: str) -> int | None:
+    """Where a label key ends at the start of folded raw text, spaces, ※ and tags allowed before,
+    inside and after it (the gap after it is taken too); None when the text does not start with it.
 
-    The gaps are possessive: a key character is never a gap character, so nothing is lost."""
-    gap = r"(?:\s|※|<[^<>]*>)*+"
-    return re.compile(r"^" + gap + gap.join(re.escape(ch) for ch in key) + gap)
+    A scan rather than a regular expression per label (the form has hundreds): each gap is taken
+    whole and never given back, which loses nothing because a key character is never a gap character."""
+    at = _after_gap(folded, 0)
+    end = len(folded)
+    for ch in key:
+        if at >= end or folded[at] != ch:
+            return None
+        at = _after_gap(folded, at + 1)
+    return at
+
+
+def _after_gap(text: str, at: int) -> int:
+    """The end of the run of spaces, ※ and complete tags (<…> with no < or > inside) from `at`."""
+    end = len(text)
+    while at < end:
+        ch = text[at]
+        if ch == "<":
+            close = at + 1
+            while close < end and text[close] not in "<>":
+                close += 1
+            if close == end or text[close] == "<":
+                return at  # no tag: an unclosed '<' is text
+            at = close + 1
+        elif ch == "※" or ch.isspace():
+            at += 1
+        else:
+            return at
+    return at
 
 
 _FOLDED: dict[str, str] = {}
@@ -202,18 +247,17 @@ def _fold_map(raw: str) -> tuple[str, list[int]]:
 @cached_when_short(limit=2000, maxsize=8192)
 def after_label(raw: str, key: str) -> str:
     """The raw text after the label whose key starts the cell ('①部署 ⇥ 市民課' → ' ⇥ 市民課')."""
-    pattern = _label_regex(key)
     # Fold only a window at the start of the cell (cells run to thousands of characters); the match
     # in the window is the match in the whole text unless it ran into the window's end or into a
     # '<' that may close beyond it.
     window = 2 * len(key) + 40
     if window < len(raw):
         folded, index = _fold_map(raw[:window])
-        match = pattern.match(folded)
-        if match is not None and match.end() < len(folded) and folded[match.end()] != "<":
-            return raw[index[match.end()] :]
+        end = label_end(folded, key)
+        if end is not None and end < len(folded) and folded[end] != "<":
+            return raw[index[end] :]
     folded, index = _fold_map(raw)
-    match = pattern.match(folded)
-    if match is None or match.end() >= len(index):
+    end = label_end(folded, key)
+    if end is None or end >= len(index):
         return ""
-    return raw[index[match.end()] :]
+    return raw[index[end] :]

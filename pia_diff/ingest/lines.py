@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from pia_diff.catalogue import Node
 from pia_diff.forms import vocabulary
-from pia_diff.text import cached_when_short, fold, html_to_text
+from pia_diff.text import fold, html_to_text
 from pia_diff.wareki import parse_date
 
 from .hits import history_header
-from .labels import LabelIndex, cell_key
+from .labels import LabelIndex, cell_key, remember
 
 # The year and month are short runs that cannot hold a bracket, 年 or 月: a lazy \S+? here used to
 # backtrack cubically on a line of 「[令和1年」 repeated (issue 13).
@@ -67,16 +67,24 @@ def form_version(folded: str) -> str | None:
     return f"[{match.group(1)} {match.group(2)}]" if match else None
 
 
+_Fields = tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]
+# _classify's answers, per index and style (see labels.remember)
+_CLASSIFIED: dict[tuple[LabelIndex, bool], dict[str, _Fields]] = {}
+
+
 def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line:
     """What the line is. Pure: the same text always gets the same answer (so it is cached; a
     document repeats many lines, once per file and per entity)."""
-    return Line(number, *_classify(raw, index, cell_style))
+    known = _CLASSIFIED.get((index, cell_style))
+    if known is None:
+        known = _CLASSIFIED[(index, cell_style)] = {}
+    fields = known.get(raw)
+    if fields is None:
+        fields = remember(known, raw, _classify(raw, index, cell_style), 4000, 8192)
+    return Line(number, *fields)
 
 
-@cached_when_short(limit=4000, maxsize=8192)
-def _classify(
-    raw: str, index: LabelIndex, cell_style: bool
-) -> tuple[str, str, LineKind, tuple[str, ...], Node | None, str | None, str | None]:
+def _classify(raw: str, index: LabelIndex, cell_style: bool) -> _Fields:
     """Line's fields after its number."""
     key = cell_key(raw)
     folded = fold(raw)

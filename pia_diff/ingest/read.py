@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path as FsPath
 
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
+from pia_diff.collector import collector_paused
 from pia_diff.errors import InputError
 from pia_diff.fileio import MAX_BYTES as MAX_BYTES
 from pia_diff.fileio import read_input as read_input
@@ -24,7 +25,7 @@ from .assemble import Walked, assemble
 from .encoding import decode as decode
 from .generic import GENERIC, read_generic
 from .hits import file_names, read_hit
-from .textform import parse
+from .textform import Claim, ParseResult, parse
 
 # Packaged catalogues, by the name --form takes (the form registry lists them).
 CATALOGUES = registry().catalogues
@@ -48,6 +49,7 @@ def read_document(path: str | FsPath, form: str | None = None) -> Snapshot:
 _JSON_START = re.compile(r"\s*\{\s*[\"}]")
 
 
+@collector_paused
 def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form: str | None = None) -> Snapshot:
     """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
     form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
@@ -128,6 +130,7 @@ def _check_form(title: str, labels_found: int, name: str) -> None:
         )
 
 
+@collector_paused
 def parse_text(
     text: str,
     name: str,
@@ -157,25 +160,31 @@ def parse_text(
         except InputError:
             pass  # no structure either: refused below with the catalogue's reason
     _check_form(result.title, result.labels_found, name)
+    walked = _walked(result, cat, source)
+    del result  # its hits and claims are read: in a long document they weigh as much as the snapshot
+    return assemble(walked, name, sha256, places, kind, _FormOrder(cat))
+
+
+def _walked(result: ParseResult, cat: Catalogue, source: Callable[[int | None], Source]) -> Walked:
+    """The walk's hits read into fields (file keys put into their paths), the items it did not find
+    listed as missing, and its claims made into line owners. Each hit is let go as soon as it is read."""
     names = file_names(result.hits)
-    file_total = max([*names, result.files_seen])
-    multi = file_total > 1
+    files = _Files(max([*names, result.files_seen]))
     unique = _unique_keys(cat)
-
-    def file_key(number: int) -> str:
-        return f"({number})"
-
-    def filed(path: Path, file: int) -> Path:
-        return (path[0], file_key(file), *path[1:]) if multi and file and path else path
-
+    alone: dict[Node, bool] = {}  # whether the item's label names it alone in its part, per item
     fields: dict[Path, Field] = {}
-    for hit in result.hits:
-        reading = read_hit(hit, result.cell_style, hit.node.keys[0] in unique[id(hit.node.part)], multi)
-        path = filed(hit.path, hit.file)
+    hits, result.hits = result.hits[::-1], []
+    while hits:
+        hit = hits.pop()  # in document order, each let go once read
+        node = hit.node
+        if node not in alone:
+            alone[node] = node.keys[0] in unique[id(node.part)]
+        reading = read_hit(hit, result.cell_style, alone[node], files.multi)
+        path = files.path(hit.path, hit.file)
         fields[path] = Field(path, reading.value, source(hit.line), reading.certainty)
     for copy in result.copies:  # second readings of an item: kept where they say something else
-        reading = read_hit(copy, result.cell_style, False, multi)
-        path = filed(copy.path, copy.file)
+        reading = read_hit(copy, result.cell_style, False, files.multi)
+        path = files.path(copy.path, copy.file)
         known = fields.get(path)
         if known is None:
             fields[path] = Field(path, reading.value, source(copy.line), Certainty.UNCERTAIN)
@@ -183,72 +192,146 @@ def parse_text(
             fields[path] = dataclasses.replace(known, copies=(*known.copies, reading.value))
 
     # Items of the form that the document does not show: listed as missing, never invented.
-    entities = {f.path[: i + 1] for f in fields.values() for i, seg in enumerate(f.path) if seg[-1:].isdigit()}
+    entities = _entities_by_parent(fields)
     for part in cat.parts:
-        files = [file_key(n) for n in range(1, file_total + 1)] if (multi and part.per_file) else [None]
-        for file in files:
+        for file in files.keys[1:] if (files.multi and part.per_file) else [None]:
             base: Path = (part.segment,) if file is None else (part.segment, file)
             for path in _expected_paths(part, base, entities):
                 fields.setdefault(path, Field(path, None, None, Certainty.MISSING))
-    owners = [tuple(Owner(role, filed(path, file)) for role, path, file in claims) for claims in result.owners]
-    walked = Walked(
+    return Walked(
         fields=fields,
         lines=result.lines,
-        owners=owners,
+        owners=files.owners(result.owners, fields),
         cell_style=result.cell_style,
         form=cat.form,
         edition=cat.edition,
         form_version=result.form_version,
-        files={file_key(n): names.get(n, "") for n in range(1, file_total + 1)} if multi else {},
+        files={files.keys[n]: names.get(n, "") for n in range(1, files.total + 1)} if files.multi else {},
         history_at=result.history_at,
         history_end=result.history_end,
         unseen=tuple(" ".join(path) for path in result.unseen),
     )
-    return assemble(walked, name, sha256, places, kind, _order_keys(cat))
 
 
+def file_key(number: int) -> str:
+    """The path segment of the n-th 特定個人情報ファイル of a document that holds several: '(n)'."""
+    return f"({number})"
+
+
+class _Files:
+    """A document's 特定個人情報ファイル as its paths name them: the walk's paths with the file key put
+    after the part ('Ⅱ', '(2)', …) where there are several files."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.multi = total > 1
+        self.keys = [file_key(n) for n in range(total + 1)]
+
+    def path(self, path: Path, file: int) -> Path:
+        if not (self.multi and file and path):
+            return path
+        return (path[0], self.keys[file] if file < len(self.keys) else file_key(file), *path[1:])
+
+    def owners(self, claims: list[tuple[Claim, ...]], fields: dict[Path, Field]) -> list[tuple[Owner, ...]]:
+        """Each line's owners, from the walk's claims (role, path without file key, file number),
+        taken from `claims` as they are made (so that the claims go as the owners come). An item's
+        path is its field's own tuple, and a run of lines with one claim shares one owner (a long
+        document has hundreds of thousands of lines)."""
+        last: tuple[Claim, Owner] | None = None
+        out: list[tuple[Owner, ...]] = []
+        claims.reverse()
+        while claims:
+            made = []
+            for claim in claims.pop():
+                if last is None or last[0] != claim:
+                    role, path, file = claim
+                    path = self.path(path, file)
+                    item = fields.get(path)
+                    last = (claim, Owner(role, item.path if item is not None else path))
+                made.append(last[1])
+            out.append(tuple(made))
+        return out
+
+
+# a path segment's number: 'システム12' → 12, a file key '(3)' → 3
 _NUMBER = re.compile(r"(\d+)\)?$")
 
 
-def _order_keys(cat: Catalogue) -> Callable[[Path], tuple[tuple[int, int], ...]]:
-    """Catalogue.order_key, remembered per path prefix (a document has thousands of items that
-    share a few hundred prefixes)."""
-    memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+class _FormOrder:
+    """Catalogue.order_key as a sort key, remembered per path prefix (a document has thousands of
+    items that share a few hundred prefixes; the items themselves are not remembered). A class
+    rather than a recursive closure: a closure that calls itself is a reference cycle, which kept
+    the memo alive until the next full garbage collection."""
 
-    def walk(path: Path) -> tuple[tuple[tuple[int, int], ...], list[Node]]:
-        known = memo.get(path)
-        if known is not None:
-            return known
-        key, nodes = walk(path[:-1])
-        segment = path[-1]
-        digits = _NUMBER.search(segment)
-        number = int(digits.group(1)) if digits else 0
-        index = next(
-            (
-                i
-                for i, n in enumerate(nodes)
-                if n.segment == segment or (n.kind is Kind.ENTITY and segment.startswith(n.label))
-            ),
-            None,
-        )
-        # a file key (no node of its own) keeps the files in their order
-        found = ((*key, (-1, number)), nodes) if index is None else ((*key, (index, number)), nodes[index].children)
-        memo[path] = found
-        return found
+    def __init__(self, cat: Catalogue) -> None:
+        self._memo: dict[Path, tuple[tuple[tuple[int, int], ...], list[Node]]] = {(): ((), cat.parts)}
+        # per list of siblings (by id: the catalogue keeps them): the first index of each segment, and
+        # the indices of its entity items
+        self._siblings: dict[int, tuple[dict[str, int], list[int]]] = {}
+        self._numbers: dict[str, int] = {}
 
-    return lambda path: walk(path)[0]
+    def __call__(self, path: Path) -> tuple[tuple[int, int], ...]:
+        key, nodes = self._prefix(path[:-1])
+        return (*key, self._step(nodes, path[-1])[0])
+
+    def _prefix(self, path: Path) -> tuple[tuple[tuple[int, int], ...], list[Node]]:
+        known = self._memo.get(path)
+        if known is None:
+            key, nodes = self._prefix(path[:-1])
+            step, node = self._step(nodes, path[-1])
+            # a file key (no node of its own) keeps the files in their order
+            known = self._memo[path] = ((*key, step), nodes if node is None else node.children)
+        return known
+
+    def _step(self, nodes: list[Node], segment: str) -> tuple[tuple[int, int], Node | None]:
+        """(index among its siblings, its number) of one path segment, and its node if it has one: the
+        first sibling whose segment it is, or an entity item whose label it starts with."""
+        number = self._numbers.get(segment)
+        if number is None:
+            digits = _NUMBER.search(segment)
+            number = self._numbers[segment] = int(digits.group(1)) if digits else 0
+        known = self._siblings.get(id(nodes))
+        if known is None:  # the catalogue's lists of siblings live as long as it does
+            exact: dict[str, int] = {}
+            for i, node in enumerate(nodes):
+                exact.setdefault(node.segment, i)
+            known = self._siblings[id(nodes)] = (exact, [i for i, n in enumerate(nodes) if n.kind is Kind.ENTITY])
+        exact, entities = known
+        found = exact.get(segment, len(nodes))
+        for i in entities:
+            if i >= found:
+                break
+            if segment.startswith(nodes[i].label):
+                found = i
+                break
+        if found == len(nodes):
+            return (-1, number), None
+        return (found, number), nodes[found]
 
 
-def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:
-    """Leaf paths the catalogue expects under node (entities: only those the document has)."""
+def _entities_by_parent(fields: dict[Path, Field]) -> dict[Path, list[Path]]:
+    """The entity paths the document has ('… 委託事項3'), sorted, under their parent's path: the walk
+    below asks once per part and file which entities stand under a path (a scan of every entity each
+    time was quadratic in a long document)."""
+    parents = {path[:-1] for path in fields}  # items share their parents: look at each once
+    found = {parent[: i + 1] for parent in parents for i, seg in enumerate(parent) if seg[-1:].isdigit()}
+    found.update(path for path in fields if path[-1][-1:].isdigit())
+    out: dict[Path, list[Path]] = {}
+    for path in sorted(found):
+        out.setdefault(path[:-1], []).append(path)
+    return out
+
+
+def _expected_paths(node: Node, base: Path, entities: dict[Path, list[Path]]) -> list[Path]:
+    """Leaf paths the catalogue expects under node (entities: only those the document has, by parent)."""
     if node.is_leaf:
         return [base]
     out: list[Path] = []
     for child in node.children:
         if child.kind is Kind.ENTITY:
-            present = sorted(p for p in entities if p[:-1] == base and p[-1].startswith(child.label))
-            for entity_path in present:
-                out.extend(_expected_paths_entity(child, entity_path))
+            for entity_path in entities.get(base, ()):
+                if entity_path[-1].startswith(child.label):
+                    out.extend(_expected_paths_entity(child, entity_path))
             continue
         out.extend(_expected_paths(child, (*base, child.segment), entities))
     return out
@@ -257,5 +340,5 @@ def _expected_paths(node: Node, base: Path, entities: set[Path]) -> list[Path]:
 def _expected_paths_entity(entity: Node, path: Path) -> list[Path]:
     out: list[Path] = []
     for child in entity.children:
-        out.extend(_expected_paths(child, (*path, child.segment), set()))
+        out.extend(_expected_paths(child, (*path, child.segment), {}))
     return out

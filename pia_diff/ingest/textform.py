@@ -41,7 +41,7 @@ class ParseResult:
     files_seen: int  # the most times one per-file part's heading was seen
     unseen: list[Path]  # parts and sections of the form whose heading never appeared
     # per line (index = line number - 1): who it belongs to, as (role, path without file key, file number)
-    owners: list[list[Claim]]
+    owners: list[tuple[Claim, ...]]
     copies: list[Hit]  # second readings of items the document prints twice
 
 
@@ -67,7 +67,8 @@ class _Walk:
         self.heading_since_last = False  # a heading came after it: an empty-first-cell row is not its
         self.cover_values_next = False
         self.gaps = GapLog(self.index)
-        self.owners: list[list[Claim]] = [[] for _ in lines]
+        # tuples rather than lists: most lines have one owner, and a long document has many lines
+        self.owners: list[tuple[Claim, ...]] = [()] * len(lines)
         # second readings of an item the document prints twice (a repeated row, a name beside an
         # entity's heading): compared too (issue 17 §3)
         self.copies: list[Hit] = []
@@ -79,8 +80,9 @@ class _Walk:
     def _own(self, number: int, role: LineRole, path: Path = ()) -> None:
         """Say who line `number` belongs to (a line may hold several items, or headings and an item)."""
         claim = (role, path, self.file if role is not LineRole.FURNITURE else 0)
-        if claim not in self.owners[number - 1]:
-            self.owners[number - 1].append(claim)
+        held = self.owners[number - 1]
+        if claim not in held:
+            self.owners[number - 1] = (*held, claim)
         if role in (LineRole.ITEM, LineRole.HEADING, LineRole.COPY):
             self.unplaced_run = []
 
@@ -346,7 +348,7 @@ class _Walk:
             first = cell_key(next((c for c in line.cells if c.strip()), ""))
             before = cursor.find(first, self.index, self._filled) if first else None
             if before is not None and before.node.is_leaf and entity.leaves().index(before.node) < order:
-                self.owners[line.number - 1] = []
+                self.owners[line.number - 1] = ()
                 rest = after_label(next(c for c in line.cells if c.strip()), first[: before.length])
                 cells = list(line.cells)
                 at = next(i for i, c in enumerate(cells) if c.strip())

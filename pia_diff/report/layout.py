@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from pia_diff.text import cached_when_short
+
 # Cells: ＭＳ ゴシック is on every Windows and in Office for Mac, and it is monospaced, so a column
 # holds exactly as many characters as their display width says (a kanji two, a letter one). Where it
 # is missing, LibreOffice draws kanji and kana in Noto Sans CJK JP (the same 1 em) and Latin letters
@@ -158,6 +160,13 @@ def wrap(text: str, width_pt: float, face: Face = Face()) -> list[tuple[int, int
     """The lines text wraps to in width_pt points, as (start, end) offsets into text. Line breaks in
     the text are kept; a space at the end of a line hangs in the margin; a word longer than a line
     is broken where the line is full (what both office suites do)."""
+    return list(_wrapped(text, width_pt, face))
+
+
+@cached_when_short(limit=2000, maxsize=4096)
+def _wrapped(text: str, width_pt: float, face: Face) -> tuple[tuple[int, int], ...]:
+    """wrap, remembered: a workbook repeats its texts (「（略）」, option lists, a version's cells
+    written again beside the next version's), and measuring is character by character."""
     lines: list[tuple[int, int]] = []
     offset = 0
     space = face.advance(" ")
@@ -179,7 +188,7 @@ def wrap(text: str, width_pt: float, face: Face = Face()) -> list[tuple[int, int
                 used += w
         lines.append((start, _trimmed(text, start, offset + len(paragraph))))
         offset += len(paragraph) + 1
-    return lines
+    return tuple(lines)
 
 
 def _trimmed(text: str, start: int, end: int) -> int:

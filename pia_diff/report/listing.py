@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,11 +11,12 @@ from pia_diff.audit.published import Audit
 from pia_diff.catalogue import Catalogue
 from pia_diff.model import Certainty, CheckboxSet, render
 from pia_diff.snapshot import Snapshot, item_label
+from pia_diff.text import display_width
 
 from .cells import screen, shorten
 
 if TYPE_CHECKING:
-    from pia_diff.audit.batch import DocumentAudit
+    from pia_diff.audit.batch import DocumentAudit, FolderTotals
 
 
 def field_rows(snapshot: Snapshot, catalogue: Catalogue) -> list[dict[str, Any]]:
@@ -101,3 +103,32 @@ def summary_rows(audits: list[DocumentAudit]) -> list[list[object]]:
     totals = [sum(int(r[i]) for r in rows) for i in range(2, 7)]  # type: ignore[call-overload]
     rows.append([f"合計 {len(audits)} 文書", f"読めない文書 {sum(a.result is None for a in audits)}", *totals])
     return rows
+
+
+# The streamed table's columns: the file, the counts (right-aligned, this wide at least), the state last.
+_COUNT_WIDTH = 6
+
+
+def folder_table_lines(names: list[str], audited: Iterable[DocumentAudit], totals: FolderTotals) -> Iterator[str]:
+    """A folder audit's table a line at a time, each document's line as soon as it is audited (no line
+    waits for the folder to end): file names as wide as the longest (known before the audit starts),
+    the counts in columns as wide as their headings, the state last (an unreadable document's reason
+    is as long as it is). `totals` holds the sums by the time the documents are through."""
+    first = display_width(f"合計 {len(names)} 文書")
+    name_width = max([display_width(screen(Path(n).name)) for n in names] + [first, display_width("文書")])
+    counts = SUMMARY_HEADERS[2:]
+    widths = [max(_COUNT_WIDTH, display_width(h)) for h in counts]
+
+    def line(name: str, numbers: list[str], state: str) -> str:
+        cells = [name + " " * (name_width - display_width(name))]
+        cells += [" " * (w - display_width(n)) + n for n, w in zip(numbers, widths, strict=True)]
+        return "  ".join([*cells, state]).rstrip()
+
+    yield line("文書", counts, "状態")
+    yield line("-" * name_width, ["-" * w for w in widths], "-" * display_width("監査済み"))
+    for item in audited:
+        state = "読めません: " + (item.error or "") if item.result is None else "監査済み"
+        yield line(screen(Path(item.file).name), [str(v) for v in item.counts.values()], screen(state))
+    yield line(
+        f"合計 {totals.documents} 文書", [str(v) for v in totals.counts.values()], f"読めない文書 {totals.unreadable}"
+    )
