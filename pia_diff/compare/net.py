@@ -31,6 +31,9 @@ SHOWN = 40
 _MARKS = {CHECKED: "[○]", UNCHECKED: "[]", BARE: "[?]"}
 _SENTINEL = re.compile(f"[{CHECKED}{UNCHECKED}{BARE}]")
 _OWNED = (LineRole.ITEM, LineRole.HEADING, LineRole.COPY)
+# An item's label where a line starts with it, in the line's key: the label's text is no content, but
+# a label the other version no longer prints at all is (a row deleted, issue 17 §1).
+_LABEL = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,20 @@ def _units(text: SourceText, normalise: _Normaliser, to_old: Callable[[Path], Pa
         if LineRole.HISTORY in roles or (roles and roles <= {LineRole.FURNITURE}):
             continue
         key = normalise.line(raw)
-        paths = [owner.path for owner in owners if owner.role in _OWNED]
+        held = [(owner.path, owner.role) for owner in owners if owner.role in _OWNED]
+        paths = [path for path, _ in held]
         if paths:
-            for path in paths:  # the owners' own labels are no content of theirs
+            # the owners' own labels are no content of theirs, but an item's are counted: its label
+            # line deleted (a row gone) is a difference, a label moved onto its value's line is not;
+            # a section's heading the extract lost is not (its items are still placed by their labels)
+            marks = ""
+            for path, role in held:
                 for label in labels.setdefault(path, _label_keys(path, catalogue)):
                     if key.startswith(label):
                         key = key[len(label) :]
+                        marks += _LABEL if role is not LineRole.HEADING else ""
                         break
+            key = marks + key
             if key:
                 owned.setdefault(frozenset(to_old(p) for p in paths), []).append(_Line(number, raw, key))
         elif key:
@@ -220,7 +230,10 @@ def _loose(before: _Units, after: _Units, old: Snapshot, new: Snapshot) -> list[
         if text is None:
             continue
         for key, count in extra.items():
-            for line, role in units.loose[key][-count:]:
+            # which of the lines with this text is the extra one cannot be told: debris first, so
+            # that a reported block's copy of the text never hides a deleted line of debris
+            lines = sorted(units.loose[key], key=lambda held: (held[1] is LineRole.UNPLACED, held[0].number))
+            for line, role in lines[:count]:
                 if role is LineRole.UNPLACED:
                     continue  # its block is reported as 読み取れない箇所 (its digest differs)
                 found.append(
