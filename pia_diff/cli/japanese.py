@@ -100,6 +100,16 @@ _USAGE_PATTERNS = (
         r"\1 の値は \2 以上にしてください。",
     ),
     (r"Invalid value for '([^']+)': Input should be a valid integer.*", r"\1 の値は整数にしてください。"),
+    # click's own wording (typer before 0.29 checks values with click, not pydantic)
+    (r"Invalid value for '([^']+)': (-?\d+) is not in the range x>=(-?\d+)\.", r"\1 の値は \3 以上にしてください。"),
+    (
+        r"Invalid value for '([^']+)': (-?\d+) is not in the range (-?\d+)<=x<=(-?\d+)\.",
+        r"\1 の値は \3 から \4 までにしてください。",
+    ),
+    (
+        r"Invalid value for '([^']+)': '([^']*)' is not a valid (?:int range|integer)\.",
+        r"\1 の値は整数にしてください。",
+    ),
     (r"Invalid value for '([^']+)': (.*)", r"\1 の値が正しくありません (\2)。"),
 )
 
