@@ -265,19 +265,28 @@ FLASH = {
 }
 
 
+def _reopen(form: Form, store: Store) -> tuple[str, Work, dt.date, str, Comparison] | None:
+    """The page's job as its form carries it (token, 変更日, decisions so far), compared again; None when
+    the documents have expired."""
+    token = form.text("token")
+    work = store.get(token)
+    if work is None:
+        return None
+    date, decisions = job.revision(form.text("date")), _carried(form)
+    return token, work, date, decisions, job.run(work, date, decisions)
+
+
 @_guard("index.html")
 async def judge(request: Request) -> Response:
     form = await _read(request)
     store: Store = request.app.state.store
 
     def task() -> Response:
-        token = form.text("token")
-        work = store.get(token)
-        if work is None:
+        opened = _reopen(form, store)
+        if opened is None:
             return _expired(form)
-        date, decisions = job.revision(form.text("date")), _carried(form)
+        token, work, date, decisions, result = opened
         action, n = _action(form)
-        result = job.run(work, date, decisions)
         if not 1 <= n <= len(result.rows) or result.rows[n - 1].変更の指紋 != form.text(f"fingerprint-{n}"):
             return _result(token, work, date, decisions, result, 409, message=STALE_PAGE)
         row = result.rows[n - 1]
@@ -302,12 +311,10 @@ async def _download(request: Request, make: Callable[[Work, dt.date, str, Compar
     store: Store = request.app.state.store
 
     def task() -> Response:
-        token = form.text("token")
-        work = store.get(token)
-        if work is None:
+        opened = _reopen(form, store)
+        if opened is None:
             return _expired(form)
-        date, decisions = job.revision(form.text("date")), _carried(form)
-        result = job.run(work, date, decisions)
+        token, work, date, decisions, result = opened
         try:
             return make(work, date, decisions, result)
         except InputError as exc:  # what this download cannot be made from: said on the page it came from
