@@ -26,7 +26,7 @@ OWNERS = {
     "rich": {"pia_diff.cli.progress"},  # typer's own, for the folder audit's progress bar
     "pandas": {"pia_diff.report.frame"},  # DataFrames and the folder audit's summary
     "click": set(),
-    "deepdiff": {"pia_diff.compare.diff"},  # the field-level engine (issue 19)
+    "deepdiff": {"pia_diff.compare.engine"},  # the field-level engine (issue 19), imported once (issue 20)
     # the web page: the framework in its app, the server in its start-up, forms and templates in theirs
     "starlette": {"pia_diff.serve.app"},
     "uvicorn": {"pia_diff.serve.server"},

@@ -74,13 +74,39 @@ def test_diff_of_an_edit_imports_deepdiff_and_nothing_else_heavy(tmp_path: Path)
     edited.write_text(NEW.read_text(encoding="utf-8").replace("課長", "部長", 1), encoding="utf-8")
     loaded = modules_after(tmp_path, "diff", str(NEW), str(edited), "--format", "json")
     assert "deepdiff" in loaded  # the engine, because something differs
-    # deepdiff itself imports pandas when it is installed (to hash DataFrames): that one is its own
-    assert not loaded & (NEVER | {"yaml"}) - deepdiffs_own(tmp_path)
+    # deepdiff imports these itself when they are installed; the command's process hides them from it
+    assert not loaded & (NEVER | {"yaml", "numpy", "polars"})
 
 
-def deepdiffs_own(tmp_path: Path) -> set[str]:
-    """The modules `import deepdiff` loads in a process of its own."""
-    listing = tmp_path / "deepdiff.json"
-    code = f"import json, sys, deepdiff\nopen({str(listing)!r}, 'w').write(json.dumps(sorted(sys.modules)))\n"
-    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, timeout=120, check=True)
-    return set(json.loads(listing.read_text(encoding="utf-8")))
+def run_python(tmp_path: Path, code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    return done.stdout.decode("utf-8")
+
+
+def test_the_hidden_libraries_stay_importable_after_the_engine_is_imported(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    code = (
+        "import sys\n"
+        "from pia_diff.compare.engine import deepdiff_class, without_dataframes\n"
+        "without_dataframes()\n"
+        "engine = deepdiff_class()\n"
+        "print('pandas' in sys.modules, engine({'a': ['x']}, {'a': ['y']}) != {})\n"
+        "import pandas\n"
+        "print(pandas.DataFrame({'a': [1]}).shape)\n"
+    )
+    assert run_python(tmp_path, code).split("\n")[:2] == ["False True", "(1, 1)"]
+
+
+def test_a_library_users_deepdiff_is_left_as_deepdiff_makes_it(tmp_path: Path) -> None:
+    """Only the command line hides the dataframe libraries: `import pia_diff` in someone's program does
+    not change what their own DeepDiff can hash."""
+    pytest.importorskip("pandas")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(NEW.read_text(encoding="utf-8").replace("課長", "部長", 1), encoding="utf-8")
+    code = (
+        "import pia_diff, deepdiff.deephash\n"
+        f"result = pia_diff.compare({str(NEW)!r}, {str(edited)!r}, date='2026-01-15')\n"
+        "print(len(result.rows) > 0, deepdiff.deephash.pandas is not False)\n"
+    )
+    assert run_python(tmp_path, code).strip() == "True True"

@@ -14,6 +14,7 @@ from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.text import compare_key
 
 from .change import Change, ChangeKind, comparable
+from .engine import deepdiff_class
 from .pairing import Alignment, Renumbering, align
 
 __all__ = ["Change", "ChangeKind", "Differences", "comparable", "diff", "differences"]
@@ -178,7 +179,7 @@ class _Report:
 
 def _compare(before: dict[Path, Any], after: dict[Path, Any]) -> _Report:
     """DeepDiff over the paired, normalised values of two versions (the design's field-level engine;
-    the only place that imports it). Its report becomes our own at once."""
+    the only place that uses it, through compare.engine). Its report becomes our own at once."""
     report = _Report(set(), set(), set(), {}, {})
     # Items equal as values need no report: DeepDiff is given the rest (most of a revision is
     # untouched; its per-item walk would cost 20 times the dictionary comparison).
@@ -186,9 +187,7 @@ def _compare(before: dict[Path, Any], after: dict[Path, Any]) -> _Report:
     differing = [p for p in before.keys() | after.keys() if before.get(p, missing) != after.get(p, missing)]
     if not differing:
         return report  # nothing to compare: DeepDiff not even imported
-    from deepdiff import DeepDiff
-
-    found = DeepDiff(
+    found = deepdiff_class()(
         {_JOIN.join(p): _engine_value(before[p]) for p in differing if p in before},
         {_JOIN.join(p): _engine_value(after[p]) for p in differing if p in after},
         view="tree",
