@@ -54,7 +54,7 @@ def family_table(folder: Path) -> list[tuple[str, int, int, dict[int, int], floa
         for command in corpus.COMMANDS:
             work = folder / "work" / f"{case.path.name}-{command}"
             work.mkdir(parents=True, exist_ok=True)
-            jobs.append((corpus.argv(command, case.path, work / "out.file", seed), work))
+            jobs.append((corpus.argv(command, case.path, work / corpus.output_name(command), seed), work))
             where.append(case.family or "special files")
     results = run_many(jobs)
     table: dict[str, list[tuple[int, float, float, str]]] = {}
