@@ -213,9 +213,10 @@ class Audited:
         """The rows and the findings as two sheets of a workbook, written safely."""
         self.write(path, force, ".xlsx")
 
-    def write(self, path: PathLike, force: bool = False, kind: str | None = None) -> None:
+    def write(self, path: PathLike, force: bool = False, kind: str | None = None) -> tuple[str, ...]:
         """The audit written to `path` as its extension says: .xlsx (rows and findings, a sheet each),
-        .csv (the rows), .json (as `audit --format json`); safely, never over the audited documents."""
+        .csv (the rows: one table only, so a warning says the findings were not written), .json (as
+        `audit --format json`); safely, never over the audited documents. The warnings."""
         from .report.frame import audit_frames, csv_bytes, xlsx_bytes
 
         kind = kind or output_format(path, ROW_FORMATS)
@@ -224,11 +225,16 @@ class Audited:
             if kind == ".json":
                 return self.to_json().encode("utf-8"), ()
             rows, findings = audit_frames(self.report)
-            return (
-                csv_bytes(rows) if kind == ".csv" else xlsx_bytes({AUDIT_SHEET: rows, FINDINGS_SHEET: findings})
-            ), ()
+            if kind == ".xlsx":
+                return xlsx_bytes({AUDIT_SHEET: rows, FINDINGS_SHEET: findings}), ()
+            left = len(self.report.findings)
+            said = (
+                f"CSV には別添2 の行と判定だけを書きました。指摘 {left} 件は書いていません "
+                "(画面の表のとおりです。指摘も書き出すには -o を .xlsx か .json にしてください)。",
+            )
+            return csv_bytes(rows), said if left else ()
 
-        _write(path, make, force, self.inputs)
+        return _write(path, make, force, self.inputs)
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,35 @@ def test_rows_frame_columns_follow_the_row_json() -> None:
     row = pia_diff.compare(OLD, NEW, DATE).rows[0]
     assert tuple(row.as_json()) == _EMPTY_ROW_KEYS
     assert set(HISTORY_COLUMNS) <= set(_EMPTY_ROW_KEYS)
+
+
+def test_a_folder_audit_refuses_against_rather_than_ignore_it(tmp_path: Path) -> None:
+    """An auditor who asks for the comparison with the previous version must not get a folder audit
+    that silently skipped it: exit 2, nothing written."""
+    from pia_diff.cli import app
+
+    folder = tmp_path / "公表版"
+    folder.mkdir()
+    (folder / "new.txt").write_bytes(NEW.read_bytes())
+    out = tmp_path / "集計.csv"
+    done = CliRunner().invoke(app, ["audit", str(folder), "--against", str(OLD), "-o", str(out)])
+    assert done.exit_code == 2
+    assert "--against" in done.stderr and "1 文書ずつ" in done.stderr
+    assert not out.exists()
+
+
+def test_one_audit_as_csv_says_the_findings_it_could_not_hold(tmp_path: Path) -> None:
+    import csv
+
+    from pia_diff.cli import app
+
+    findings = pia_diff.audit(NEW, against=OLD).findings
+    assert findings  # the sample's audit has findings to leave out
+    runner = CliRunner()
+    as_csv = runner.invoke(app, ["audit", str(NEW), "--against", str(OLD), "-o", str(tmp_path / "監査.csv")])
+    assert f"指摘 {len(findings)} 件は書いていません" in as_csv.stderr
+    with (tmp_path / "監査.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == len(pia_diff.read(NEW).history)
+    as_xlsx = runner.invoke(app, ["audit", str(NEW), "--against", str(OLD), "-o", str(tmp_path / "監査.xlsx")])
+    assert "書いていません" not in as_xlsx.stderr
+    assert load_workbook(tmp_path / "監査.xlsx")["指摘"].max_row == len(findings) + 1

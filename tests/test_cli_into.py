@@ -182,13 +182,18 @@ def test_into_refuses_to_write_over_its_inputs(tmp_path: Path, exported: Path) -
 def test_into_says_what_it_did_not_add(tmp_path: Path, exported: Path) -> None:
     edit(exported, ADDRESS, lambda v: v.replace("総合庁舎3階", "総合庁舎4階"))
     once = tmp_path / "一度目.xlsx"
-    assert invoke("diff", PUBLISHED, exported, "--date", DATE, "--into", exported, "-o", once).exit_code == 0
+    first = invoke("diff", PUBLISHED, exported, "--date", DATE, "--into", exported, "-o", once)
+    assert first.exit_code == 0
+    assert f"({exported.name} の別添2 に新しい 1 行を書き加えた写し)" in first.stderr
     twice = invoke("diff", PUBLISHED, once, "--date", DATE, "--into", once, "-o", tmp_path / "二度目.xlsx")
     assert twice.exit_code == 0
     assert (
         "注意: 「Ⅳ 開示請求、問合せ 1 特定個人情報の開示・訂正・利用停止請求 ①請求先」の行は別添2 にもうあるため"
         in twice.stderr
     )
+    # the closing line counts what was written, not the rows found
+    assert f"({once.name} の写し。別添2 に書き加えた行はありません)" in twice.stderr
+    assert "新しい 1 行を書き加えた" not in twice.stderr
 
 
 def test_a_text_longer_than_a_cell_is_said_by_diff_and_export(tmp_path: Path) -> None:
@@ -203,3 +208,17 @@ def test_a_text_longer_than_a_cell_is_said_by_diff_and_export(tmp_path: Path) ->
     assert "注意: シート「別添2 変更箇所」" in diffed.stderr and "32,767 文字を超える" in diffed.stderr
     exported = invoke("export", long, "-o", tmp_path / "編集用.xlsx")
     assert exported.exit_code == 0 and "注意: シート「Ⅳ 開示請求、問合せ」" in exported.stderr
+
+
+@pytest.mark.parametrize(
+    ("into", "said"),
+    [
+        (PUBLISHED, "Excel ブック (.xlsx) ではありません。--into には新しい版の .xlsx を指定します。"),
+        (Path("-"), "--into: 標準入力 (-) は使えません。"),
+    ],
+)
+def test_into_a_document_that_is_no_workbook_is_said_plainly(tmp_path: Path, into: Path, said: str) -> None:
+    out = tmp_path / "出力.xlsx"
+    done = invoke("diff", PUBLISHED, PUBLISHED, "--date", DATE, "--into", into, "-o", out)
+    assert done.exit_code == 2 and said in done.stderr
+    assert "BadZipFile" not in done.stderr and not out.exists()

@@ -187,8 +187,10 @@ def test_a_workbook_without_a_betten2_table_is_refused_in_japanese(tmp_path: Pat
     with pytest.raises(InputError) as caught:
         into_workbook(buffer.getvalue(), rows, "表だけ.xlsx")
     assert caught.value.source == "表だけ.xlsx" and "別添2" in caught.value.problem
-    with pytest.raises(InputError, match="開けません"):
-        into_workbook(b"not a workbook", rows, "壊れた.xlsx")
+    with pytest.raises(InputError, match="ではありません"):
+        into_workbook(b"not a workbook", rows, "文書.xlsx")
+    with pytest.raises(InputError, match="壊れているか、途中で切れています"):
+        into_workbook(buffer.getvalue()[:-100], rows, "壊れた.xlsx")
 
 
 def test_a_text_longer_than_a_cell_runs_on_and_is_reported(tmp_path: Path) -> None:

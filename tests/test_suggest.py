@@ -136,3 +136,17 @@ def test_a_suggestion_category_must_be_an_exemption() -> None:
 def test_suggestions_only_for_starred_items() -> None:
     path = ("Ⅱ 特定個人情報ファイルの概要", "3 特定個人情報の入手・使用", "④使用の主体", "使用部署")  # not ※
     assert _text(path, "保険年金課", "国保年金課") == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [
+        # RULES.md §4 誤字脱字: one character left out, one too many, one wrong
+        ("国民年金に関する事務を行うため", "国民年金に関する事務を行うため。", "1文字だけの修正 (「。」を追加)"),
+        ("国民年金に関するる事務を行うため", "国民年金に関する事務を行うため", "1文字だけの修正 (「る」を削除)"),
+        ("国民年金に閑する事務を行うため", "国民年金に関する事務を行うため", "1文字だけの修正 (「閑」→「関」)"),
+    ],
+)
+def test_a_typo_fix_is_shown_as_the_edit_a_person_made(before: str, after: str, shown: str) -> None:
+    typo = [s for s in _text(PURPOSE, before, after) if s.startswith("誤字脱字")]
+    assert typo == [f"誤字脱字の修正: {shown}"]

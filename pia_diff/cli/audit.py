@@ -61,6 +61,14 @@ def audit_(
     except InputError as exc:
         fail(exc)
     if doc.is_dir():
+        if against is not None:
+            fail(
+                InputError(
+                    "--against",
+                    "フォルダの監査では使えません (前の版と突き合わせるのは 1 文書ずつです: "
+                    "pia-diff audit 文書 --against 前の版)。",
+                )
+            )
         if form is not None:
             say.warning("フォルダの監査では --form を使いません (各文書の様式を内容で判別します)。")
         _audit_folder(doc, format, workers, output, force, say)
@@ -70,8 +78,7 @@ def audit_(
     try:
         one_stdin(doc, against)
         result = audit(document(doc, form, say), document(against, form, say) if against else None, form=form)
-        if output is not None:
-            result.write(output, force)
+        written = result.write(output, force) if output is not None else ()
     except InputError as exc:
         fail(exc)
     say.generic(result.document, result.against)
@@ -79,6 +86,8 @@ def audit_(
         sys.stdout.write(result.to_json())
     else:
         sys.stdout.write(audit_table(result.report, shutil.get_terminal_size((160, 40)).columns) + "\n")
+    for warning in written:
+        say.warning(warning)
     if output is not None:
         say.wrote(f"書き出しました: {output}")
     if result.errors:

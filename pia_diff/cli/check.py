@@ -33,7 +33,12 @@ def check(
     form: FormOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """リリース判定: 今提出してよければ終了コード 0、未確認の事前変更や古い判断・指紋のない判断があれば 1。"""
+    """リリース判定: 今提出してよければ終了コード 0、まだなら 1。
+
+    \b
+    1 になるのは次のどれかがあるときです: 未確認の事前変更、古い判断・指紋のない判断、
+    確認できない部分 (説明のつかない差分を含む)、新しい版の別添2 への要対応の指摘 (行の漏れ、しきい値判断)。
+    """
     from pia_diff.api import compare
     from pia_diff.fileio import json_text
     from pia_diff.report.check import release_json, rows_to_add_text

@@ -97,6 +97,10 @@ def diff_(
         if decisions_template is not None:
             check_target(decisions_template, force, inputs)
         check_output(output, force, (".xlsx",) if into is not None else ROW_FORMATS, inputs)
+        if into is not None and str(into) == "-":
+            raise InputError(
+                "--into", "標準入力 (-) は使えません。新しい版の Excel ブック (.xlsx) のパスを指定してください。"
+            )
         if output is None and into is not None:
             raise InputError(
                 "--into",
@@ -116,10 +120,12 @@ def diff_(
             say.warning(warning)
         for note in result.notes:
             say.note(note)
+        added = len(result.rows)
         if output is not None:
             written = result.into_excel(into, output, force) if into is not None else result.write(output, force)
             for warning in written:
                 say.warning(warning)
+            added -= _already_there(written) if into is not None else 0
         if decisions_template is not None:
             _write_template(decisions_template, result, f"旧: {named(old)}、新: {named(new)}", force, say)
     except InputError as exc:
@@ -132,12 +138,20 @@ def diff_(
         sys.stdout.write(rows_table(result.rows, shutil.get_terminal_size((160, 40)).columns) + "\n")
     sys.stdout.flush()
     if output is not None:
-        say.wrote(f"書き出しました: {output} ({_what(result, output, into)})")
+        say.wrote(f"書き出しました: {output} ({_what(result, output, into, added)})")
 
 
-def _what(result: Compared, output: Path, into: Path | None) -> str:
+def _already_there(warnings: tuple[str, ...]) -> int:
+    from pia_diff.report.into import ALREADY_THERE
+
+    return sum(warning.endswith(ALREADY_THERE) for warning in warnings)
+
+
+def _what(result: Compared, output: Path, into: Path | None, added: int) -> str:
     if into is not None:
-        return f"{into.name} の別添2 に新しい {len(result.rows)} 行を書き加えた写し"
+        if added == 0:
+            return f"{into.name} の写し。別添2 に書き加えた行はありません"
+        return f"{into.name} の別添2 に新しい {added} 行を書き加えた写し"
     if output.suffix.lower() == ".xlsx":
         return f"既存の {len(result.old.history)} 行 + 新しい {len(result.rows)} 行"
     return f"新しい {len(result.rows)} 行"

@@ -34,9 +34,18 @@ def _typo(before: str, after: str) -> str | None:
     changed = [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
     size = sum(max(len(x), len(y)) for x, y in changed)
     if size <= 2 and not any(ch.isdigit() for x, y in changed for ch in x + y):
-        shown = "、".join(f"「{x}」→「{y}」" for x, y in changed)
+        shown = "、".join(_edit(x, y) for x, y in changed)
         return f"{size}文字だけの修正 ({shown})"
     return None
+
+
+def _edit(before: str, after: str) -> str:
+    """One changed passage as a person reads it: 「の」を追加, 「の」を削除, 「誤」→「正」."""
+    if not before:
+        return f"「{after}」を追加"
+    if not after:
+        return f"「{before}」を削除"
+    return f"「{before}」→「{after}」"
 
 
 def _citation(before: str, after: str) -> str | None:

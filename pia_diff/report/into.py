@@ -35,6 +35,10 @@ LOST_PARTS = {
 }
 
 
+# The end of the warning for a row the table already has (the command line counts the rows added by it).
+ALREADY_THERE = "の行は別添2 にもうあるため、書き加えませんでした。"
+
+
 def _make_room(sheet: Any, at: int, count: int) -> None:
     """Rows from `at` down move `count` rows lower (a closing 「以上」, notes below the table), with
     their merged cells and heights."""
@@ -97,7 +101,13 @@ def into_workbook(book: bytes, rows: list[Row], name: str) -> Written:
         with zipfile.ZipFile(io.BytesIO(book)) as archive:
             macros = "xl/vbaProject.bin" in archive.namelist()
         workbook = load_workbook(io.BytesIO(book), rich_text=True)
-    except Exception as exc:  # openpyxl and zipfile raise many types for a damaged package
+    except zipfile.BadZipFile as exc:
+        if book.startswith(b"PK"):  # a zip package cut short or damaged
+            raise InputError(name, "Excel ブック (.xlsx) が壊れているか、途中で切れています。") from exc
+        raise InputError(
+            name, "Excel ブック (.xlsx) ではありません。--into には新しい版の .xlsx を指定します。"
+        ) from exc
+    except Exception as exc:  # openpyxl raises many types for a damaged package
         raise InputError(name, f"Excel ファイル (.xlsx) として開けません ({exc.__class__.__name__})。") from exc
     if macros:
         raise InputError(name, "マクロ付きのブックです。マクロを含まない .xlsx で保存し直してください。")
@@ -108,7 +118,7 @@ def into_workbook(book: bytes, rows: list[Row], name: str) -> Written:
     for row in rows:
         data = row.as_json()
         if tuple(compare_key(str(data[c])) for c in HISTORY_COLUMNS) in present:
-            warnings.append(f"「{row.項目}」の行は別添2 にもうあるため、書き加えませんでした。")
+            warnings.append(f"「{row.項目}」{ALREADY_THERE}")
         else:
             new.append(row)
     warnings += _append(workbook, table, new)
