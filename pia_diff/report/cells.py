@@ -7,7 +7,7 @@ from __future__ import annotations
 from pia_diff.controls import visible
 from pia_diff.text import display_width
 
-__all__ = ["FORMULA_START", "csv_safe", "put_text", "screen", "shorten", "visible"]
+__all__ = ["FORMULA_START", "csv_safe", "put_text", "screen", "shorten", "shorten_pair", "visible"]
 
 # Text a spreadsheet would run as a formula (half- and full-width forms).
 FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
@@ -49,3 +49,24 @@ def shorten(text: str, width: int, keep_end: bool = False) -> str:
             break
         out.append(ch)
     return "…" + "".join(reversed(out)) if keep_end else "".join(out) + "…"
+
+
+# Characters shown before the first difference when a pair is cut to show it.
+LEAD = 6
+
+
+def shorten_pair(before: str, after: str, width: int) -> tuple[str, str]:
+    """Two versions of a text cut to a display width so that where they first differ is on screen: when
+    it lies past the width (「…旭川市7条通9丁目48番地(総合庁舎3階)」 → 4階), both start a few
+    characters before it, at the same place, after 「…」."""
+    flat = [" ".join(visible(text).split()) for text in (before, after)]
+    same = 0
+    for x, y in zip(*flat, strict=False):
+        if x != y:
+            break
+        same += 1
+    if flat[0] == flat[1] or display_width(flat[0][: same + 1]) + LEAD <= width:
+        return shorten(before, width), shorten(after, width)
+    start = same - LEAD
+    cut = ["…" + text[start:] for text in flat]
+    return shorten(cut[0], width), shorten(cut[1], width)

@@ -12,7 +12,7 @@ from pia_diff.compare.facts import DecisionStatus
 from pia_diff.model import HISTORY_COLUMNS
 from pia_diff.text import compare_key
 
-from .cells import screen, shorten
+from .cells import screen, shorten, shorten_pair
 
 # A blocking row's reason in the JSON: a 事前 change nobody acknowledged, or a decision that cannot be relied on.
 UNACKNOWLEDGED = "unacknowledged"
@@ -43,11 +43,12 @@ def rows_to_add_text(decided: Release, rows: list[Row], width: int = 60) -> str:
         if row is None:
             lines.append(f"  - {screen(finding.項目 or '')}: この変更の行は diff で確かめてください。")
             continue
+        before, after = shorten_pair(row.変更前の記載, row.変更後の記載, width)
         lines += [
             f"  - 項目: {shorten(row.項目, width * 2, keep_end=True)}",
             f"    変更日: {screen(row.変更日)}  提出時期: {screen(row.提出時期)}",
-            f"    変更前の記載: {shorten(row.変更前の記載, width)}",
-            f"    変更後の記載: {shorten(row.変更後の記載, width)}",
+            f"    変更前の記載: {before}",
+            f"    変更後の記載: {after}",
             f"    提出時期に係る説明: {shorten(row.提出時期に係る説明, width)}",
         ]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from pia_diff.compare.classify import Row
 from pia_diff.output import json_text
 from pia_diff.snapshot import HISTORY_COLUMNS
 
-from .cells import csv_safe, screen, shorten
+from .cells import csv_safe, screen, shorten, shorten_pair
 
 
 def rows_json(rows: list[Row]) -> str:
@@ -38,8 +38,7 @@ def rows_table(rows: list[Row], width: int = 160) -> str:
     body = [
         [
             shorten(r.項目, item_width, keep_end=True),
-            shorten(r.変更前の記載, text_width),
-            shorten(r.変更後の記載, text_width),
+            *shorten_pair(r.変更前の記載, r.変更後の記載, text_width),
             screen(r.提出時期) + ("※" if r.重要 else ""),
             screen(r.根拠) + ("?" if r.確度 != "ok" else ""),
         ]
