@@ -222,3 +222,24 @@ def test_into_a_document_that_is_no_workbook_is_said_plainly(tmp_path: Path, int
     done = invoke("diff", PUBLISHED, PUBLISHED, "--date", DATE, "--into", into, "-o", out)
     assert done.exit_code == 2 and said in done.stderr
     assert "BadZipFile" not in done.stderr and not out.exists()
+
+
+def test_check_gives_the_diff_that_writes_the_missing_rows_with_the_users_own_files(
+    tmp_path: Path, exported: Path
+) -> None:
+    """The 担当者 copies the command check prints, runs it, and the revision passes."""
+    import shlex
+
+    edit(exported, ADDRESS, lambda v: v.replace("総合庁舎3階", "総合庁舎4階"))
+    before = invoke("check", PUBLISHED, exported, "--date", DATE)
+    assert before.exit_code == 1
+    lines = before.stdout.splitlines()
+    command = lines[lines.index("新しい版の別添2 に加える行 (1 件)。次のコマンドで書き加えられます:") + 1].strip()
+    words = shlex.split(command)
+    assert words[:4] == ["pia-diff", "diff", str(PUBLISHED), str(exported)]
+    assert words[words.index("--into") + 1] == str(exported) and words[words.index("--date") + 1] == DATE
+    wrote = invoke(*words[1:])
+    assert wrote.exit_code == 0, wrote.stderr
+    out = Path(words[words.index("-o") + 1])
+    assert out.parent == exported.parent and out != exported
+    assert invoke("check", PUBLISHED, out, "--date", DATE).exit_code == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -59,7 +60,29 @@ def check(
         sys.stdout.write(json_text(release_json(decided, result.rows)))
     else:
         text = release_text(decided)
-        placed = rows_to_add_text(decided, result.rows, max(40, shutil.get_terminal_size((160, 40)).columns - 20))
+        width = max(40, shutil.get_terminal_size((160, 40)).columns - 20)
+        placed = rows_to_add_text(decided, result.rows, width, _diff_command(old, new, date, decisions))
         sys.stdout.write(text + "\n" + (placed + "\n" if placed else ""))
     if not decided.may_file:
         raise typer.Exit(1)
+
+
+def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None) -> str:
+    """The `diff` that writes the missing rows, with the user's own files: into the new version's
+    workbook when it is one, else as a table of rows to paste."""
+
+    def arg(value: object) -> str:
+        text = str(value)
+        return f'"{text}"' if any(ch.isspace() for ch in text) else text
+
+    words = ["pia-diff", "diff", arg(old), arg(new)]
+    if date:
+        words += ["--date", arg(date)]
+    if decisions is not None:
+        words += ["--decisions", arg(decisions)]
+    if new.suffix.lower() == ".xlsx" and str(new) != "-":
+        words += ["--into", arg(new), "-o", arg(new.with_name(f"{new.stem}_別添2追加.xlsx"))]
+    else:
+        words += ["-o", "別添2.xlsx"]
+    return " ".join(words)
+

@@ -29,16 +29,15 @@ def rows_to_add(decided: Release, rows: list[Row]) -> list[tuple[Finding, Row | 
     ]
 
 
-def rows_to_add_text(decided: Release, rows: list[Row], width: int = 60) -> str:
+def rows_to_add_text(decided: Release, rows: list[Row], width: int = 60, command: str | None = None) -> str:
     """Where each missing row belongs: the new version's 別添2, with the row's cells (long texts cut
-    to `width` display columns; `diff -o` and `--into` write them whole). Empty when none is missing."""
+    to `width` display columns; `diff -o` and `--into` write them whole). `command`: the `diff` that
+    writes them, with the user's own files. Empty when none is missing."""
     missing = rows_to_add(decided, rows)
     if not missing:
         return ""
-    lines = [
-        f"新しい版の別添2 に加える行 ({len(missing)} 件)。diff 前の版 新しい版 --into 新しい版.xlsx -o 出力.xlsx で"
-        "新しい版のブックに書き加えられます (-o 別添2.xlsx なら行だけの表):"
-    ]
+    how = command or "pia-diff diff 前の版 新しい版 --into 新しい版.xlsx -o 出力.xlsx"
+    lines = [f"新しい版の別添2 に加える行 ({len(missing)} 件)。次のコマンドで書き加えられます:", f"  {how}"]
     for finding, row in missing:
         if row is None:
             lines.append(f"  - {screen(finding.項目 or '')}: この変更の行は diff で確かめてください。")
