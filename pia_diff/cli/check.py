@@ -85,4 +85,3 @@ def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None
     else:
         words += ["-o", "別添2.xlsx"]
     return " ".join(words)
-
