@@ -53,6 +53,9 @@ def test_a_sentence_typed_after_the_option_list_of_a_choice() -> None:
     found = _net(old, new)
     assert len(found) == 1 and "④再委託の有無" in found[0] and "80 行目" in found[0]
     assert not release(result).may_file
+    # the two lines are the same for 60 characters: each is shown from a little before they differ
+    assert "前の版 80 行目「… 2) 再委託しない」" in found[0]
+    assert "新しい版 80 行目「… 2) 再委託しない 令和8年4月からは再委託しない予定」" in found[0]
 
 
 def test_a_row_repeated_by_the_extract_is_compared_too() -> None:

@@ -26,8 +26,9 @@ from .change import Change, ChangeKind
 from .gaps import Gap
 from .pairing import Alignment
 
-# Shown of a line in a gap's sentence.
+# Shown of a line in a gap's sentence, and before the place where two lines first differ.
 SHOWN = 40
+LEAD = 10
 _MARKS = {CHECKED: "[○]", UNCHECKED: "[]", BARE: "[?]"}
 _SENTINEL = re.compile(f"[{CHECKED}{UNCHECKED}{BARE}]")
 _OWNED = (LineRole.ITEM, LineRole.HEADING, LineRole.COPY)
@@ -157,13 +158,30 @@ def _where(text: SourceText, number: int) -> str:
     return f"{place} 行目" if isinstance(place, int) else str(place)
 
 
-def _shown(line: _Line | None, text: SourceText) -> str:
-    """「N 行目「…」」: where a line is and how it starts (its first 40 characters)."""
+def _flat(line: _Line) -> str:
+    return " ".join(line.text.replace("\t", " ").split())
+
+
+def _shown(line: _Line | None, text: SourceText, start: int = 0) -> str:
+    """「N 行目「…」」: where a line is and 40 of its characters, from its start or, where the other
+    version's line is the same up to a point past that, from a few characters before they differ."""
     if line is None:
         return "(なし)"
-    flat = " ".join(line.text.replace("\t", " ").split())
+    flat = _flat(line)
+    head = "…" if start else ""
+    flat = head + flat[start:]
     flat = flat if len(flat) <= SHOWN else flat[: SHOWN - 1] + "…"
     return f"{_where(text, line.number)}「{flat}」"
+
+
+def _cut(old: _Line | None, new: _Line | None) -> int:
+    """Where both lines are shown from: 0, or LEAD characters before they first differ when that lies
+    past what 40 characters show (both would read the same)."""
+    if old is None or new is None:
+        return 0
+    a, b = _flat(old), _flat(new)
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return same - LEAD if same + LEAD >= SHOWN and a != b else 0
 
 
 def unexplained(
@@ -205,9 +223,9 @@ def unexplained(
                 (new.source if first_new is not None else old.source) or "",
                 label,
                 "説明のつかない差分: 前の版 "
-                + _shown(first_old, old.text)
+                + _shown(first_old, old.text, _cut(first_old, first_new))
                 + "、新しい版 "
-                + _shown(first_new, new.text)
+                + _shown(first_new, new.text, _cut(first_old, first_new))
                 + "。別添2 の行も、読み取れなかった箇所の報告もありません。原本を比べて確認してください",
             )
         )
