@@ -223,6 +223,10 @@ def test_nothing_spools_to_disk(client: TestClient, monkeypatch: pytest.MonkeyPa
 
     for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp", "mkdtemp"):
         monkeypatch.setattr(tempfile, name, refuse)
+    # openpyxl holds its own reference, bound when it was first imported (by another test, or not yet)
+    import openpyxl.worksheet._writer
+
+    monkeypatch.setattr(openpyxl.worksheet._writer, "NamedTemporaryFile", refuse)
     page = _compare(client, old=OLD.read_bytes() + b" " * 2_000_000).text  # over Starlette's 1 MB spool
     assert len(shown_rows(page)) == 13
     assert client.post("/download/workbook", data=_state(page), files={"_": ("", b"", "text/plain")}).status_code == 200

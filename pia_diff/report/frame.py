@@ -14,6 +14,7 @@ from pia_diff.compare.classify import Row
 from pia_diff.text import display_width
 
 from .cells import csv_safe, visible
+from .sheets import in_memory
 
 # A list in a cell of a frame (item paths, suggestions) is joined into one text.
 PATH_JOIN = " / "
@@ -95,18 +96,19 @@ def xlsx_bytes(sheets: Mapping[str, Any]) -> bytes:
     characters are shown, each column as wide as its widest cell (up to WIDEST), the header row frozen."""
     import pandas as pd
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.map(lambda v: visible(v) if isinstance(v, str) else v).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            _as_text(sheet)
-            for number, column in enumerate(frame.columns, start=1):
-                texts = [str(column), *(str(v) for v in frame[column])]
-                widest = max(display_width(line) for text in texts for line in text.split("\n") or [""])
-                sheet.column_dimensions[column_letter(number)].width = min(WIDEST, widest + 2)
-            sheet.freeze_panes = "A2"
-    return buffer.getvalue()
+    # pandas fills the workbook; it is saved in memory (sheets.in_memory), never by the writer's own
+    # save, which writes each sheet into a temporary file first
+    writer = pd.ExcelWriter(io.BytesIO(), engine="openpyxl")
+    for name, frame in sheets.items():
+        frame.map(lambda v: visible(v) if isinstance(v, str) else v).to_excel(writer, sheet_name=name, index=False)
+        sheet = writer.sheets[name]
+        _as_text(sheet)
+        for number, column in enumerate(frame.columns, start=1):
+            texts = [str(column), *(str(v) for v in frame[column])]
+            widest = max(display_width(line) for text in texts for line in text.split("\n") or [""])
+            sheet.column_dimensions[column_letter(number)].width = min(WIDEST, widest + 2)
+        sheet.freeze_panes = "A2"
+    return in_memory(writer.book)
 
 
 def _as_text(sheet: Any) -> None:

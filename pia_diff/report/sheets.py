@@ -93,9 +93,46 @@ def face_of(cell: Any) -> Face:
 
 
 def save(book: Any, warnings: Sequence[str] = ()) -> Written:
+    """The workbook as bytes, written in memory only (`in_memory`)."""
+    return Written(in_memory(book), tuple(warnings))
+
+
+class _Kept(io.BytesIO):
+    """A buffer whose text outlives the XML writer that closes it when done."""
+
+    def close(self) -> None:
+        pass
+
+
+def in_memory(book: Any) -> bytes:
+    """openpyxl's own save (openpyxl.writer.excel.save_workbook) with each worksheet's XML written into
+    memory: openpyxl writes it into a temporary file in the system's folder by default, which would put
+    a document's content on disk outside the output (the page promises it keeps documents in memory)."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class InMemory(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:  # ExcelWriter.write_worksheet, out in memory
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            out = _Kept()
+            writer = WorksheetWriter(ws, out=out)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], out.getvalue())
+            self.manifest.append(ws)
+
+    import datetime as dt
+
+    book.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)  # as save_workbook does
     buffer = io.BytesIO()
-    book.save(buffer)
-    return Written(buffer.getvalue(), tuple(warnings))
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        InMemory(book, archive).save()
+    return buffer.getvalue()
 
 
 @cache  # one object per style: openpyxl compares and hashes every style it is given
