@@ -61,13 +61,13 @@ def check(
     else:
         text = release_text(decided)
         width = max(40, shutil.get_terminal_size((160, 40)).columns - 20)
-        placed = rows_to_add_text(decided, result.rows, width, _diff_command(old, new, date, decisions))
+        placed = rows_to_add_text(decided, result.rows, width, _diff_command(old, new, date, decisions, form))
         sys.stdout.write(text + "\n" + (placed + "\n" if placed else ""))
     if not decided.may_file:
         raise typer.Exit(1)
 
 
-def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None) -> str:
+def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None, form: str | None) -> str:
     """The `diff` that writes the missing rows, with the user's own files: into the new version's
     workbook when it is one, else as a table of rows to paste."""
 
@@ -80,6 +80,8 @@ def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None
         words += ["--date", arg(date)]
     if decisions is not None:
         words += ["--decisions", arg(decisions)]
+    if form is not None:
+        words += ["--form", arg(form)]
     if new.suffix.lower() == ".xlsx" and str(new) != "-":
         words += ["--into", arg(new), "-o", arg(new.with_name(f"{new.stem}_別添2追加.xlsx"))]
     else:
