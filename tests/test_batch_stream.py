@@ -110,3 +110,27 @@ def test_the_table_is_written_a_line_per_document(folder: Path, audited: list[Do
     # the counts stand in one column whatever the names' widths
     starts = {line.index(" 61 ") for line in lines if line.startswith(("a_001", "b_001"))}
     assert len(starts) == 1
+
+
+def test_a_bug_of_ours_on_one_document_is_its_row_with_the_traceback_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder goes on past a document our code fails on; the row says it is pia-diff's fault and
+    where its traceback was saved (as exit 3 does for one command), never 「壊れている」."""
+    import tempfile
+
+    import pia_diff.audit.published
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pia_diff.audit.published, "audit", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = tmp_path / "公表版"
+    folder.mkdir()
+    shutil.copy(next(SEEDS.glob("003_*.txt")), folder / "003.txt")
+    (row,) = list(audits(folder_files(folder), workers=1))
+    assert row.result is None and row.error is not None
+    assert "予期しないエラーで監査できません (ZeroDivisionError)。pia-diff の不具合です。" in row.error
+    (saved,) = tmp_path.glob("pia-diff-error-*.txt")
+    assert str(saved) in row.error and "ZeroDivisionError: a bug" in saved.read_text(encoding="utf-8")

@@ -64,7 +64,12 @@ def audit_file(path: str) -> DocumentAudit:
     except InputError as exc:
         return DocumentAudit(path, None, exc.problem, time.perf_counter() - started)
     except (Exception, RecursionError) as exc:  # one hostile document must not end the whole run
-        problem = f"予期しないエラーで監査できません ({exc.__class__.__name__})。"
+        # a bug of ours, not the document's: its traceback kept for the report, as exit 3 keeps it
+        from pia_diff.fileio import save_crash_report
+
+        saved = save_crash_report(exc)
+        kept = f"詳しい記録を {saved} に保存しました。" if saved else ""
+        problem = f"予期しないエラーで監査できません ({exc.__class__.__name__})。pia-diff の不具合です。{kept}"
         return DocumentAudit(path, None, problem, time.perf_counter() - started)
 
 
