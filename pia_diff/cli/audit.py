@@ -12,7 +12,7 @@ import typer
 
 from pia_diff.errors import InputError
 
-from .common import ForceOpt, FormOpt, QuietOpt, Say, app, check_output, document, fail, one_stdin
+from .common import ForceOpt, FormOpt, QuietOpt, Say, app, check_output, document, fail, file_input, one_stdin
 from .documents import ShowFormat
 from .japanese import _Command
 
@@ -57,7 +57,7 @@ def audit_(
 
     say = Say(quiet)
     try:
-        check_output(output, force, ROW_FORMATS)
+        check_output(output, force, ROW_FORMATS, (file_input(doc), file_input(against)))
     except InputError as exc:
         fail(exc)
     if doc.is_dir():

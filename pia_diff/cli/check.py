@@ -13,7 +13,20 @@ import typer
 
 from pia_diff.errors import InputError
 
-from .common import DateOpt, DecisionsOpt, FormOpt, NewDoc, OldDoc, QuietOpt, Say, app, document, fail, one_stdin
+from .common import (
+    DateOpt,
+    DecisionsOpt,
+    FormOpt,
+    NewDoc,
+    OldDoc,
+    QuietOpt,
+    Say,
+    app,
+    document,
+    fail,
+    is_stdin,
+    one_stdin,
+)
 from .japanese import _Command
 
 
@@ -82,7 +95,7 @@ def _diff_command(old: Path, new: Path, date: str | None, decisions: Path | None
         words += ["--decisions", arg(decisions)]
     if form is not None:
         words += ["--form", arg(form)]
-    if new.suffix.lower() == ".xlsx" and str(new) != "-":
+    if new.suffix.lower() == ".xlsx" and not is_stdin(new):
         words += ["--into", arg(new), "-o", arg(new.with_name(f"{new.stem}_別添2追加.xlsx"))]
     else:
         words += ["-o", "別添2.xlsx"]

@@ -26,6 +26,7 @@ from .common import (
     document,
     fail,
     file_input,
+    is_stdin,
     named,
     one_stdin,
 )
@@ -97,7 +98,7 @@ def diff_(
         if decisions_template is not None:
             check_target(decisions_template, force, inputs)
         check_output(output, force, (".xlsx",) if into is not None else ROW_FORMATS, inputs)
-        if into is not None and str(into) == "-":
+        if is_stdin(into):
             raise InputError(
                 "--into", "標準入力 (-) は使えません。新しい版の Excel ブック (.xlsx) のパスを指定してください。"
             )
