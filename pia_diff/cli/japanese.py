@@ -92,15 +92,10 @@ _USAGE_PATTERNS = (
     (r"No such command '([^']+)'\.", r"コマンド「\1」はありません。"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"余分な引数があります: \1"),
     (
-        r"Invalid value for '([^']+)': (?:Value error, )?'([^']*)' is not one of (.+)\.",
+        r"Invalid value for '([^']+)': '([^']*)' is not one of (.+)\.",
         r"\1 の値「\2」は使えません (\3 のどれか)。",
     ),
-    (
-        r"Invalid value for '([^']+)': Input should be greater than or equal to (\S+)",
-        r"\1 の値は \2 以上にしてください。",
-    ),
-    (r"Invalid value for '([^']+)': Input should be a valid integer.*", r"\1 の値は整数にしてください。"),
-    # click's own wording (typer before 0.29 checks values with click, not pydantic)
+    # click's own wording (typer is kept below 0.29, which checks values with pydantic instead)
     (r"Invalid value for '([^']+)': (-?\d+) is not in the range x>=(-?\d+)\.", r"\1 の値は \3 以上にしてください。"),
     (
         r"Invalid value for '([^']+)': (-?\d+) is not in the range (-?\d+)<=x<=(-?\d+)\.",
