@@ -52,16 +52,23 @@ class Node:
         """Match keys of the label and its aliases (computed once: the parser asks often)."""
         return tuple(label_key(text) for text in (self.label, *self.aliases))
 
-    @property
+    @cached_property
     def is_leaf(self) -> bool:
+        """An item with a value (remembered: the parser asks on every line; become_group changes it)."""
         return self.kind in LEAF_KINDS
 
-    @property
+    @cached_property
     def part(self) -> Node:
+        """The part the node stands in (remembered: a node's parent is given when it is made)."""
         node = self
         while node.parent is not None:
             node = node.parent
         return node
+
+    def become_group(self) -> None:
+        """Make an item a heading over others (a document catalogue finds it is one)."""
+        self.kind = Kind.GROUP
+        self.__dict__.pop("is_leaf", None)
 
     def walk(self) -> list[Node]:
         out = [self]

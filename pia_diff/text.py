@@ -106,11 +106,35 @@ def cached_when_short(
     return decorate
 
 
-@cached_when_short(limit=2000, maxsize=16384)
+_V = TypeVar("_V")
+
+
+def remember(cache: dict[str, _V], text: str, value: _V, longest: int, held: int) -> _V:
+    """Keep `value` as the answer for `text` unless the text is longer than `longest` (documents repeat
+    their labels and short rows; a copy of a long cell would hold on to the document); a cache that
+    holds `held` answers is emptied first. A plain dict asked before the work costs less than a cache
+    wrapped around the function, and the walk asks for every line and cell."""
+    if len(text) <= longest:
+        if len(cache) >= held:
+            cache.clear()
+        cache[text] = value
+    return value
+
+
+_COMPARE_KEYS: dict[str, str] = {}
+
+
 def compare_key(text: str) -> str:
     """The key two values are compared by: width, whitespace and line wrapping do not count.
 
     Cached: the parser and the value readers ask for the same labels and options many times."""
+    known = _COMPARE_KEYS.get(text)
+    if known is None:
+        known = remember(_COMPARE_KEYS, text, _compare_key(text), 2000, 16384)
+    return known
+
+
+def _compare_key(text: str) -> str:
     if _SPLIT_CONTROLS.search(text) is not None:  # shown, so that they count: split() would drop them
         text = _SPLIT_CONTROLS.sub(lambda found: visible(found.group()), text)
     if "<" not in text and "&" not in text:

@@ -80,7 +80,7 @@ def test_index_candidates_are_every_item_the_key_starts_with() -> None:
     assert nodes == {"リスクへの対策は十分か"}
     lengths = {c.node.label: c.length for c in INDEX.candidates("リスク:目的外の入手が行われるリスク")}
     assert lengths["リスク: 目的外の入手が行われるリスク"] == len("リスク:")  # a prefix label
-    assert INDEX.candidates("本文です") == []
+    assert INDEX.candidates("本文です") == ()
 
 
 def test_cursor_find_prefers_the_innermost_scope_and_does_not_move() -> None:

@@ -52,7 +52,7 @@ def _child(parent: list[Node], owner: Node | None, segment: str, kind: Kind) -> 
     for node in parent:
         if node.label == label:
             if kind is Kind.GROUP and node.kind is Kind.TEXT:
-                node.kind = Kind.GROUP  # a heading read as an item in one version, a group in another
+                node.become_group()  # a heading read as an item in one version, a group in another
             return node
     node = Node(label=label, kind=kind, star=False, parent=owner)
     parent.append(node)

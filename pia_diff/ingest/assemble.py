@@ -64,13 +64,14 @@ def _blocks(lines: list[str], owners: list[tuple[Owner, ...]]) -> list[_Block]:
     blocks: list[_Block] = []
     start, shown = 0, ""  # the open block's first line and how it starts
     keys: list[str] = []  # its lines' keys, kept in a list until it ends (a tuple grown per line was quadratic)
+    unplaced = LineRole.UNPLACED
     for number, line in enumerate(lines, start=1):
-        roles = {owner.role for owner in owners[number - 1]}
-        if roles == {LineRole.UNPLACED}:
+        held = owners[number - 1]
+        if held and held[0].role is unplaced and (len(held) == 1 or all(o.role is unplaced for o in held)):
             if not keys:
                 start, shown = number, " ".join(html_to_text(line).split())[:SHOWN]
             keys.append(cell_key(line))
-        elif (cell_key(line) or "\f" in line) and keys:
+        elif keys and (cell_key(line) or "\f" in line):
             blocks.append(_Block(start, shown, tuple(keys)))
             keys = []
     if keys:

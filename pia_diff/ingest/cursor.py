@@ -43,9 +43,11 @@ class Cursor:
 
     def enter(self, depth: int, node: Node) -> Cursor:
         """Keep the scopes down to `depth`, then open the groups leading to `node` (itself if a group)."""
+        walker: Node | None = node.parent if node.is_leaf else node
+        if walker is self.scopes[depth].node:  # an item of that scope, the common case: nothing to open
+            return self if depth == len(self.scopes) - 1 else Cursor(self.scopes[: depth + 1])
         base = list(self.scopes[: depth + 1])
         chain: list[Node] = []
-        walker: Node | None = node.parent if node.is_leaf else node
         while walker is not None and walker is not base[-1].node:
             chain.append(walker)
             walker = walker.parent

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from pia_diff.catalogue import Catalogue, Kind, Node
 from pia_diff.forms import vocabulary
 from pia_diff.snapshot import Path
-from pia_diff.text import cached_when_short, compare_key, fold
+from pia_diff.text import cached_when_short, compare_key, fold, remember
 
 # Keys are bucketed by their first characters; every label key has at least this many.
 _BUCKET = 2
-
-
-_V = TypeVar("_V")
-
-
-def remember(cache: dict[str, _V], text: str, value: _V, longest: int, held: int) -> _V:
-    """Keep `value` as the answer for `text` unless the text is longer than `longest` (documents repeat
-    their labels and short rows; a copy of a long cell would hold on to the document); a cache that
-    holds `held` answers is emptied first. A plain dict asked before the work costs less than a cache
-    wrapped around the function, and the walk asks for every line and cell."""
-    if len(text) <= longest:
-        if len(cache) >= held:
-            cache.clear()
-        cache[text] = value
-    return value
 
 
 _CELL_KEYS: dict[str, str] = {}
@@ -59,6 +44,7 @@ class LabelIndex:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self._buckets: dict[str, list[tuple[str, Node]]] = {}
+        self._candidates: dict[str, tuple[Candidate, ...]] = {}
         self.entities: dict[str, list[Node]] = {}
         # checkbox items whose label is their only option's text ('[] 委託しない')
         self.marker_items: list[Node] = []
@@ -110,13 +96,18 @@ class LabelIndex:
                 return part
         return None
 
-    def candidates(self, key: str) -> list[Candidate]:
-        """Items whose label key `key` starts with (the longest of each item's keys), form order."""
+    def candidates(self, key: str) -> tuple[Candidate, ...]:
+        """Items whose label key `key` starts with (the longest of each item's keys), form order
+        (remembered for short keys: a document's label cells repeat, once per file and entity)."""
+        known = self._candidates.get(key)
+        if known is not None:
+            return known
         best: dict[Node, int] = {}
         for label, node in self._buckets.get(key[:_BUCKET], ()):
             if key.startswith(label) and len(label) > best.get(node, 0):
                 best[node] = len(label)
-        return [Candidate(node, length) for node, length in best.items()]
+        found = tuple(Candidate(node, length) for node, length in best.items())
+        return remember(self._candidates, key, found, 200, 8192)
 
     def starts_label(self, key: str) -> bool:
         """Whether `key` starts with any label key of the form."""

@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from pia_diff.catalogue import Node
 from pia_diff.forms import vocabulary
-from pia_diff.text import fold, html_to_text
+from pia_diff.text import fold, html_to_text, remember
 from pia_diff.wareki import parse_date
 
 from .hits import history_header
-from .labels import LabelIndex, cell_key, remember
+from .labels import LabelIndex, cell_key
 
 # The year and month are short runs that cannot hold a bracket, 年 or 月: a lazy \S+? here used to
 # backtrack cubically on a line of 「[令和1年」 repeated (issue 13).

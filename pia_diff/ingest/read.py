@@ -7,9 +7,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path as FsPath
+from typing import NamedTuple
 
 from pia_diff.catalogue import Catalogue, Kind, Node, load_catalogue
 from pia_diff.collector import collector_paused
@@ -197,7 +199,8 @@ def _walked(result: ParseResult, cat: Catalogue, source: Callable[[int | None], 
         for file in files.keys[1:] if (files.multi and part.per_file) else [None]:
             base: Path = (part.segment,) if file is None else (part.segment, file)
             for path in _expected_paths(part, base, entities):
-                fields.setdefault(path, Field(path, None, None, Certainty.MISSING))
+                if path not in fields:
+                    fields[path] = Field(path, None, None, Certainty.MISSING)
     return Walked(
         fields=fields,
         lines=result.lines,
@@ -239,13 +242,15 @@ class _Files:
         document has hundreds of thousands of lines)."""
         last: tuple[Claim, Owner] | None = None
         out: list[tuple[Owner, ...]] = []
+        multi, keys = self.multi, self.keys
         claims.reverse()
         while claims:
             made = []
             for claim in claims.pop():
                 if last is None or last[0] != claim:
                     role, path, file = claim
-                    path = self.path(path, file)
+                    if multi and file and path:  # self.path, inlined: a long document has many lines
+                        path = (path[0], keys[file] if file < len(keys) else file_key(file), *path[1:])
                     item = fields.get(path)
                     last = (claim, Owner(role, item.path if item is not None else path))
                 made.append(last[1])
@@ -269,6 +274,7 @@ class _FormOrder:
         # the indices of its entity items
         self._siblings: dict[int, tuple[dict[str, int], list[int]]] = {}
         self._numbers: dict[str, int] = {}
+        self._steps: dict[tuple[int, str], tuple[tuple[int, int], Node | None]] = {}
 
     def __call__(self, path: Path) -> tuple[tuple[int, int], ...]:
         key, nodes = self._prefix(path[:-1])
@@ -285,7 +291,14 @@ class _FormOrder:
 
     def _step(self, nodes: list[Node], segment: str) -> tuple[tuple[int, int], Node | None]:
         """(index among its siblings, its number) of one path segment, and its node if it has one: the
-        first sibling whose segment it is, or an entity item whose label it starts with."""
+        first sibling whose segment it is, or an entity item whose label it starts with (remembered
+        per list of siblings and segment: each entity's items repeat the same segments)."""
+        step = self._steps.get((id(nodes), segment))
+        if step is None:
+            step = self._steps[(id(nodes), segment)] = self._new_step(nodes, segment)
+        return step
+
+    def _new_step(self, nodes: list[Node], segment: str) -> tuple[tuple[int, int], Node | None]:
         number = self._numbers.get(segment)
         if number is None:
             digits = _NUMBER.search(segment)
@@ -322,23 +335,50 @@ def _entities_by_parent(fields: dict[Path, Field]) -> dict[Path, list[Path]]:
     return out
 
 
+class _Expected(NamedTuple):
+    """One step of what the catalogue expects under a node, in form order: a leaf (its path below the
+    node), or an entity item (the path below the node of the group it stands in, its label, and its
+    leaves' paths below one entity: the entities themselves are those the document has)."""
+
+    at: Path
+    entity: str | None = None
+    leaves: tuple[Path, ...] = ()
+
+
+# per node, its steps (worked out once per catalogue: a long document asks once per part and file)
+_EXPECTED: weakref.WeakKeyDictionary[Node, tuple[_Expected, ...]] = weakref.WeakKeyDictionary()
+
+
+def _expected(node: Node) -> tuple[_Expected, ...]:
+    known = _EXPECTED.get(node)
+    if known is not None:
+        return known
+    if node.is_leaf:
+        steps: tuple[_Expected, ...] = (_Expected(()),)
+    else:
+        out: list[_Expected] = []
+        for child in node.children:
+            if child.kind is Kind.ENTITY:
+                # an entity's own entities are not looked for (as ever): only its plain leaves
+                leaves = tuple(
+                    (c.segment, *step.at) for c in child.children for step in _expected(c) if step.entity is None
+                )
+                out.append(_Expected((), child.label, leaves))
+            else:
+                out.extend(_Expected((child.segment, *step.at), step.entity, step.leaves) for step in _expected(child))
+        steps = tuple(out)
+    _EXPECTED[node] = steps
+    return steps
+
+
 def _expected_paths(node: Node, base: Path, entities: dict[Path, list[Path]]) -> list[Path]:
     """Leaf paths the catalogue expects under node (entities: only those the document has, by parent)."""
-    if node.is_leaf:
-        return [base]
     out: list[Path] = []
-    for child in node.children:
-        if child.kind is Kind.ENTITY:
-            for entity_path in entities.get(base, ()):
-                if entity_path[-1].startswith(child.label):
-                    out.extend(_expected_paths_entity(child, entity_path))
+    for step in _expected(node):
+        if step.entity is None:
+            out.append(base + step.at)
             continue
-        out.extend(_expected_paths(child, (*base, child.segment), entities))
-    return out
-
-
-def _expected_paths_entity(entity: Node, path: Path) -> list[Path]:
-    out: list[Path] = []
-    for child in entity.children:
-        out.extend(_expected_paths(child, (*path, child.segment), {}))
+        for entity_path in entities.get(base + step.at, ()):
+            if entity_path[-1].startswith(step.entity):
+                out.extend(entity_path + leaf for leaf in step.leaves)
     return out

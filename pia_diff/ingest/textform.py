@@ -57,9 +57,11 @@ class _Walk:
         self.index: LabelIndex = label_index(catalogue)
         self.lines = lines
         self.cell_style = is_cell_style(lines)
-        self.cursor = Cursor.at_part(catalogue.parts[0])
-        self.cover = catalogue.parts[0]
         self.file_count: dict[str, int] = {}
+        self.cursor = Cursor.at_part(catalogue.parts[0])
+        # the 特定個人情報ファイル the cursor stands in (0 outside the per-file parts): kept by _move
+        self.file = 0
+        self.cover = catalogue.parts[0]
         self.hits: list[Hit] = []
         self.filled: dict[tuple[int, Path], Hit] = {}
         self.pending: Hit | None = None  # an item whose value is still being read
@@ -83,15 +85,17 @@ class _Walk:
         held = self.owners[number - 1]
         if claim not in held:
             self.owners[number - 1] = (*held, claim)
-        if role in (LineRole.ITEM, LineRole.HEADING, LineRole.COPY):
+        if self.unplaced_run and role in (LineRole.ITEM, LineRole.HEADING, LineRole.COPY):
             self.unplaced_run = []
 
-    @property
-    def file(self) -> int:
-        part = self.cursor.part
-        if not part.per_file:
-            return 0
-        return max(1, self.file_count.get(part.label, 1))
+    def _move(self, cursor: Cursor) -> None:
+        """Stand on `cursor`, and in the file its part was last headed for (the walk asks for it on
+        every line: kept rather than worked out each time)."""
+        if cursor is self.cursor:
+            return
+        self.cursor = cursor
+        part = cursor.part
+        self.file = max(1, self.file_count.get(part.label, 1)) if part.per_file else 0
 
     def _filled(self, path: Path) -> bool:
         return (self.file, path) in self.filled
@@ -226,7 +230,7 @@ class _Walk:
         self.headless = None
         self.heading_since_last = True
         self.file_count[part.label] = self.file_count.get(part.label, 0) + 1
-        self.cursor = Cursor.at_part(part)
+        self._move(Cursor.at_part(part))
         self.gaps.heading(part)
         self._own(number, LineRole.HEADING, (part.segment,))
         if part.is_leaf:
@@ -235,28 +239,29 @@ class _Walk:
     def _cells(self, line: Line) -> bool:
         """Read the label cells of a line, left to right; False when its first cell is no label."""
         cells = list(line.cells)
+        index = self.index
         matched = False
         i = 0
         while i < len(cells):
             key = cell_key(cells[i])
-            if not key or key in self.index.catalogue.ignore:
+            if not key or key in index.ignore:
                 i += 1
                 continue
-            entity = self.index.entity_header.match(key)
+            entity = index.entity_header.match(key) if key[:1] in index.entity_first else None
             if entity and self._enter_entity(entity.group(1), entity.group(0), cells[i + 1 :], line.number):
                 return True
-            found = self.cursor.find(key, self.index, self._filled)
+            found = self.cursor.find(key, index, self._filled)
             if found is None and i + 1 < len(cells):
                 # a label split over two cells ('①システム' | 'の名称'), as workbooks sometimes have it
                 joined = cell_key(cells[i] + cells[i + 1])
-                split = self.cursor.find(joined, self.index, self._filled)
+                split = self.cursor.find(joined, index, self._filled)
                 if split is not None and split.length > len(key):
                     cells[i : i + 2] = [cells[i] + cells[i + 1]]
                     key, found = joined, split
             if found is None and may_hold_marker(cells[i]) and has_marker(cells[i]):
-                found = self.cursor.find_marker_item(cell_key(_MARKUP.sub("", cells[i])), self.index)
+                found = self.cursor.find_marker_item(cell_key(_MARKUP.sub("", cells[i])), index)
             elsewhere = False
-            if found is not None and found.node.is_leaf and self._restarts_headless(found):
+            if found is not None and self.headless is not None and self._restarts_headless(found):
                 found = self._unique_elsewhere(key, again=True)  # an item back at the start: the next one
                 elsewhere = found is not None
             if found is None:
@@ -264,19 +269,22 @@ class _Walk:
                 elsewhere = found is not None
             if found is None:
                 break
+            node, path, length, cursor = found
+            leaf = node.is_leaf
             matched = True
             self._close_pending()
-            self.heading_since_last = not found.node.is_leaf
-            self.cursor = found.cursor
-            if not found.node.is_leaf:
-                self._own(line.number, LineRole.HEADING, found.path)
+            self.heading_since_last = not leaf
+            self._move(cursor)
+            if not leaf:
+                self._own(line.number, LineRole.HEADING, path)
                 self.headless = None
-            if found.node.parent is not None and found.node.parent.parent is None:
-                self.gaps.heading(found.node)  # a section's heading (or a section that is one item)
-            rest = after_label(cells[i], key[: found.length])
-            if found.node.is_leaf:
-                raw = "\t".join([rest, *cells[i + 1 :]])
-                self._leaf(found.node, found.path, line.number, raw, without_heading=elsewhere)
+            parent = node.parent
+            if parent is not None and parent.parent is None:
+                self.gaps.heading(node)  # a section's heading (or a section that is one item)
+            rest = after_label(cells[i], key[:length])
+            if leaf:
+                raw = "\t".join([rest, *cells[i + 1 :]]) if i + 1 < len(cells) else rest
+                self._leaf(node, path, line.number, raw, without_heading=elsewhere)
                 return True
             if compare_key(rest):
                 # the heading's own cell carried more (「4. 委託 [] 委託しない」): look at it again
@@ -288,7 +296,7 @@ class _Walk:
     def _restarts_headless(self, found: Match) -> bool:
         """In an entity entered without its heading, an item at or before the last one placed there
         (a second ①システムの名称) begins the next entity of that kind, whose heading was lost too."""
-        if self.headless is None or found.path[: len(self.headless[1])] != self.headless[1]:
+        if self.headless is None or not found.node.is_leaf or found.path[: len(self.headless[1])] != self.headless[1]:
             return False
         entity = self.headless[0]
         return found.node in entity.leaves() and entity.leaves().index(found.node) <= self.headless[2]
@@ -363,7 +371,7 @@ class _Walk:
         self._close_pending()
         self.heading_since_last = True
         self.headless = None
-        self.cursor = self.cursor.at_entity(entity, segment)
+        self._move(self.cursor.at_entity(entity, segment))
         self._own(number, LineRole.HEADING, self.cursor.scopes[-1].path)
         if entity.title:
             title = next(c for c in entity.children if c.label == TITLE)
@@ -404,7 +412,7 @@ class _Walk:
                 self.copies.append(copy)
             return
         self._own(number, LineRole.ITEM, path)
-        hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
+        hit = Hit(node, path, self.file, number, [], bool(compare_key(raw)))
         in_headless = self.headless is not None and path[: len(self.headless[1])] == self.headless[1]
         hit.without_heading = without_heading or in_headless
         if self.headless is not None and in_headless and node in self.headless[0].leaves():
@@ -412,7 +420,8 @@ class _Walk:
             self.headless = (self.headless[0], self.headless[1], self.headless[0].leaves().index(node))
         if hit.same_line:
             hit.raw.append(raw)
-            self._store(hit)
+            self.filled[(hit.file, path)] = hit
+            self.hits.append(hit)
             self.last = hit
         else:
             self.pending = hit
