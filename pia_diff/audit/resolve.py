@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pia_diff.catalogue import TITLE, Catalogue, Kind, Node
 from pia_diff.snapshot import Path
-from pia_diff.text import fold, html_to_text
+from pia_diff.text import cached_when_short, fold, html_to_text
 
 # Dashes and dots used as separators in real tables (－ ー - — ‐ ･ .), and the long-vowel mark,
 # which is removed on both sides so that katakana words still match.
@@ -18,8 +18,10 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 FUZZY_THRESHOLD = 88
 
 
+@cached_when_short(limit=200, maxsize=4096)
 def squash(text: str) -> str:
-    """The matching key: folded, tags stripped, separators and spaces removed, numbering dots gone."""
+    """The matching key: folded, tags stripped, separators and spaces removed, numbering dots gone
+    (remembered for short texts: each 項目 cell is matched against the same catalogue labels)."""
     return _NOISE.sub("", fold(html_to_text(text)))
 
 

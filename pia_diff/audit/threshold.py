@@ -4,6 +4,7 @@ every count its form records (the form registry says where: `Form.threshold_item
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 from pia_diff.forms import Form, Level, path_matches, registry
@@ -82,14 +83,32 @@ def _form(snapshot: Snapshot) -> Form:
     return registry().form(snapshot.meta.form) or registry().default
 
 
-def _items(snapshot: Snapshot, words: tuple[str, ...]) -> list[tuple[Path, Field]]:
+# The last snapshot asked about and its answers by words: an audit asks for the same few threshold
+# items a dozen times, and each asking scans every item (weak: the snapshot is not kept alive by it).
+_ASKED: tuple[weakref.ref[Snapshot], dict[tuple[str, ...], tuple[tuple[Path, Field], ...]]] | None = None
+
+
+def _items(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Field], ...]:
     """The snapshot's items a threshold item names (file keys of a multi-file document skipped)."""
+    global _ASKED
+    asked = _ASKED
+    if asked is None or asked[0]() is not snapshot:
+        asked = _ASKED = (weakref.ref(snapshot), {})
+    known = asked[1].get(words)
+    if known is None:
+        known = asked[1][words] = _scan(snapshot, words)
+    return known
+
+
+def _scan(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Field], ...]:
     out = []
+    files = snapshot.files
     for path, item in snapshot.fields.items():
-        bare = path[:1] + path[2:] if snapshot.files and len(path) > 1 and path[1] in snapshot.files else path
-        if path_matches(bare, words) or path_matches(path, words):
+        if path_matches(path, words) or (
+            files and len(path) > 1 and path[1] in files and path_matches(path[:1] + path[2:], words)
+        ):
             out.append((path, item))
-    return out
+    return tuple(out)
 
 
 def _text(snapshot: Snapshot, words: tuple[str, ...]) -> str | None:
