@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -75,13 +76,22 @@ _CLASSIFIED: dict[tuple[LabelIndex, bool], dict[str, _Fields]] = {}
 def classify(raw: str, number: int, index: LabelIndex, cell_style: bool) -> Line:
     """What the line is. Pure: the same text always gets the same answer (so it is cached; a
     document repeats many lines, once per file and per entity)."""
+    return classifier(index, cell_style)(raw, number)
+
+
+def classifier(index: LabelIndex, cell_style: bool) -> Callable[[str, int], Line]:
+    """classify for one index and style, its cache looked up once (the walk asks for every line)."""
     known = _CLASSIFIED.get((index, cell_style))
     if known is None:
         known = _CLASSIFIED[(index, cell_style)] = {}
-    fields = known.get(raw)
-    if fields is None:
-        fields = remember(known, raw, _classify(raw, index, cell_style), 4000, 8192)
-    return Line(number, *fields)
+
+    def classify_line(raw: str, number: int) -> Line:
+        fields = known.get(raw)
+        if fields is None:
+            fields = remember(known, raw, _classify(raw, index, cell_style), 4000, 8192)
+        return Line(number, *fields)
+
+    return classify_line
 
 
 def _classify(raw: str, index: LabelIndex, cell_style: bool) -> _Fields:

@@ -243,10 +243,15 @@ class _Files:
         last: tuple[Claim, Owner] | None = None
         out: list[tuple[Owner, ...]] = []
         multi, keys = self.multi, self.keys
+        last_line: tuple[tuple[Claim, ...], tuple[Owner, ...]] = ((), ())  # a value's lines share one
         claims.reverse()
         while claims:
+            line = claims.pop()
+            if line == last_line[0]:
+                out.append(last_line[1])
+                continue
             made = []
-            for claim in claims.pop():
+            for claim in line:
                 if last is None or last[0] != claim:
                     role, path, file = claim
                     if multi and file and path:  # self.path, inlined: a long document has many lines
@@ -254,7 +259,8 @@ class _Files:
                     item = fields.get(path)
                     last = (claim, Owner(role, item.path if item is not None else path))
                 made.append(last[1])
-            out.append(tuple(made))
+            last_line = (line, tuple(made))
+            out.append(last_line[1])
         return out
 
 

@@ -19,7 +19,7 @@ from .cursor import Cursor, Match
 from .gaplog import GapLog
 from .hits import Gap, Hit, file_names, history_rows, read_hit
 from .labels import LabelIndex, after_label, cell_key, label_index
-from .lines import Line, LineKind, classify, is_cell_style, may_hold_marker, split_lines
+from .lines import Line, LineKind, classifier, is_cell_style, may_hold_marker, split_lines
 
 # Who a line belongs to, before file keys are known: (role, item or heading path, file number).
 Claim = tuple[LineRole, Path, int]
@@ -110,8 +110,9 @@ class _Walk:
         history_at: int | None = None
         history_end: int | None = None  # where the form goes on after the table's sheet
         after_break = False
+        classify_line = classifier(self.index, self.cell_style)
         for number, raw in enumerate(self.lines, start=1):
-            line = classify(raw, number, self.index, self.cell_style)
+            line = classify_line(raw, number)
             if history_at is not None and history_end is None:
                 # in the 別添2 table: it ends where a new sheet (or page) begins with a part of the
                 # form not read yet (a 項目 cell reading 'Ⅲ リスク対策' on a sheet the table runs on
