@@ -78,6 +78,40 @@ def test_diff_of_an_edit_imports_deepdiff_and_nothing_else_heavy(tmp_path: Path)
     assert not loaded & (NEVER | {"yaml", "numpy", "polars"})
 
 
+def test_a_workbook_written_or_read_imports_no_dataframe_library(tmp_path: Path) -> None:
+    """openpyxl imports numpy (~75 ms) only to take numpy numbers as cell values: the command's process
+    imports it without (pia_diff.lean), writing the 別添2 workbook and reading one."""
+    edited = tmp_path / "edited.txt"
+    edited.write_text(NEW.read_text(encoding="utf-8").replace("課長", "部長", 1), encoding="utf-8")
+    loaded = modules_after(tmp_path, "diff", str(NEW), str(edited), "-o", "out.xlsx")
+    assert (tmp_path / "out.xlsx").exists()
+    assert "openpyxl" in loaded
+    assert not loaded & {"numpy", "pandas", "polars"}
+    loaded = modules_after(tmp_path, "diff", str(NEW), "out.xlsx", "--format", "json")
+    assert "openpyxl" in loaded
+    assert not loaded & {"numpy", "pandas", "polars"}
+
+
+def test_a_folder_summary_after_a_lean_openpyxl_keeps_its_numbers(tmp_path: Path) -> None:
+    """The folder audit reads a workbook (openpyxl imported without numpy), then pandas writes the
+    summary through that openpyxl: its counts are numbers in Excel, not refused numpy values."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(NEW.read_bytes())
+    subprocess.run(
+        [sys.executable, "-m", "pia_diff", "export", str(NEW), "-o", str(folder / "b.xlsx")], check=True, cwd=tmp_path
+    )
+    modules_after(tmp_path, "audit", str(folder), "--workers", "1", "-o", "summary.xlsx", "-q")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [row[0] for row in rows] == ["a.txt", "b.xlsx"]
+    counts = [value for row in rows for value in row[2:7]]
+    assert counts and all(isinstance(value, int) for value in counts)
+    assert rows[0][2:7] == rows[1][2:7]  # the text and its workbook: the same document
+
+
 def run_python(tmp_path: Path, code: str) -> str:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pia_diff.errors import InputError
+from pia_diff.lean import lean_import
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.values import Certainty
 from pia_diff.wareki import to_wareki
@@ -206,6 +207,7 @@ def workbook_text(data: bytes, name: str) -> tuple[str, Places]:
     each line the place it came from ('Ⅰ 基本情報!12')."""
     archive = _archive(data, name)
     data = _transitional(data, archive, name)
+    lean_import("openpyxl")  # without numpy where the command line asked (pia_diff.lean)
     from openpyxl import load_workbook
 
     # Only the library's own work is inside the excepts: a damaged or hostile package is the file's

@@ -13,6 +13,7 @@ from typing import Any
 
 from pia_diff.compare.classify import Row
 from pia_diff.errors import InputError
+from pia_diff.lean import lean_import
 from pia_diff.snapshot import HISTORY_COLUMNS
 from pia_diff.text import compare_key
 from pia_diff.wareki import parse_date
@@ -95,6 +96,7 @@ def into_workbook(book: bytes, rows: list[Row], name: str) -> Written:
     """A copy of `book` (an .xlsx the user keeps their 評価書 in) with `rows` added below the last row
     of its 別添2 table; warnings for rows already there (not added again), texts run on over rows,
     and parts of the workbook the copy could not keep. InputError when there is no table."""
+    lean_import("openpyxl")  # without numpy where the command line asked (pia_diff.lean)
     from openpyxl import load_workbook
 
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from pia_diff.lean import lean_import
 from pia_diff.snapshot import HISTORY_COLUMNS
 
 from .cells import put_text
@@ -65,6 +66,7 @@ def plain(value: Value) -> str:
 
 def new_book() -> Any:
     """An empty workbook whose standard font is layout.GRID_FONT (the unit of column widths)."""
+    lean_import("openpyxl")  # without numpy where the command line asked (pia_diff.lean)
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils.indexed_list import IndexedList
