@@ -459,3 +459,20 @@ def test_an_unreadable_date_is_counted_with_the_revision_under_audit(tmp_path: P
     assert added == [("history-bad-date", 218), ("history-no-date", 219)]
     assert [f for f in before.findings if f not in after.findings] == []
     assert not after.errors
+
+
+def test_a_snapshot_edited_between_two_audits_is_audited_as_it_now_is() -> None:
+    """threshold_warnings remembers the threshold items it found only for its own call: a library user who
+    corrects 対象人数 in a snapshot and audits again gets the band as corrected (しきい値判断, RULES.md §6)."""
+    from pia_diff.audit.threshold import band_of
+    from pia_diff.ingest import read_document
+
+    snapshot = read_document(SEEDS / "001_842b3e857be94120.txt")
+    before = {f.code for f in threshold_warnings(snapshot)}
+    path = next(p for p in snapshot.fields if p[-1] == "③対象人数")
+    assert band_of(snapshot) == "10万人以上30万人未満"
+    snapshot.fields[path] = dataclasses.replace(snapshot.fields[path], value="30万人以上")
+    assert band_of(snapshot) == "30万人以上"
+    after = {f.code for f in threshold_warnings(snapshot)}
+    assert after != before
+    assert after == {f.code for f in threshold_warnings(dataclasses.replace(snapshot, fields=dict(snapshot.fields)))}

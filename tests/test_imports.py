@@ -20,6 +20,7 @@ NEVER = {
     "rapidfuzz",
     "openpyxl",
     "pypdfium2",
+    "pia_diff.ingest.pdf",  # the PDF reader and its child process machinery: for a PDF only
     "starlette",
     "uvicorn",
     "jinja2",

@@ -4,8 +4,11 @@ every count its form records (the form registry says where: `Form.threshold_item
 from __future__ import annotations
 
 import datetime as dt
-import weakref
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
 
 from pia_diff.forms import Form, Level, path_matches, registry
 from pia_diff.snapshot import Field, Path, Snapshot
@@ -83,17 +86,34 @@ def _form(snapshot: Snapshot) -> Form:
     return registry().form(snapshot.meta.form) or registry().default
 
 
-# The last snapshot asked about and its answers by words: an audit asks for the same few threshold
-# items a dozen times, and each asking scans every item (weak: the snapshot is not kept alive by it).
-_ASKED: tuple[weakref.ref[Snapshot], dict[tuple[str, ...], tuple[tuple[Path, Field], ...]]] | None = None
+# Within one public call (threshold_warnings), the snapshot asked about and its
+# items by words: such a call asks for the same few threshold items a dozen times, and each asking scans
+# every item. Only for the length of the call: a library user may edit a snapshot between calls.
+_R = TypeVar("_R")
+_ASKED: ContextVar[tuple[Snapshot, dict[tuple[str, ...], tuple[tuple[Path, Field], ...]]] | None] = ContextVar(
+    "threshold_items_asked", default=None
+)
+
+
+def _asked_once(function: Callable[[Snapshot], _R]) -> Callable[[Snapshot], _R]:
+    """Run a public call with the snapshot's threshold items remembered for its length."""
+
+    @wraps(function)
+    def remembering(snapshot: Snapshot) -> _R:
+        token = _ASKED.set((snapshot, {}))
+        try:
+            return function(snapshot)
+        finally:
+            _ASKED.reset(token)
+
+    return remembering
 
 
 def _items(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Field], ...]:
     """The snapshot's items a threshold item names (file keys of a multi-file document skipped)."""
-    global _ASKED
-    asked = _ASKED
-    if asked is None or asked[0]() is not snapshot:
-        asked = _ASKED = (weakref.ref(snapshot), {})
+    asked = _ASKED.get()
+    if asked is None or asked[0] is not snapshot:
+        return _scan(snapshot, words)
     known = asked[1].get(words)
     if known is None:
         known = asked[1][words] = _scan(snapshot, words)
@@ -200,6 +220,7 @@ def requirement_of(snapshot: Snapshot) -> Requirement:
     return _requirement(found.bands, found.handlers, found.incident, said)
 
 
+@_asked_once
 def threshold_warnings(snapshot: Snapshot) -> list[Finding]:
     """Level required by the document's own answers, against the form it is written on (RULES.md §6)."""
     form = _form(snapshot)

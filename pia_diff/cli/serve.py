@@ -18,12 +18,13 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="待ち受けるポート (0 = 空いている番号)", min=0, max=65535)] = 8000,
 ) -> None:
     """ブラウザで使うページを始めます (比較・判断・Excel の書き出し・監査)。既定ではこの PC からだけ開けます。"""
-    from pia_diff.compare.engine import deepdiff_class
+    from pia_diff.lean import lean_import
     from pia_diff.serve import run
 
-    # imported before the page's threads start: the lean import hides numpy and pandas from the whole
+    # imported before the page's threads start: a lean import hides numpy and pandas from the whole
     # process for the moment it takes, which another thread importing them must not run into
-    deepdiff_class()
+    for library in ("deepdiff", "openpyxl"):
+        lean_import(library)
     try:
         run(host, port, typer.echo)
     except InputError as exc:

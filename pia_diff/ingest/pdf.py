@@ -17,11 +17,11 @@ from pia_diff.errors import InputError
 from pia_diff.snapshot import Field, Snapshot
 from pia_diff.values import Certainty
 
+from .magic import MAGIC, is_pdf
 from .pdfcells import UNMAPPED, Line, join, page_lines
 from .pdfchild import PageContent, ReadLimits, Skipped, pages, reason
 from .pdfgrid import CellLimits, OverBudget
 
-MAGIC = b"%PDF-"
 # Bounds for a hostile or runaway file; a real 様式3 is 5-40 pages of a few thousand characters each.
 MAX_PAGES = 300
 # Page objects (text runs, paths, images; those inside form XObjects counted too): per page, a form
@@ -51,13 +51,6 @@ MEMORY_LIMIT = 400 * 1024 * 1024
 _PAGE_NUMBER = re.compile(r"^[-－‐―\s]*(?:p\.?|page|ページ)?\s*\d+\s*(?:/\s*\d+|ページ)?[-－‐―\s]*$", re.I)
 
 __all__ = ["MAGIC", "UNMAPPED", "is_pdf", "mark_unmapped", "pdf_text"]
-
-
-def is_pdf(data: bytes) -> bool:
-    """PDF by content: the magic may follow a little leading junk, as readers allow (but a ZIP
-    package that happens to hold the magic near its start is a workbook)."""
-    head = data[:1024]
-    return head.startswith(MAGIC) or (MAGIC in head and not head.startswith(b"PK\x03\x04"))
 
 
 def pdf_text(data: bytes, name: str) -> tuple[str, list[str]]:

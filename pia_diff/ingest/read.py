@@ -27,6 +27,7 @@ from .assemble import Walked, assemble
 from .encoding import decode as decode
 from .generic import GENERIC, read_generic
 from .hits import file_names, read_hit
+from .magic import ZIP, is_pdf
 from .textform import Claim, ParseResult, parse
 
 # Packaged catalogues, by the name --form takes (the form registry lists them).
@@ -55,7 +56,6 @@ _JSON_START = re.compile(r"\s*\{\s*[\"}]")
 def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form: str | None = None) -> Snapshot:
     """Any supported input, recognised by content: PDF, workbook, snapshot JSON or text.
     form: a catalogue name (forces it), "generic" (the document's own structure) or None (recognise)."""
-    from .pdf import is_pdf, mark_unmapped, pdf_text
     from .workbook import OLE2, mark_formulas, refuse_ole2, workbook_text
 
     if form is not None and form != GENERIC:
@@ -66,9 +66,11 @@ def parse_bytes(data: bytes, name: str, catalogue: Catalogue | None = None, form
     if data.startswith(OLE2):
         refuse_ole2(data, name)
     if is_pdf(data):
+        from .pdf import mark_unmapped, pdf_text
+
         text, pages = pdf_text(data, name)
         return mark_unmapped(parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, pages, form, "pdf"))
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP):
         text, cells = workbook_text(data, name)
         return mark_formulas(
             parse_text(text, name, hashlib.sha256(data).hexdigest(), catalogue, cells, form, "workbook"), cells
