@@ -60,7 +60,7 @@ class _Walk:
         self.file_count: dict[str, int] = {}
         self.cursor = Cursor.at_part(catalogue.parts[0])
         # the 特定個人情報ファイル the cursor stands in (0 outside the per-file parts): kept by _move
-        self.file = 0
+        self.file = self._file_of(self.cursor.part)
         self.cover = catalogue.parts[0]
         self.hits: list[Hit] = []
         self.filled: dict[tuple[int, Path], Hit] = {}
@@ -94,8 +94,10 @@ class _Walk:
         if cursor is self.cursor:
             return
         self.cursor = cursor
-        part = cursor.part
-        self.file = max(1, self.file_count.get(part.label, 1)) if part.per_file else 0
+        self.file = self._file_of(cursor.part)
+
+    def _file_of(self, part: Node) -> int:
+        return max(1, self.file_count.get(part.label, 1)) if part.per_file else 0
 
     def _filled(self, path: Path) -> bool:
         return (self.file, path) in self.filled
