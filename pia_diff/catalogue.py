@@ -11,6 +11,8 @@ from .forms import load_data
 from .text import label_key
 
 _NUMBERED = re.compile(r"^(\d+)\.\s*")
+# node_at's remembered answers per catalogue, at most (a long-running page meets many entity numbers)
+_CHILDREN_HELD = 50_000
 
 
 class Kind(StrEnum):
@@ -98,6 +100,10 @@ class Catalogue:
     history_table: str = ""  # the catalogue's own; its form's (forms.yaml) when it names none
     # the cover's header row (its cells name the items whose values are on the next line)
     cover_header: tuple[str, ...] = ()
+    # node_at's answers per (siblings, their number, segment): see _child
+    _children: dict[tuple[int, int, str], tuple[Node | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def entity_labels(self) -> tuple[str, ...]:
@@ -143,12 +149,7 @@ class Catalogue:
         nodes = self.parts
         found: Node | None = None
         for segment in path:
-            match = next((n for n in nodes if n.segment == segment), None)
-            if match is None:
-                match = next(
-                    (n for n in nodes if n.kind is Kind.ENTITY and re.fullmatch(re.escape(n.label) + r"\d+", segment)),
-                    None,
-                )
+            match = self._child(nodes, segment)
             if match is None:
                 if found is not None and found.per_file and found.parent is None and segment.startswith("("):
                     continue  # the file key of a per-file part
@@ -156,6 +157,25 @@ class Catalogue:
             found = match
             nodes = match.children
         return found
+
+    def _child(self, nodes: list[Node], segment: str) -> Node | None:
+        """The node among siblings `nodes` that a path segment names: its own segment, or an entity item
+        numbered ('システム12'). Remembered per list of siblings (and its length: a document catalogue
+        grows while it is built) and segment: the safety net asks for every item of both versions."""
+        key = (id(nodes), len(nodes), segment)
+        known = self._children.get(key)  # (answer,): None is an answer too
+        if known is not None:
+            return known[0]
+        match = next((n for n in nodes if n.segment == segment), None)
+        if match is None:
+            match = next(
+                (n for n in nodes if n.kind is Kind.ENTITY and re.fullmatch(re.escape(n.label) + r"\d+", segment)),
+                None,
+            )
+        if len(self._children) >= _CHILDREN_HELD:
+            self._children.clear()
+        self._children[key] = (match,)
+        return match
 
     def order_key(self, path: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
         """Sort key that puts paths in the form's printed order (entities by number)."""

@@ -1,6 +1,8 @@
-"""The cyclic garbage collector, paused while a document is read: reading builds hundreds of thousands of
-long-lived objects and no reference cycle, so the collector's passes over them are pure cost (40% of
-the reading of a 10 MB document). Reference counting still frees everything as it goes."""
+"""The cyclic garbage collector, paused while a document is read and while two are compared: reading builds
+hundreds of thousands of long-lived objects and no reference cycle, so the collector's passes over them
+are pure cost (40% of the reading of a 10 MB document; a fifth of comparing two 1 MB versions, whose
+peak memory is the same either way). Reference counting still frees everything as it goes, and a cycle
+made meanwhile is found by the first collection after."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .audit.threshold import threshold_move
 from .catalogue import Catalogue
+from .collector import collector_paused
 from .compare.change import Change
 from .compare.classify import Options, Row, classify, unknown_decisions
 from .compare.decisions import (
@@ -135,6 +136,7 @@ def decision_warnings(decisions: Decisions, rows: list[Row]) -> list[str]:
     return warnings
 
 
+@collector_paused  # pairing and the safety net build per-line units of two long documents: no cycles to find
 def compare(
     old: Snapshot,
     new: Snapshot,

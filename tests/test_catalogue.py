@@ -114,3 +114,31 @@ def test_choice_options_are_the_printed_options_of_rules_md() -> None:
         assert list(by_label[label].options) == choices[label], label
     for node in CAT.nodes():
         assert not any(re.fullmatch(r"[\d,]*|0\d.*", option) for option in node.options), node.label
+
+
+def test_node_at_resolves_entity_numbers_and_file_keys_and_sees_a_catalogue_grow() -> None:
+    """node_at remembers its answers per list of siblings: asked again, after a document catalogue
+    (compare/docform) gave a heading one more child, it finds the new child, and it still says None
+    for a segment no node names."""
+    from pia_diff.catalogue import Node
+
+    cat = load_catalogue()
+    system = (
+        "Ⅰ 基本情報",
+        "2 特定個人情報ファイルを取り扱う事務において使用するシステム",
+        "システム12",
+        "①システムの名称",
+    )
+    assert cat.node_at(system) is not None and cat.node_at(system).label == "①システムの名称"
+    filed = ("Ⅱ 特定個人情報ファイルの概要", "(2)", "1 特定個人情報ファイル名")
+    assert cat.node_at(filed) is not None and cat.node_at(filed).label == "1. 特定個人情報ファイル名"
+    part = cat.parts[1]
+    new = ("Ⅰ 基本情報", "新しい見出し")
+    assert cat.node_at(new) is None
+    part.children.append(Node(label="新しい見出し", kind=Kind.TEXT, star=False, parent=part))
+    try:
+        assert part.label == "Ⅰ 基本情報"
+        assert cat.node_at(new) is part.children[-1]
+    finally:
+        part.children.pop()
+    assert cat.node_at(new) is None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pia_diff.forms import Form, Level, path_matches, registry
 from pia_diff.snapshot import Field, Path, Snapshot
@@ -86,37 +86,39 @@ def _form(snapshot: Snapshot) -> Form:
     return registry().form(snapshot.meta.form) or registry().default
 
 
-# Within one public call (threshold_warnings), the snapshot asked about and its
-# items by words: such a call asks for the same few threshold items a dozen times, and each asking scans
-# every item. Only for the length of the call: a library user may edit a snapshot between calls.
-_R = TypeVar("_R")
-_ASKED: ContextVar[tuple[Snapshot, dict[tuple[str, ...], tuple[tuple[Path, Field], ...]]] | None] = ContextVar(
-    "threshold_items_asked", default=None
-)
+# Within one public call (threshold_warnings, threshold_move), each snapshot asked about and its items
+# by words: such a call asks for the same few threshold items a dozen times, and each asking scans every
+# item. Only for the length of the call: a library user may edit a snapshot between calls.
+_Asked = dict[int, tuple[Snapshot, dict[tuple[str, ...], tuple[tuple[Path, Field], ...]]]]
+_ASKED: ContextVar[_Asked | None] = ContextVar("threshold_items_asked", default=None)
+_F = TypeVar("_F", bound=Callable[..., object])
 
 
-def _asked_once(function: Callable[[Snapshot], _R]) -> Callable[[Snapshot], _R]:
-    """Run a public call with the snapshot's threshold items remembered for its length."""
+def _asked_once(function: _F) -> _F:
+    """Run a public call with its snapshots' threshold items remembered for its length."""
 
     @wraps(function)
-    def remembering(snapshot: Snapshot) -> _R:
-        token = _ASKED.set((snapshot, {}))
+    def remembering(*args: object) -> object:
+        token = _ASKED.set({})
         try:
-            return function(snapshot)
+            return function(*args)
         finally:
             _ASKED.reset(token)
 
-    return remembering
+    return cast(_F, remembering)
 
 
 def _items(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Field], ...]:
     """The snapshot's items a threshold item names (file keys of a multi-file document skipped)."""
     asked = _ASKED.get()
-    if asked is None or asked[0] is not snapshot:
+    if asked is None:
         return _scan(snapshot, words)
-    known = asked[1].get(words)
+    held = asked.get(id(snapshot))
+    if held is None or held[0] is not snapshot:
+        held = asked[id(snapshot)] = (snapshot, {})
+    known = held[1].get(words)
     if known is None:
-        known = asked[1][words] = _scan(snapshot, words)
+        known = held[1][words] = _scan(snapshot, words)
     return known
 
 
@@ -291,6 +293,7 @@ def band_move(
     )
 
 
+@_asked_once
 def threshold_move(old: Snapshot, new: Snapshot) -> Finding | None:
     """What the revision OLD → NEW does to the しきい値判断: a band move, or (same band) a change of
     the inputs the document shows (a count reaching 500 handlers, III-7-② becoming 「発生あり」)."""

@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
-from pia_diff.catalogue import Catalogue
+from pia_diff.catalogue import Catalogue, Node
 from pia_diff.forms import vocabulary
 from pia_diff.model import LineRole, Path, Snapshot, SourceText
 from pia_diff.snapshot import item_label
-from pia_diff.text import compare_key
+from pia_diff.text import compare_key, remember
 from pia_diff.values import BARE, CHECKED, UNCHECKED, unify_markers
 
 from .change import Change, ChangeKind
@@ -56,8 +57,16 @@ class _Normaliser:
         self.listed = re.compile(rf"\d{{1,2}}\)(?:{alternatives})") if alternatives else None
         self.heading = re.compile(rf"[<＜]{re.escape(words.option_list)}[>＞]")
         self.is_empty = words.is_empty
+        self._cells: dict[str, str] = {}
 
     def cell(self, raw: str) -> str:
+        """(Remembered for short cells: a document repeats its labels, options and marks.)"""
+        known = self._cells.get(raw)
+        if known is None:
+            known = remember(self._cells, raw, self._cell(raw), 2000, 16384)
+        return known
+
+    def _cell(self, raw: str) -> str:
         marked = _SENTINEL.sub(lambda m: _MARKS[m.group(0)], unify_markers(raw))
         key = compare_key(marked).replace("※", "")
         key = self.heading.sub("", key)
@@ -69,17 +78,22 @@ class _Normaliser:
         return "".join(self.cell(cell) for cell in raw.split("\t"))
 
 
-def _label_keys(path: Path, catalogue: Catalogue) -> list[str]:
+def _label_keys(path: Path, catalogue: Catalogue) -> tuple[str, ...]:
     """The keys a line may start with for the item or heading at `path`: its catalogue label and
     aliases, and the path's own last segment ('システム8', '4 …' as '4.…' and '4…')."""
+    return _keys_of(catalogue.node_at(path), path[-1] if path else None)
+
+
+@lru_cache(maxsize=4096)
+def _keys_of(node: Node | None, segment: str | None) -> tuple[str, ...]:
+    """_label_keys of an item or heading and its path's last segment (entities and files repeat them)."""
     keys: list[str] = []
-    node = catalogue.node_at(path)
     if node is not None:
         keys += list(node.keys)
-    if path:
-        last = compare_key(path[-1]).replace("※", "")
+    if segment is not None:
+        last = compare_key(segment).replace("※", "")
         keys += [last, re.sub(r"^(\d+)", r"\1.", last)]
-    return sorted({k for k in keys if k}, key=len, reverse=True)
+    return tuple(sorted({k for k in keys if k}, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ class _Units:
 def _units(text: SourceText, normalise: _Normaliser, to_old: Callable[[Path], Path], catalogue: Catalogue) -> _Units:
     owned: dict[frozenset[Path], list[_Line]] = {}
     loose: dict[str, list[tuple[_Line, LineRole]]] = {}
-    labels: dict[Path, list[str]] = {}
+    labels: dict[Path, tuple[str, ...]] = {}
     for number, (raw, owners) in enumerate(zip(text.lines, text.owners, strict=True), start=1):
         roles = {owner.role for owner in owners}
         if LineRole.HISTORY in roles or (roles and roles <= {LineRole.FURNITURE}):
