@@ -6,6 +6,7 @@ Adding a form or an edition is adding data here (and a catalogue or rule table),
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache, cached_property
@@ -109,16 +110,39 @@ class ThresholdItems:
 
 def path_matches(path: tuple[str, ...], words: tuple[str, ...]) -> bool:
     """Each word appears, in order, in the path's segments (an exact path matches itself)."""
-    if not words:
-        return False
+    return bool(words) and _matched(path, words) == len(words)
+
+
+def _matched(path: tuple[str, ...], words: tuple[str, ...]) -> int:
+    """How many of the words, in order, the path's segments hold, each word in the first segment after
+    the last word's that holds it."""
     at = 0
-    for word in words:
+    for done, word in enumerate(words):
         while at < len(path) and word not in path[at]:
             at += 1
         if at == len(path):
-            return False
+            return done
         at += 1
-    return True
+    return len(words)
+
+
+def path_matcher(words: tuple[str, ...]) -> Callable[[tuple[str, ...]], bool]:
+    """path_matches(·, words) for the many paths of one document: each parent's segments are read once
+    (a document's items share their parents). Matching goes left to right, so a path matches when its
+    parent holds every word, or every word but the last and its own last segment holds that one."""
+    parents: dict[tuple[str, ...], int] = {}
+    last = len(words) - 1
+
+    def matches(path: tuple[str, ...]) -> bool:
+        if not words or not path:
+            return False
+        parent = path[:-1]
+        done = parents.get(parent)
+        if done is None:
+            done = parents[parent] = _matched(parent, words)
+        return done > last or (done == last and words[last] in path[-1])
+
+    return matches
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pia_diff.audit.published import audit
 from pia_diff.audit.threshold import evidence, threshold_warnings
 from pia_diff.compare.docform import for_audit, form_context
-from pia_diff.forms import Level, path_matches, registry, vocabulary
+from pia_diff.forms import Level, path_matcher, path_matches, registry, vocabulary
 from pia_diff.ingest import read_document
 
 from .conftest import DATA
@@ -47,6 +49,22 @@ def test_path_words_match_in_order_only() -> None:
     assert not path_matches(path, ("対象人数", "しきい値判断項目"))  # order counts
     assert not path_matches(path, ("取扱者数",))
     assert not path_matches(path, ())  # no words name nothing
+
+
+_SEGMENTS = st.sampled_from(["Ⅱ しきい値判断項目", "1 対象人数", "対象人数", "取扱者数", "人数", "", "Ⅰ 基本情報"])
+_WORDS = st.sampled_from(["しきい値判断項目", "対象人数", "取扱者数", "人数", "Ⅰ", "1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    paths=st.lists(st.lists(_SEGMENTS, max_size=5).map(tuple), max_size=12),
+    words=st.lists(_WORDS, max_size=4).map(tuple),
+)
+def test_the_matcher_over_many_paths_is_path_matches(paths: list[tuple[str, ...]], words: tuple[str, ...]) -> None:
+    """path_matcher remembers what each parent holds: for any paths (sharing parents or not), in any
+    order, it answers as path_matches does (the threshold items of しきい値判断 are found by it)."""
+    matches = path_matcher(words)
+    assert [matches(path) for path in paths] == [path_matches(path, words) for path in paths]
 
 
 @pytest.mark.parametrize("text", ["—", "－", "-", "―", "‐", "空欄", " — ", "ー"])

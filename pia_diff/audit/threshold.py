@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TypeVar, cast
 
-from pia_diff.forms import Form, Level, path_matches, registry
+from pia_diff.forms import Form, Level, path_matcher, registry
 from pia_diff.snapshot import Field, Path, Snapshot
 from pia_diff.wareki import parse_date, to_wareki
 
@@ -125,10 +125,9 @@ def _items(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Fiel
 def _scan(snapshot: Snapshot, words: tuple[str, ...]) -> tuple[tuple[Path, Field], ...]:
     out = []
     files = snapshot.files
+    matches = path_matcher(words)
     for path, item in snapshot.fields.items():
-        if path_matches(path, words) or (
-            files and len(path) > 1 and path[1] in files and path_matches(path[:1] + path[2:], words)
-        ):
+        if matches(path) or (files and len(path) > 1 and path[1] in files and matches(path[:1] + path[2:])):
             out.append((path, item))
     return tuple(out)
 

@@ -158,8 +158,14 @@ def _file_pairs(
         return []
     from rapidfuzz import fuzz  # only when there are files to score: most documents hold one
 
-    olds, news = sorted(old.files), sorted(new.files)
     before, after = _file_contents(old_texts, old.files), _file_contents(new_texts, new.files)
+    # a file untouched under its own key (most files of a revision) pairs at once, as identical entities do
+    # (_pair_slot): scoring every pair of files reads every file once per file of the other version
+    same = [k for k in sorted(old.files) if k in new.files and old.files[k] == new.files[k] and before[k] == after[k]]
+    paired = [(k, k, 100.0 + SAME_NUMBER_BONUS) for k in same]
+    olds, news = sorted(set(old.files) - set(same)), sorted(set(new.files) - set(same))
+    if not olds or not news:
+        return paired
 
     def score(o: str, n: str) -> float:
         overall = _similarity(before[o], after[n], None)
@@ -167,7 +173,7 @@ def _file_pairs(
         return NAME_WEIGHT * named + (1 - NAME_WEIGHT) * overall + (SAME_NUMBER_BONUS if o == n else 0.0)
 
     matrix = [[score(o, n) for n in news] for o in olds]
-    return [(olds[i], news[j], matrix[i][j]) for i, j in assign(matrix) if matrix[i][j] >= MIN_SIMILARITY]
+    return paired + [(olds[i], news[j], matrix[i][j]) for i, j in assign(matrix) if matrix[i][j] >= MIN_SIMILARITY]
 
 
 def _rename(path: Path, cut: int, key: str) -> Path:
