@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from .controls import visible
 
@@ -95,13 +95,13 @@ def cached_when_short(
     def decorate(function: Callable[Concatenate[str, _P], _R]) -> Callable[Concatenate[str, _P], _R]:
         cached = lru_cache(maxsize=maxsize)(function)
 
-        def call(text: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        def call(text: str, /, *args: Any) -> _R:  # positional arguments only: packing none is cheaper
             if len(text) > limit:
-                return function(text, *args, **kwargs)
-            return cached(text, *args, **kwargs)  # type: ignore[arg-type]  # kwargs are hashable here
+                return function(text, *args)  # type: ignore[call-arg]
+            return cached(text, *args)
 
         call.__doc__ = function.__doc__
-        return call
+        return cast(Callable[Concatenate[str, _P], _R], call)
 
     return decorate
 

@@ -103,18 +103,14 @@ def history_rows(lines: Sequence[str], start: int) -> tuple[list[HistoryRow], li
 
 
 @cached_when_short(limit=4000, maxsize=8192)
-def _cached_reading(raw: str, node: Node) -> Reading:
-    return read_value(node, raw)
-
-
-def _read_value(node: Node, raw: str) -> Reading:
+def _read_value(raw: str, node: Node) -> Reading:
     """read_value, cached (a document repeats whole blocks; values are immutable, so shared)."""
-    return _cached_reading(raw, node)
+    return read_value(node, raw)
 
 
 def read_hit(hit: Hit, cell_style: bool, unique_in_part: bool, multi_file: bool) -> Reading:
     """Interpret a hit's raw text, and say how sure we are of it."""
-    reading = _read_value(hit.node, "\n".join(hit.raw))
+    reading = _read_value("\n".join(hit.raw), hit.node)
     if hit.without_heading and reading.certainty is Certainty.OK:
         return Reading(reading.value, Certainty.UNCERTAIN)
     if cell_style or reading.certainty is not Certainty.OK:
