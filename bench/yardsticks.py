@@ -176,7 +176,8 @@ import pia_diff.pipeline as p; mark("比較の部品の import")
 from pia_diff.ingest.read import read_document
 old = read_document({str(old)!r}); mark("旧版の読み取り")
 new = read_document({str(new)!r}); mark("新版の読み取り")
-from pia_diff.compare.engine import deepdiff_class, without_dataframes
+from pia_diff.compare.engine import deepdiff_class
+from pia_diff.lean import without_dataframes
 without_dataframes(); deepdiff_class(); mark("deepdiff の import (numpy・pandas・polars なし)")
 result = p.compare(old, new, datetime.date(2026, 1, 15)); mark("比較 (対応づけ・差分・判定・行の照合)")
 from pia_diff.report.rows import rows_json

@@ -90,7 +90,7 @@ def cached_when_short(
 ) -> Callable[[Callable[Concatenate[str, _P], _R]], Callable[Concatenate[str, _P], _R]]:
     """Cache a function of a text (first argument) for texts up to `limit` characters: documents
     repeat their labels, options and short rows, while caching long cells would hold on to a copy
-    of the whole document."""
+    of the whole document. The cached function is called with positional arguments only."""
 
     def decorate(function: Callable[Concatenate[str, _P], _R]) -> Callable[Concatenate[str, _P], _R]:
         cached = lru_cache(maxsize=maxsize)(function)

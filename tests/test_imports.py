@@ -123,7 +123,8 @@ def test_the_hidden_libraries_stay_importable_after_the_engine_is_imported(tmp_p
     pytest.importorskip("pandas")
     code = (
         "import sys\n"
-        "from pia_diff.compare.engine import deepdiff_class, without_dataframes\n"
+        "from pia_diff.compare.engine import deepdiff_class\n"
+        "from pia_diff.lean import without_dataframes\n"
         "without_dataframes()\n"
         "engine = deepdiff_class()\n"
         "print('pandas' in sys.modules, engine({'a': ['x']}, {'a': ['y']}) != {})\n"

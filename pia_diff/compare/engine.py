@@ -3,13 +3,13 @@ without the dataframe libraries where the command line asked for that (pia_diff.
 
 from __future__ import annotations
 
-from pia_diff.lean import lean_import, without_dataframes
+from pia_diff.lean import lean_import
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from deepdiff import DeepDiff
 
-__all__ = ["deepdiff_class", "without_dataframes"]
+__all__ = ["deepdiff_class"]
 
 
 def deepdiff_class() -> type[DeepDiff]:

@@ -230,6 +230,7 @@ def unexplained(
         if "".join(x.key for x in lines_old) == "".join(x.key for x in lines_new) or _covered(key, covering):
             continue
         first_old, first_new = _first_difference(lines_old, lines_new)
+        start = _cut(first_old, first_new)
         label = "、".join(item_label(p, new.files or old.files) for p in sorted(key))
         found.append(
             Gap(
@@ -237,9 +238,9 @@ def unexplained(
                 (new.source if first_new is not None else old.source) or "",
                 label,
                 "説明のつかない差分: 前の版 "
-                + _shown(first_old, old.text, _cut(first_old, first_new))
+                + _shown(first_old, old.text, start)
                 + "、新しい版 "
-                + _shown(first_new, new.text, _cut(first_old, first_new))
+                + _shown(first_new, new.text, start)
                 + "。別添2 の行も、読み取れなかった箇所の報告もありません。原本を比べて確認してください",
             )
         )

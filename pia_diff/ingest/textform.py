@@ -415,7 +415,7 @@ class _Walk:
                 self.copies.append(copy)
             return
         self._own(number, LineRole.ITEM, path)
-        hit = Hit(node, path, self.file, number, [], bool(compare_key(raw)))
+        hit = self._hit(node, path, number, same_line=bool(compare_key(raw)))
         in_headless = self.headless is not None and path[: len(self.headless[1])] == self.headless[1]
         hit.without_heading = without_heading or in_headless
         if self.headless is not None and in_headless and node in self.headless[0].leaves():
@@ -423,8 +423,7 @@ class _Walk:
             self.headless = (self.headless[0], self.headless[1], self.headless[0].leaves().index(node))
         if hit.same_line:
             hit.raw.append(raw)
-            self.filled[(hit.file, path)] = hit
-            self.hits.append(hit)
+            self._store(hit)
             self.last = hit
         else:
             self.pending = hit
